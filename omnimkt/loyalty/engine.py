@@ -1,0 +1,562 @@
+"""Exact rules engine: apply a :class:`PointsLadder` to a real transaction log.
+
+The engine replays every purchase in time order, per member, and keeps the
+ladder's books: points earned on own spend and on referred members' spend,
+the balance after each event, tier changes with dates, vouchers issued,
+discounts given, and points removed by resets.  It is exact (no sampling)
+and vectorised: the only sequential dependency -- a tier discount changes
+the amount paid, which changes the points, which decides the next tier --
+is solved tier by tier over all members at once (at most ``len(tiers)``
+passes), and referral credits are resolved bottom-up over the referral
+forest (a referrer's points need the referred member's amounts *after*
+their own discount).
+
+Conventions (see :mod:`omnimkt.loyalty.rules` for the ladder's options):
+
+* ``transactions.amount`` is the basket value *before* the programme (what
+  the member would pay without a tier discount); the engine computes the
+  discount and the amount paid.  If the log already contains the
+  programme's discounts, pass ``apply_discounts=False``.
+* At equal timestamps a member's own purchases come before referral
+  credits, then input order.
+* Referral credits go to the direct referrer only (one level).
+
+Examples
+--------
+>>> import pandas as pd
+>>> tx = pd.DataFrame({"customer_id": [1, 1], "amount": [3000.0, 100.0],
+...                    "timestamp": pd.to_datetime(["2025-01-01", "2025-02-01"])})
+>>> res = apply_ladder(tx)
+>>> res.members.loc[1, ["points_earned", "tier", "discount"]].tolist()
+[3090.0, '1-star', 10.0]
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from omnimkt.errors import DataError, examples
+from omnimkt.loyalty._base import _Result
+from omnimkt.loyalty.rules import PointsLadder
+
+__all__ = ["apply_ladder", "LadderResult", "referral_heights"]
+
+_EPS = 1e-9  # guards floor() against 89.99999999 from float discounts
+
+
+# ----------------------------------------------------------------- input checks
+def _prepare_transactions(transactions: pd.DataFrame, columns=None) -> pd.DataFrame:
+    if columns is not None:
+        transactions = columns.to_canonical(transactions)
+    if not isinstance(transactions, pd.DataFrame):
+        raise DataError("transactions: expected a pandas DataFrame.")
+    missing = [c for c in ("customer_id", "timestamp", "amount") if c not in transactions.columns]
+    if missing:
+        raise DataError(f"transactions: missing column(s) {missing}; map your names with "
+                        "omnimkt.Columns(customer_id=..., timestamp=..., amount=...).")
+    tx = transactions[["customer_id", "timestamp", "amount"]]
+    if tx["customer_id"].isna().any():
+        bad = int(tx["customer_id"].isna().sum())
+        raise DataError(f"transactions.customer_id: {bad} rows have no customer id. "
+                        "Drop or fill them.")
+    amount = pd.to_numeric(tx["amount"], errors="coerce")
+    if amount.isna().any():
+        bad = tx["amount"][amount.isna()]
+        raise DataError(f"transactions.amount: {len(bad)} rows are missing or not numbers "
+                        f"(e.g. {examples(bad)}). Clean them.")
+    if (amount < 0).any():
+        bad = amount[amount < 0]
+        raise DataError(f"transactions.amount: {len(bad)} rows have negative spend "
+                        f"(e.g. {examples(bad)}). Points cannot be earned on refunds: net "
+                        "refunds into their orders or drop them first.")
+    ts = tx["timestamp"]
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        ts = pd.to_datetime(ts, errors="coerce")
+    if getattr(ts.dt, "tz", None) is not None:
+        ts = ts.dt.tz_convert(None)
+    if ts.isna().any():
+        bad = tx["timestamp"][ts.isna()]
+        raise DataError(f"transactions.timestamp: {len(bad)} rows have missing or unparsable "
+                        f"timestamps (e.g. {examples(bad)}). Fix them.")
+    return pd.DataFrame({"customer_id": tx["customer_id"].to_numpy(),
+                         "timestamp": ts.to_numpy(dtype="datetime64[ns]"),
+                         "amount": amount.to_numpy(dtype="float64")})
+
+
+def _referrers(customers: pd.DataFrame | None, ids: np.ndarray, columns=None) -> np.ndarray:
+    """Referrer code per member code (-1 = none); raises on unknown ids and cycles."""
+    ref = np.full(len(ids), -1, dtype=np.int64)
+    if customers is None:
+        return ref
+    if columns is not None:
+        customers = columns.to_canonical(customers)
+    if "customer_id" not in customers.columns:
+        raise DataError("customers: missing column 'customer_id'.")
+    if "referrer_id" not in customers.columns:
+        return ref
+    cust = customers[["customer_id", "referrer_id"]]
+    dup = cust["customer_id"].duplicated()
+    if dup.any():
+        raise DataError(f"customers.customer_id: {int(dup.sum())} duplicated ids "
+                        f"(e.g. {examples(cust['customer_id'][dup])}). Keep one row per customer.")
+    has = cust["referrer_id"].notna().to_numpy()
+    r_ids = cust["referrer_id"].to_numpy()[has]
+    known = pd.Index(cust["customer_id"])
+    unknown = ~pd.Index(r_ids).isin(known)
+    if unknown.any():
+        raise DataError(f"customers.referrer_id: {int(unknown.sum())} rows name a referrer that "
+                        f"is not in customers.customer_id (e.g. {examples(r_ids[unknown])}). "
+                        "Add the referrers to the customers table or clear those referrer ids.")
+    index = pd.Index(ids)
+    child = index.get_indexer(cust["customer_id"].to_numpy()[has])
+    ref[child] = index.get_indexer(r_ids)
+    _depths(ref, ids)  # raises on cycles
+    return ref
+
+
+def _depths(ref: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+    """Depth of each member in the referral forest (roots 0); DataError on cycles."""
+    depth = np.where(ref < 0, 0, -1)
+    todo = np.flatnonzero(depth < 0)
+    while todo.size:
+        ready = depth[ref[todo]] >= 0
+        if not ready.any():
+            cyc = todo if ids is None else ids[todo]
+            raise DataError(f"customers.referrer_id: {todo.size} customers are in or behind a "
+                            f"referral cycle (e.g. {examples(cyc)}); a member cannot refer "
+                            "themselves, directly or through others. Break the cycle.")
+        done = todo[ready]
+        depth[done] = depth[ref[done]] + 1
+        todo = todo[~ready]
+    return depth
+
+
+def referral_heights(ref: np.ndarray) -> np.ndarray:
+    """Height in the referral forest: 0 = referred nobody, else 1 + max over referees."""
+    depth = _depths(ref)
+    height = np.zeros(len(ref), dtype=np.int64)
+    order = np.argsort(-depth, kind="stable")
+    d_sorted = depth[order]
+    for d in np.unique(d_sorted)[::-1]:
+        if d == 0:
+            break
+        nodes = order[d_sorted == d]
+        np.maximum.at(height, ref[nodes], height[nodes] + 1)
+    return height
+
+
+# ------------------------------------------------------------------- core pass
+def _seg_starts(seg: np.ndarray) -> np.ndarray:
+    """Index of the first event of each event's segment (seg sorted)."""
+    n = len(seg)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    new[1:] = seg[1:] != seg[:-1]
+    starts = np.flatnonzero(new)
+    return starts[np.cumsum(new) - 1]
+
+
+def _seg_cumsum(x: np.ndarray, start: np.ndarray) -> np.ndarray:
+    cs = np.cumsum(x)
+    return cs - cs[start] + x[start]
+
+
+def _first_true(mask: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Positions of the first True of each segment, for masks monotone within segments."""
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return idx
+    prev_ok = np.ones(idx.size, dtype=bool)
+    inner = idx != start[idx]
+    prev_ok[inner] = ~mask[idx[inner] - 1]
+    return idx[prev_ok]
+
+
+def _points(rate: float, base: np.ndarray, rounding: str) -> np.ndarray:
+    p = rate * base
+    return np.floor(p + _EPS) if rounding == "floor" else p
+
+
+def _run(ladder: PointsLadder, seg, is_own, gross, credit, apply_discounts):
+    """Replay one block of events sorted by (segment, time, kind).
+
+    Returns level_before, level_after, pay_level, points, removed, balance, crossings
+    (list per tier of event positions where the tier is first reached).
+    """
+    n = len(seg)
+    th = np.array([t.threshold for t in ladder.tiers], dtype=float)
+    disc = np.array([0.0] + [t.discount for t in ladder.tiers])
+    start = _seg_starts(seg)
+    level = np.zeros(n, dtype=np.int8)
+
+    def pts_for(lv):
+        d = disc[lv] if apply_discounts else 0.0
+        base = gross * (1.0 - d) if ladder.discount_before_points else gross
+        return np.where(is_own, _points(ladder.own_rate, base, ladder.rounding), credit)
+
+    cross = []
+    for k in range(1, len(th) + 1):
+        pts = pts_for(level)
+        cum = _seg_cumsum(pts, start)
+        c = _first_true(cum >= th[k - 1] - _EPS, start)
+        cross.append(c)
+        # events strictly after the crossing, same member, move to level >= k
+        # mark from c+1 to end of segment: cumulative marks, minus at segment starts
+        marks = np.zeros(n + 1, dtype=np.int64)
+        marks[c + 1] += 1
+        cm = np.cumsum(marks[:n])
+        cm = cm - cm[start] + marks[start]
+        level = np.where(cm > 0, np.maximum(level, k), level).astype(np.int8)
+    pts = pts_for(level)
+    cum = _seg_cumsum(pts, start)
+    level_after = np.searchsorted(th - _EPS, cum, side="right").astype(np.int8)
+    level_after = np.maximum(level_after, level)
+    pay_level = level_after if ladder.discount_on_crossing else level
+    # with discount_on_crossing the crossing purchase's points were decided at the old
+    # level (so the crossing is well defined); only its price changes.
+    removed = np.zeros(n)
+    if ladder.reset_at is not None and n:
+        R = float(ladder.reset_at)
+        base = np.zeros(n)  # points removed before this event, per segment (running)
+        pos = start.copy()  # first event not yet examined, per event's segment
+        active = np.arange(n)
+        while active.size:
+            bal = cum[active] - base[active]
+            hit = (bal >= R - _EPS) & (active >= pos[active])
+            idx = active[hit]
+            if idx.size == 0:
+                break
+            _, first = np.unique(seg[idx], return_index=True)
+            e = idx[first]
+            b = cum[e] - base[e]
+            rem = b if not ladder.carry_over else R * np.floor((b + _EPS) / R)
+            removed[e] = rem
+            # later events of these segments: base += rem, examine from e+1
+            seg_e = seg[e]
+            in_seg = np.isin(seg[active], seg_e)
+            act2 = active[in_seg]
+            m = pd.Index(seg_e).get_indexer(seg[act2])
+            later = act2 > e[m]
+            base[act2[later]] += rem[m[later]]
+            pos[act2] = e[m] + 1
+            active = act2[later]
+    balance = cum - _seg_cumsum(removed, start)
+    return level, level_after, pay_level, pts, removed, balance, cross
+
+
+def _codes(values: np.ndarray, index: pd.Index) -> np.ndarray:
+    return index.get_indexer(values)
+
+
+# ---------------------------------------------------------------- public API
+def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = None,
+                 ladder: PointsLadder | None = None, *, columns=None,
+                 apply_discounts: bool = True) -> LadderResult:
+    """Apply a points ladder to a transaction log, exactly.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        customer_id, timestamp, amount (yuan, before the programme's discount).
+    customers : DataFrame, optional
+        customer_id and referrer_id (nullable); needed for referral points.
+        Unknown referrer ids and referral cycles raise :class:`omnimkt.DataError`.
+    ladder : PointsLadder, optional
+        Defaults to the case's ladder.
+    columns : omnimkt.Columns, optional
+        Mapping from your column names.
+    apply_discounts : bool
+        Compute tier discounts (default). ``False`` when amounts already are net
+        of the programme's discounts (points then use the amounts as paid).
+
+    Returns
+    -------
+    LadderResult
+        ``members``, ``ledger``, ``tier_history``, ``vouchers``, ``monthly``, ``summary``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [2], "amount": [6000.0],
+    ...                    "timestamp": [pd.Timestamp("2025-03-01")]})
+    >>> cu = pd.DataFrame({"customer_id": [1, 2], "referrer_id": pd.array([None, 1], "Int64")})
+    >>> apply_ladder(tx, cu).members.loc[1, "points_referral"]
+    3000.0
+    """
+    ladder = ladder or PointsLadder()
+    tx = _prepare_transactions(transactions, columns)
+    ids_tx = pd.unique(tx["customer_id"].to_numpy())
+    if customers is not None:
+        cid = (columns.to_canonical(customers) if columns is not None else customers)
+        if "customer_id" not in cid.columns:
+            raise DataError("customers: missing column 'customer_id'.")
+        ids = pd.Index(pd.unique(np.concatenate([cid["customer_id"].to_numpy(dtype=object)
+                                                 if cid["customer_id"].dtype == object
+                                                 else cid["customer_id"].to_numpy(), ids_tx])))
+    else:
+        ids = pd.Index(ids_tx)
+    ids = ids.sort_values()
+    ref = _referrers(customers, ids.to_numpy(), columns)
+    height = referral_heights(ref)
+
+    n_tx = len(tx)
+    mem = _codes(tx["customer_id"].to_numpy(), ids)
+    t = tx["timestamp"].to_numpy().view("int64")
+    amount = tx["amount"].to_numpy()
+    order = np.lexsort((np.arange(n_tx), t, mem))
+    mem, t, amount = mem[order], t[order], amount[order]
+    src_row = order
+
+    # outputs for own transactions (aligned with sorted tx)
+    paid = np.empty(n_tx)
+    blocks = []
+    h_tx = height[mem]
+    for h in np.unique(height[np.concatenate([mem, np.flatnonzero(ref >= 0)])]) if n_tx else []:
+        own = np.flatnonzero(h_tx == h)
+        # credits from referees' purchases (already priced: lower height)
+        r_of = ref[mem]
+        cred = np.flatnonzero((r_of >= 0) & (height[np.maximum(r_of, 0)] == h))
+        if own.size == 0 and cred.size == 0:
+            continue
+        e_mem = np.concatenate([mem[own], r_of[cred]])
+        e_t = np.concatenate([t[own], t[cred]])
+        e_kind = np.concatenate([np.zeros(own.size, np.int8), np.ones(cred.size, np.int8)])
+        e_row = np.concatenate([own, cred])
+        o = np.lexsort((e_row, e_kind, e_t, e_mem))
+        e_mem, e_t, e_kind, e_row = e_mem[o], e_t[o], e_kind[o], e_row[o]
+        is_own = e_kind == 0
+        gross = np.where(is_own, amount[e_row], 0.0)
+        credit = np.zeros(len(e_row))
+        credit[~is_own] = _points(ladder.referral_rate, paid[e_row[~is_own]], ladder.rounding)
+        lv, lv_after, pay_lv, pts, rem, bal, cross = _run(
+            ladder, e_mem, is_own, gross, credit, apply_discounts)
+        disc = np.array([0.0] + [tt.discount for tt in ladder.tiers])
+        d_amt = np.where(is_own, gross * (disc[pay_lv] if apply_discounts else 0.0), 0.0)
+        paid[e_row[is_own]] = (gross - d_amt)[is_own]
+        blocks.append(dict(mem=e_mem, t=e_t, kind=e_kind, row=e_row, gross=gross,
+                           discount=d_amt, points=pts, removed=rem, balance=bal,
+                           level_before=lv, level_after=lv_after,
+                           cross=[c for c in cross]))
+    return LadderResult(ladder, ids, ref, blocks, src_row, mem, apply_discounts)
+
+
+class LadderResult(_Result):
+    """The books of a ladder applied to a log.
+
+    Attributes
+    ----------
+    ladder : PointsLadder
+    members : DataFrame (index customer_id)
+        own_spend, discount, paid, points_own, points_referral, points_earned,
+        points_reset, points_held, n_resets, level, tier, reached_<tier> dates,
+        vouchers_value.
+    ledger : DataFrame
+        One row per event (own purchase or referral credit): customer_id,
+        timestamp, kind, source_customer_id, amount, discount, paid, points,
+        points_reset, balance (after the event), level_before, tier_after.
+    tier_history : DataFrame
+        customer_id, level, tier, date (when first reached).
+    vouchers : DataFrame
+        customer_id, tier, issued, expires, value.
+    monthly : DataFrame (index month)
+        Programme totals per calendar month.
+    summary : DataFrame
+        Programme totals (one column "value").
+    """
+
+    _title = "points ladder applied to the log"
+
+    def __init__(self, ladder, ids, ref, blocks, src_row, mem_sorted, apply_discounts):
+        self.ladder = ladder
+        self._ids = ids
+        self._ref = ref
+        self._src_row = src_row
+        self._mem_sorted = mem_sorted
+        cat = {k: np.concatenate([b[k] for b in blocks]) if blocks else np.zeros(0)
+               for k in ("mem", "t", "kind", "row", "gross", "discount", "points", "removed",
+                         "balance", "level_before", "level_after")}
+        for k in ("mem", "t", "row"):
+            cat[k] = cat[k].astype(np.int64)
+        for k in ("kind", "level_before", "level_after"):
+            cat[k] = cat[k].astype(np.int8)
+        o = np.lexsort((cat["row"], cat["kind"], cat["t"], cat["mem"]))
+        self._ev = {k: v[o] for k, v in cat.items()}
+        # first-reach events per tier: earliest event with level_after >= k
+        self._cross = []
+        ev = self._ev
+        for k in range(1, len(ladder.tiers) + 1):
+            hit = np.flatnonzero(ev["level_after"] >= k)
+            if hit.size:
+                _, first = np.unique(ev["mem"][hit], return_index=True)
+                hit = hit[first]
+            self._cross.append(hit)
+
+    # ------------------------------------------------------------- tables
+    @cached_property
+    def ledger(self) -> pd.DataFrame:
+        ev, ids = self._ev, self._ids
+        own = ev["kind"] == 0
+        src = np.where(own, ev["mem"], self._mem_sorted[ev["row"]] if len(ev["row"]) else 0)
+        names = np.array(self.ladder.level_names, dtype=object)
+        return pd.DataFrame({
+            "customer_id": ids.to_numpy()[ev["mem"]],
+            "timestamp": ev["t"].view("datetime64[ns]"),
+            "kind": np.where(own, "purchase", "referral"),
+            "source_customer_id": ids.to_numpy()[src],
+            "amount": ev["gross"],
+            "discount": ev["discount"],
+            "paid": ev["gross"] - ev["discount"],
+            "points": ev["points"],
+            "points_reset": ev["removed"],
+            "balance": ev["balance"],
+            "level_before": ev["level_before"].astype(np.int64),
+            "tier_after": pd.array(names[ev["level_after"]], dtype="str"),
+        })
+
+    @cached_property
+    def tier_history(self) -> pd.DataFrame:
+        ev, ids = self._ev, self._ids
+        parts = []
+        for k, hit in enumerate(self._cross, start=1):
+            parts.append(pd.DataFrame({
+                "customer_id": ids.to_numpy()[ev["mem"][hit]],
+                "level": k, "tier": self.ladder.tiers[k - 1].name,
+                "date": ev["t"][hit].view("datetime64[ns]"),
+                "balance_before_reset": (ev["balance"] + ev["removed"])[hit]}))
+        out = pd.concat(parts, ignore_index=True)
+        out["tier"] = out["tier"].astype("str")
+        return out.sort_values(["customer_id", "level"], ignore_index=True)
+
+    @cached_property
+    def vouchers(self) -> pd.DataFrame:
+        th = self.tier_history
+        value = np.array([t.voucher for t in self.ladder.tiers])[th["level"].to_numpy() - 1]
+        out = pd.DataFrame({"customer_id": th["customer_id"], "tier": th["tier"],
+                            "issued": th["date"],
+                            "expires": th["date"] + pd.Timedelta(days=self.ladder.voucher_expiry_days),
+                            "value": value})
+        return out[out["value"] > 0].reset_index(drop=True)
+
+    @cached_property
+    def members(self) -> pd.DataFrame:
+        ev, n = self._ev, len(self._ids)
+        m = ev["mem"]
+        own = ev["kind"] == 0
+
+        def bc(w, mask=None):
+            if mask is None:
+                return np.bincount(m, weights=w, minlength=n)
+            return np.bincount(m[mask], weights=w[mask], minlength=n)
+
+        out = pd.DataFrame(index=pd.Index(self._ids, name="customer_id"))
+        out["own_spend"] = bc(ev["gross"])
+        out["discount"] = bc(ev["discount"])
+        out["paid"] = out["own_spend"] - out["discount"]
+        out["points_own"] = bc(ev["points"], own)
+        out["points_referral"] = bc(ev["points"], ~own)
+        out["points_earned"] = out["points_own"] + out["points_referral"]
+        out["points_reset"] = bc(ev["removed"])
+        last = np.zeros(n)
+        if len(m):
+            is_last = np.append(m[1:] != m[:-1], True)
+            last[m[is_last]] = ev["balance"][is_last]
+        out["points_held"] = last
+        out["n_resets"] = np.bincount(m, weights=(ev["removed"] > 0).astype(float),
+                                      minlength=n).astype(np.int64)
+        level = np.zeros(n, dtype=np.int64)
+        for k, hit in enumerate(self._cross, start=1):
+            level[m[hit]] = k
+        out["level"] = level
+        out["tier"] = pd.array(np.array(self.ladder.level_names, dtype=object)[level], dtype="str")
+        vval = np.zeros(n)
+        for k, hit in enumerate(self._cross, start=1):
+            col = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+            col[m[hit]] = ev["t"][hit].view("datetime64[ns]")
+            out[f"reached_{self.ladder.tiers[k - 1].name}"] = col
+            vval[m[hit]] += self.ladder.tiers[k - 1].voucher
+        out["vouchers_value"] = vval
+        out["referrer_id"] = pd.array(
+            np.where(self._ref >= 0, self._ids.to_numpy()[np.maximum(self._ref, 0)], 0),
+            dtype="Int64")
+        out.loc[self._ref < 0, "referrer_id"] = pd.NA
+        return out
+
+    @cached_property
+    def monthly(self) -> pd.DataFrame:
+        ev = self._ev
+        if len(ev["t"]) == 0:
+            return pd.DataFrame()
+        month = ev["t"].view("datetime64[ns]").astype("datetime64[M]")
+        m0, m1 = month.min(), month.max()
+        months = np.arange(m0, m1 + 1)
+        mi = (month - m0).astype(np.int64)
+        k = len(months)
+        own = ev["kind"] == 0
+        out = pd.DataFrame(index=pd.DatetimeIndex(months.astype("datetime64[ns]"), name="month"))
+        out["spend"] = np.bincount(mi, weights=ev["gross"], minlength=k)
+        out["discount"] = np.bincount(mi, weights=ev["discount"], minlength=k)
+        out["paid"] = out["spend"] - out["discount"]
+        out["points_earned"] = np.bincount(mi, weights=ev["points"], minlength=k)
+        out["points_referral"] = np.bincount(mi[~own], weights=ev["points"][~own], minlength=k)
+        out["points_reset"] = np.bincount(mi, weights=ev["removed"], minlength=k)
+        vv = np.zeros(k)
+        for lvl, hit in enumerate(self._cross, start=1):
+            cnt = np.bincount(mi[hit], minlength=k)
+            out[f"new_{self.ladder.tiers[lvl - 1].name}"] = cnt
+            vv += cnt * self.ladder.tiers[lvl - 1].voucher
+        out["vouchers_issued"] = vv
+        out["voucher_cost_expected"] = vv * (1 - self.ladder.voucher_breakage)
+        out["programme_cost"] = out["discount"] + out["voucher_cost_expected"]
+        for lvl, tier in enumerate(self.ladder.tiers, start=1):
+            # members at this level or above at month end
+            out[f"at_least_{tier.name}"] = out[f"new_{tier.name}"].cumsum()
+        return out
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        mb = self.members
+        rows = {
+            "members": len(mb),
+            "members with purchases": int((mb["own_spend"] > 0).sum()),
+            "spend (before discounts)": mb["own_spend"].sum(),
+            "discounts given": mb["discount"].sum(),
+            "vouchers issued (face value)": mb["vouchers_value"].sum(),
+            "vouchers expected cost (after breakage)":
+                mb["vouchers_value"].sum() * (1 - self.ladder.voucher_breakage),
+            "points earned": mb["points_earned"].sum(),
+            "points held": mb["points_held"].sum(),
+            "points removed by resets": mb["points_reset"].sum(),
+        }
+        rows["programme cost"] = rows["discounts given"] + rows["vouchers expected cost (after breakage)"]
+        spend = rows["spend (before discounts)"]
+        rows["cost as share of spend"] = rows["programme cost"] / spend if spend else np.nan
+        for k, tier in enumerate(self.ladder.tiers, start=1):
+            rows[f"members reaching {tier.name}"] = int((mb["level"] >= k).sum())
+        return pd.DataFrame({"value": pd.Series(rows, dtype=float)})
+
+    def balance_history(self, customer_id) -> pd.DataFrame:
+        """One member's events with the balance after each."""
+        led = self.ledger
+        return led[led["customer_id"] == customer_id].reset_index(drop=True)
+
+    def tier_counts(self, freq: str = "MS") -> pd.DataFrame:
+        """Members at each level at the end of each period (status never goes down)."""
+        th = self.tier_history
+        if th.empty:
+            return pd.DataFrame()
+        tab = (th.assign(period=th["date"].dt.to_period(freq[0]).dt.to_timestamp())
+                 .pivot_table(index="period", columns="tier", values="customer_id",
+                              aggfunc="count", fill_value=0, observed=True))
+        cols = [t.name for t in self.ladder.tiers if t.name in tab.columns]
+        return tab[cols].cumsum()
+
+    def identity_check(self) -> float:
+        """Largest |points earned - (points held + points reset)| over members (0 if exact)."""
+        mb = self.members
+        return float((mb["points_earned"] - mb["points_held"] - mb["points_reset"]).abs().max()
+                     if len(mb) else 0.0)
