@@ -1,0 +1,28 @@
+"""Canonical tables, column mapping, validation and loading of customer data."""
+
+from omnimkt.data.dataset import Dataset
+from omnimkt.data.io import load_dataset, read_table, write_dataset
+from omnimkt.data.schema import SPECS, STAGES, Columns, TableSpec
+from omnimkt.data.validate import (
+    validate_customers,
+    validate_dataset,
+    validate_stage_events,
+    validate_touchpoints,
+    validate_transactions,
+)
+
+__all__ = [
+    "SPECS",
+    "STAGES",
+    "Columns",
+    "Dataset",
+    "TableSpec",
+    "load_dataset",
+    "read_table",
+    "validate_customers",
+    "validate_dataset",
+    "validate_stage_events",
+    "validate_touchpoints",
+    "validate_transactions",
+    "write_dataset",
+]

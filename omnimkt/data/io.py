@@ -1,0 +1,285 @@
+"""Read and write the canonical tables as CSV, gzipped CSV or Parquet files and folders.
+
+A data folder holds one file per table, named after it: ``transactions.csv``
+(or ``.csv.gz`` / ``.parquet``; required), ``touchpoints.*``, ``customers.*``
+and ``stage_events.*`` (optional). :func:`write_dataset` writes such a folder
+byte-for-byte reproducibly; :func:`load_dataset` reads and validates it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import inspect
+import io
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from omnimkt.data.dataset import Dataset
+from omnimkt.data.schema import SPECS, Columns
+from omnimkt.data.validate import (
+    validate_customers,
+    validate_dataset,
+    validate_stage_events,
+    validate_touchpoints,
+    validate_transactions,
+)
+from omnimkt.errors import DataError
+
+__all__ = ["FORMATS", "load_dataset", "read_table", "write_dataset"]
+
+#: File formats understood, by file-name suffix.
+FORMATS: tuple[str, ...] = ("csv", "csv.gz", "parquet")
+TABLES: tuple[str, ...] = ("transactions", "touchpoints", "customers", "stage_events")
+_VALIDATORS = {
+    "transactions": validate_transactions,
+    "touchpoints": validate_touchpoints,
+    "customers": validate_customers,
+    "stage_events": validate_stage_events,
+}
+# Id columns are read as text so that leading zeros ('00042') survive the CSV reader.
+_ID_COLUMNS = ("customer_id", "referrer_id")
+
+
+def _format_of(path: Path) -> str | None:
+    name = path.name.lower()
+    for fmt in sorted(FORMATS, key=len, reverse=True):
+        if name.endswith("." + fmt):
+            return fmt
+    return None
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in SPECS:
+        raise ValueError(f"kind must be one of {', '.join(TABLES)}, not {kind!r}")
+
+
+def _read_raw(path: Path, kind: str, cols: Columns) -> pd.DataFrame:
+    """Read one file without validation (ids as text for CSV)."""
+    if not path.is_file():
+        where = path.parent if path.parent.is_dir() else None
+        seen = ", ".join(sorted(p.name for p in where.iterdir())[:20]) if where else "-"
+        raise DataError(
+            f"{kind}: file {str(path)!r} does not exist. Files in its folder: {seen or 'none'}."
+        )
+    fmt = _format_of(path)
+    if fmt is None:
+        raise DataError(
+            f"{kind}: cannot read {path.name!r}; supported file types are "
+            f"{', '.join('.' + f for f in FORMATS)}. Convert the file or read it with pandas "
+            f"and call omnimkt.data.validate_{kind}(df)."
+        )
+    if fmt == "parquet":
+        return pd.read_parquet(path)
+    text_ids = {cols.source_name(c): "str" for c in _ID_COLUMNS}
+    try:
+        return pd.read_csv(path, dtype=text_ids, low_memory=False)
+    except pd.errors.EmptyDataError:
+        raise DataError(
+            f"{kind}: file {str(path)!r} is empty (no header, no rows)."
+        ) from None
+
+
+def _auto_int_ids(frames: Mapping[str, pd.DataFrame], cols: Columns) -> dict[str, pd.DataFrame]:
+    """Turn text ids into integers when every id in every table is a plain integer.
+
+    Ids with leading zeros ('00042') or letters keep all tables' ids as text, so that
+    the same customer has the same id everywhere.
+    """
+    names = [cols.source_name(c) for c in _ID_COLUMNS]
+    text_cols = [
+        (k, n) for k, df in frames.items() for n in names
+        if n in df.columns and df[n].dtype.kind in "OT" or
+        (n in df.columns and isinstance(df[n].dtype, pd.StringDtype))
+    ]
+    if not text_cols:
+        return dict(frames)
+    for k, n in text_cols:
+        s = frames[k][n].dropna()
+        if not s.str.fullmatch(r"0|[1-9]\d{0,17}").all():
+            return dict(frames)
+    out = dict(frames)
+    for k, n in text_cols:
+        s = out[k][n]
+        conv = pd.to_numeric(s).astype("Int64") if s.isna().any() else s.astype("int64")
+        out[k] = out[k].assign(**{n: conv})
+    return out
+
+
+def read_table(
+    path: str | os.PathLike,
+    kind: str,
+    columns: Columns | Mapping[str, str] | None = None,
+    **validate_kwargs: Any,
+) -> pd.DataFrame:
+    """Read one table from ``.csv``, ``.csv.gz`` or ``.parquet`` and validate it.
+
+    Parameters
+    ----------
+    path : path-like
+        The file; its suffix decides the format.
+    kind : {"transactions", "touchpoints", "customers", "stage_events"}
+        Which canonical table it is.
+    columns : Columns or dict, optional
+        Your column names, e.g. ``Columns(customer_id="member_no")``.
+    **validate_kwargs
+        Passed to the matching ``validate_*`` function (e.g. ``allow_refunds=True``,
+        ``id_type="str"``).
+
+    Returns
+    -------
+    DataFrame
+        The canonical, validated table. Ids in CSV files are read as text and
+        become integers only if all of them are plain integers (no leading zeros).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "tx.csv"
+    >>> _ = p.write_text("customer_id,timestamp,amount\\n7,2025-01-02,9.5\\n")
+    >>> read_table(p, "transactions")["amount"].tolist()
+    [9.5]
+    """
+    _check_kind(kind)
+    cols = columns if isinstance(columns, Columns) else Columns(dict(columns or {}))
+    raw = _read_raw(Path(path), kind, cols)
+    if validate_kwargs.get("id_type", "auto") == "auto":
+        raw = _auto_int_ids({kind: raw}, cols)[kind]
+    return _VALIDATORS[kind](raw, cols, **validate_kwargs)
+
+
+def _find_files(folder: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for kind in TABLES:
+        hits = [folder / f"{kind}.{fmt}" for fmt in FORMATS if (folder / f"{kind}.{fmt}").is_file()]
+        if len(hits) > 1:
+            raise DataError(
+                f"{kind}: the folder {str(folder)!r} holds more than one file for this table "
+                f"({', '.join(p.name for p in hits)}); keep only one."
+            )
+        if hits:
+            found[kind] = hits[0]
+    return found
+
+
+def _kwargs_for(kind: str, kw: Mapping[str, Any]) -> dict[str, Any]:
+    accepted = inspect.signature(_VALIDATORS[kind]).parameters
+    return {k: v for k, v in kw.items() if k in accepted}
+
+
+def load_dataset(
+    path: str | os.PathLike,
+    columns: Columns | Mapping[str, str] | None = None,
+    **kw: Any,
+) -> Dataset:
+    """Read a data folder (transactions.* required; touchpoints, customers, stage_events optional).
+
+    Each table is validated (see :func:`omnimkt.data.validate_dataset`); keyword
+    arguments go to the validators that accept them (``allow_refunds`` to
+    transactions, ``now`` / ``duplicates`` to the event tables, ``id_type`` to all).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "transactions.csv").write_text(
+    ...     "customer_id,timestamp,amount\\n1,2025-01-02,9.5\\n2,2025-01-03,4\\n")
+    >>> load_dataset(d)
+    Dataset(transactions: 2 rows)
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise DataError(
+            f"dataset: {str(folder)!r} {what}. Pass a folder holding transactions.csv "
+            "(or .csv.gz / .parquet) and optionally touchpoints.*, customers.*, stage_events.*; "
+            "for a single file use omnimkt.data.read_table(path, 'transactions')."
+        )
+    found = _find_files(folder)
+    if "transactions" not in found:
+        seen = sorted(p.name for p in folder.iterdir())
+        listing = ", ".join(seen[:20]) + (" ..." if len(seen) > 20 else "") if seen else "none"
+        raise DataError(
+            f"dataset: no transactions file in {str(folder)!r} (looked for transactions.csv, "
+            f"transactions.csv.gz, transactions.parquet). Files found: {listing}. "
+            "Rename your purchases file accordingly."
+        )
+    cols = columns if isinstance(columns, Columns) else Columns(dict(columns or {}))
+    frames = {kind: _read_raw(p, kind, cols) for kind, p in found.items()}
+    if kw.get("id_type", "auto") == "auto":
+        frames = _auto_int_ids(frames, cols)
+    return validate_dataset(Dataset(**frames), cols, **_kwargs_for_dataset(kw))
+
+
+def _kwargs_for_dataset(kw: Mapping[str, Any]) -> dict[str, Any]:
+    accepted = inspect.signature(validate_dataset).parameters
+    unknown = set(kw) - set(accepted)
+    if unknown:
+        raise TypeError(f"load_dataset got unexpected keyword argument(s) {sorted(unknown)}")
+    return dict(kw)
+
+
+def _csv_text(df: pd.DataFrame) -> str:
+    # repr-style floats are exact and stable; ISO dates; '\n' line ends on every OS.
+    return df.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%dT%H:%M:%S")
+
+
+def write_dataset(
+    dataset: Dataset, path: str | os.PathLike, *, format: str = "csv.gz"
+) -> dict[str, Path]:
+    """Write every table of ``dataset`` to ``path/<table>.<format>``, reproducibly.
+
+    The bytes depend only on the data: gzip headers carry no time stamp or file
+    name, floats are written exactly (shortest round-trip form), timestamps as
+    ISO 8601 (``2025-01-31T09:30:00``). Existing files of the same names are
+    replaced; a file of the same table in another format is an error (the folder
+    would be ambiguous to :func:`load_dataset`).
+
+    Returns
+    -------
+    dict
+        Table name -> path written.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1], "timestamp": [pd.Timestamp("2025-01-01")],
+    ...                    "amount": [9.5]})
+    >>> paths = write_dataset(Dataset(tx), tempfile.mkdtemp(), format="csv")
+    >>> paths["transactions"].read_text()
+    'customer_id,timestamp,amount\\n1,2025-01-01T00:00:00,9.5\\n'
+    """
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for kind in dataset.tables():
+        if kind not in TABLES:
+            continue
+        df = getattr(dataset, kind)
+        others = [folder / f"{kind}.{f}" for f in FORMATS if f != format]
+        clash = [p.name for p in others if p.exists()]
+        if clash:
+            raise DataError(
+                f"{kind}: {str(folder)!r} already holds {', '.join(clash)}; writing "
+                f"{kind}.{format} too would make the folder ambiguous. Remove it first."
+            )
+        target = folder / f"{kind}.{format}"
+        if format == "parquet":
+            df.reset_index(drop=True).to_parquet(target, index=False)
+        else:
+            data = _csv_text(df).encode("utf-8")
+            if format == "csv.gz":
+                buf = io.BytesIO()
+                # mtime=0 and an empty file name keep the gzip header identical on every run.
+                with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0,
+                                   compresslevel=6) as gz:
+                    gz.write(data)
+                data = buf.getvalue()
+            target.write_bytes(data)
+        written[kind] = target
+    return written
