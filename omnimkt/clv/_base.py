@@ -1,0 +1,125 @@
+"""Shared machinery of the CLV models: input checks, compression, standard errors, repr."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from omnimkt.errors import DataError, ModelError, examples
+
+
+def _rfm_arrays(summary: pd.DataFrame, need_monetary: bool = False):
+    """frequency, recency, T (and monetary) arrays from a summary (plain or ``_cal``)."""
+    if not isinstance(summary, pd.DataFrame):
+        raise DataError(f"summary must be a DataFrame from rfm_summary, got "
+                        f"{type(summary).__name__}.")
+    suffix = "" if "frequency" in summary.columns else "_cal"
+    cols = ["frequency", "recency", "T"] + (["monetary_value"] if need_monetary else [])
+    names = [c + suffix for c in cols]
+    missing = [c for c in names if c not in summary.columns]
+    if missing:
+        raise DataError(
+            f"summary: missing column(s) {', '.join(missing)}; build it with rfm_summary() "
+            "or calibration_holdout()."
+        )
+    arrs = [summary[c].to_numpy(dtype="float64") for c in names]
+    x, tx, T = arrs[:3]
+    bad = ~np.isfinite(x) | ~np.isfinite(tx) | ~np.isfinite(T) | (x < 0) | (tx < 0) | (tx > T)
+    bad |= (x == 0) & (tx != 0)
+    bad |= x != np.round(x)
+    if bad.any():
+        raise DataError(
+            f"summary: {int(bad.sum())} rows have impossible frequency/recency/T (need integer "
+            f"frequency >= 0, 0 <= recency <= T, recency 0 when frequency 0), e.g. customers "
+            f"{examples(summary.index[bad])}. Rebuild the summary with rfm_summary()."
+        )
+    return arrs
+
+
+def _compress(*arrays: np.ndarray):
+    """Unique rows and counts of stacked arrays; returns (unique columns, weights, inverse)."""
+    stacked = np.column_stack(arrays)
+    uniq, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
+    return [uniq[:, i] for i in range(uniq.shape[1])], counts.astype(np.float64), inverse.ravel()
+
+
+def _numeric_hessian(f, x0: np.ndarray, h: float = 1e-4) -> np.ndarray:
+    """Central-difference Hessian of ``f`` at ``x0`` (used on log-parameters)."""
+    n = len(x0)
+    H = np.empty((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            ei = np.zeros(n)
+            ej = np.zeros(n)
+            ei[i] = h
+            ej[j] = h
+            v = (f(x0 + ei + ej) - f(x0 + ei - ej) - f(x0 - ei + ej) + f(x0 - ei - ej)) / (4 * h * h)
+            H[i, j] = H[j, i] = v
+    return H
+
+
+def _param_table(names, values, hessian_negll) -> pd.DataFrame:
+    """Estimates with delta-method standard errors and 95% intervals built on the log scale
+    (so they stay positive)."""
+    values = np.asarray(values, dtype=float)
+    try:
+        cov_log = np.linalg.inv(hessian_negll)
+        se_log = np.sqrt(np.clip(np.diag(cov_log), 0, None))
+    except np.linalg.LinAlgError:
+        se_log = np.full(len(values), np.nan)
+    return pd.DataFrame(
+        {
+            "estimate": values,
+            "std_error": values * se_log,
+            "lower_95": values * np.exp(-1.959964 * se_log),
+            "upper_95": values * np.exp(1.959964 * se_log),
+        },
+        index=pd.Index(list(names), name="parameter"),
+    )
+
+
+class _Result:
+    """Mixin giving ``summary`` based repr / HTML / markdown."""
+
+    def _summary_title(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        if not hasattr(self, "params_"):
+            return f"{type(self).__name__}(not fitted)"
+        return f"{self._summary_title()}\n{self.summary.round(4).to_string()}"
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "params_"):
+            return f"<p>{type(self).__name__} (not fitted)</p>"
+        return f"<p><b>{self._summary_title()}</b></p>" + self.summary.round(4).to_html()
+
+    def to_markdown(self) -> str:
+        self._check_fitted()
+        return f"**{self._summary_title()}**\n\n" + self.summary.round(4).to_markdown()
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "params_"):
+            raise ModelError(
+                f"{type(self).__name__} is not fitted yet; call .fit(summary) first."
+            )
+
+
+def _quiet_fit(fn, model_name: str):
+    """Run a lifetimes fit without its prints; turn its ConvergenceError into ModelError."""
+    from lifetimes.utils import ConvergenceError
+
+    buf = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buf), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fn()
+    except ConvergenceError:
+        raise ModelError(
+            f"{model_name} fit did not converge. Try penalizer=0.001 (a small L2 penalty), more "
+            "data, or check that the summary has enough repeat buyers."
+        ) from None

@@ -1,0 +1,279 @@
+"""RFM summary and calibration / holdout split from raw transactions (lifetimes conventions,
+our own pandas-3 native code)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from omnimkt.errors import DataError, examples
+
+__all__ = ["TIME_UNITS", "rfm_summary", "calibration_holdout"]
+
+#: Days per time unit.
+TIME_UNITS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 30.4375}
+
+_NS_PER_DAY = 86_400 * 10**9
+
+
+def _days_per_unit(time_unit: str) -> float:
+    try:
+        return TIME_UNITS[time_unit]
+    except KeyError:
+        raise DataError(
+            f"time_unit={time_unit!r} is not supported; use one of {sorted(TIME_UNITS)} "
+            "('D' days, 'W' = days/7, 'M' = days/30.4375)."
+        ) from None
+
+
+def _canonical(transactions: pd.DataFrame, columns: Any = None, *, need_amount: bool = False
+               ) -> pd.DataFrame:
+    """Minimal checks; returns a frame with customer_id, timestamp (datetime64) [, amount]."""
+    if not isinstance(transactions, pd.DataFrame):
+        raise DataError(
+            f"transactions must be a pandas DataFrame, got {type(transactions).__name__}."
+        )
+    df = transactions
+    if columns is not None:
+        if isinstance(columns, Mapping):
+            from omnimkt.data.schema import Columns
+
+            columns = Columns(dict(columns))
+        df = columns.to_canonical(df)
+    missing = [c for c in ("customer_id", "timestamp") if c not in df.columns]
+    if need_amount and "amount" not in df.columns:
+        missing.append("amount")
+    if missing:
+        raise DataError(
+            f"transactions: missing column(s) {', '.join(missing)} (have: "
+            f"{examples(df.columns, k=8)}). Rename them or pass columns=Columns(...)."
+        )
+    if len(df) == 0:
+        raise DataError("transactions: the table is empty; give at least one purchase.")
+    keep = ["customer_id", "timestamp"] + (["amount"] if "amount" in df.columns else [])
+    out = df[keep]
+    ts = out["timestamp"]
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        parsed = pd.to_datetime(ts, errors="coerce")
+        bad = parsed.isna() & ts.notna()
+        if bad.any():
+            raise DataError(
+                f"transactions.timestamp: {int(bad.sum())} rows cannot be read as dates "
+                f"(e.g. {examples(ts[bad])}). Fix or drop them."
+            )
+        ts = parsed
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_convert(None)
+    if ts.isna().any():
+        raise DataError(
+            f"transactions.timestamp: {int(ts.isna().sum())} rows have no timestamp. Drop them."
+        )
+    ids = out["customer_id"]
+    if ids.isna().any():
+        raise DataError(
+            f"transactions.customer_id: {int(ids.isna().sum())} rows have no customer id. "
+            "Drop them or fill the ids."
+        )
+    cols = {"customer_id": ids.to_numpy(), "timestamp": ts.to_numpy().astype("datetime64[ns]")}
+    if "amount" in out.columns:
+        amt = pd.to_numeric(out["amount"], errors="coerce")
+        bad = amt.isna() & out["amount"].notna()
+        if bad.any():
+            raise DataError(
+                f"transactions.amount: {int(bad.sum())} rows are not numbers "
+                f"(e.g. {examples(out['amount'][bad])}). Clean them."
+            )
+        cols["amount"] = amt.fillna(0.0).to_numpy(dtype="float64")
+    return pd.DataFrame(cols)
+
+
+def _to_day(value: Any, name: str) -> np.int64:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise DataError(f"{name}={value!r} is not a date.") from None
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert(None)
+    return np.int64(ts.normalize().value // _NS_PER_DAY)
+
+
+def _purchase_days(tx: pd.DataFrame, end_day: np.int64 | None = None,
+                   start_day: np.int64 | None = None):
+    """Merge same-day purchases. Returns (ids, cust_codes, days, amounts) sorted by customer, day.
+
+    ``ids`` are the unique customer ids (sorted); ``cust_codes`` index into them.
+    """
+    days = tx["timestamp"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    mask = np.ones(len(days), dtype=bool)
+    if end_day is not None:
+        mask &= days <= end_day
+    if start_day is not None:
+        mask &= days > start_day
+    codes, ids = pd.factorize(tx["customer_id"], sort=True)
+    codes = codes[mask]
+    days = days[mask]
+    amount = tx["amount"].to_numpy()[mask] if "amount" in tx.columns else None
+    if len(days) == 0:
+        return ids, codes, days, amount
+    dmin = days.min()
+    span = np.int64(days.max() - dmin + 1)
+    key = codes.astype(np.int64) * span + (days - dmin)
+    ukey, inverse = np.unique(key, return_inverse=True)
+    if amount is not None:
+        amount = np.bincount(inverse, weights=amount, minlength=len(ukey))
+    return ids, (ukey // span).astype(np.int64), ukey % span + dmin, amount
+
+
+def _summarise(ids, cust, days, amount, end_day, unit_days) -> pd.DataFrame:
+    n_ids = len(ids)
+    counts = np.bincount(cust, minlength=n_ids)
+    present = counts > 0
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    ends = starts + counts - 1
+    first = np.where(present, days[np.minimum(starts, len(days) - 1)] if len(days) else 0, 0)
+    last = np.where(present, days[np.clip(ends, 0, max(len(days) - 1, 0))] if len(days) else 0, 0)
+    freq = (counts - 1)[present]
+    out = pd.DataFrame(
+        {
+            "frequency": freq.astype(np.int64),
+            "recency": (last - first)[present] / unit_days,
+            "T": (end_day - first)[present] / unit_days,
+        },
+        index=pd.Index(np.asarray(ids)[present], name="customer_id"),
+    )
+    if amount is not None:
+        total = np.bincount(cust, weights=amount, minlength=n_ids)
+        first_amount = np.where(present, amount[np.minimum(starts, len(days) - 1)], 0.0)
+        rep = (total - first_amount)[present]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["monetary_value"] = np.where(freq > 0, rep / np.maximum(freq, 1), 0.0)
+    return out
+
+
+def rfm_summary(
+    transactions: pd.DataFrame,
+    *,
+    observation_end: Any = None,
+    time_unit: str = "W",
+    columns: Any = None,
+) -> pd.DataFrame:
+    """Per-customer frequency, recency, T and monetary value (lifetimes conventions).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions: ``customer_id``, ``timestamp`` and (optionally)
+        ``amount``. Row order does not matter.
+    observation_end : date-like, optional
+        End of observation (inclusive, whole day); purchases after it are ignored
+        and customers whose first purchase is after it are left out. Defaults to
+        the last purchase day.
+    time_unit : {"D", "W", "M"}
+        Days, weeks (days / 7) or months (days / 30.4375).
+    columns : Columns or mapping, optional
+        Your column names (``Columns(customer_id="member_no")``).
+
+    Returns
+    -------
+    DataFrame indexed by ``customer_id`` with ``frequency`` (int), ``recency``,
+    ``T`` and, when ``amount`` is given, ``monetary_value``. ``attrs`` holds
+    ``time_unit`` and ``observation_end``.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-15", "2025-01-08"]),
+    ...     "amount": [5.0, 5.0, 20.0, 7.0]})
+    >>> rfm_summary(tx, observation_end="2025-01-29")
+                 frequency  recency    T  monetary_value
+    customer_id
+    1                    1      2.0  4.0            20.0
+    2                    0      0.0  3.0             0.0
+    """
+    unit = _days_per_unit(time_unit)
+    tx = _canonical(transactions, columns)
+    last_day = np.int64(tx["timestamp"].max().value // _NS_PER_DAY)
+    end_day = last_day if observation_end is None else _to_day(observation_end, "observation_end")
+    first_day = np.int64(tx["timestamp"].min().value // _NS_PER_DAY)
+    if end_day < first_day:
+        raise DataError(
+            f"observation_end={pd.Timestamp(observation_end).date()} is before the first "
+            f"purchase ({pd.Timestamp(first_day, unit='D').date()}) in transactions.timestamp; "
+            "choose a later date."
+        )
+    ids, cust, days, amount = _purchase_days(tx, end_day=end_day)
+    out = _summarise(ids, cust, days, amount, end_day, unit)
+    out.attrs.update(time_unit=time_unit,
+                     observation_end=pd.Timestamp(int(end_day), unit="D"))
+    return out
+
+
+def calibration_holdout(
+    transactions: pd.DataFrame,
+    calibration_end: Any,
+    observation_end: Any = None,
+    *,
+    time_unit: str = "W",
+    columns: Any = None,
+) -> pd.DataFrame:
+    """Split transactions at a cut-off: RFM summary of the calibration period and
+    repeat purchases in the holdout period, for customers seen in calibration.
+
+    Returns a DataFrame indexed by ``customer_id`` with ``frequency_cal``,
+    ``recency_cal``, ``T_cal``, ``monetary_value_cal`` (with amounts),
+    ``frequency_holdout`` (purchase days in the holdout, same-day merged),
+    ``monetary_value_holdout`` (mean amount per holdout purchase day, 0 if none)
+    and ``duration_holdout``. Both ends are inclusive whole days.
+
+    Raises DataError when the cut-off is not strictly inside the data.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-15", "2025-02-01", "2025-01-08"]),
+    ...     "amount": [5.0, 20.0, 9.0, 7.0]})
+    >>> calibration_holdout(tx, "2025-01-22", "2025-02-05")[["frequency_cal", "frequency_holdout"]]
+                 frequency_cal  frequency_holdout
+    customer_id
+    1                        1                  1
+    2                        0                  0
+    """
+    unit = _days_per_unit(time_unit)
+    tx = _canonical(transactions, columns)
+    first_day = np.int64(tx["timestamp"].min().value // _NS_PER_DAY)
+    last_day = np.int64(tx["timestamp"].max().value // _NS_PER_DAY)
+    cal_day = _to_day(calibration_end, "calibration_end")
+    obs_day = last_day if observation_end is None else _to_day(observation_end, "observation_end")
+    fmt = lambda d: pd.Timestamp(int(d), unit="D").date()  # noqa: E731
+    if cal_day < first_day or cal_day >= last_day:
+        raise DataError(
+            f"calibration_end={fmt(cal_day)} is outside transactions.timestamp "
+            f"({fmt(first_day)} .. {fmt(last_day)}): the cut-off must leave purchases on both "
+            "sides. Choose a date inside the data."
+        )
+    if obs_day <= cal_day:
+        raise DataError(
+            f"observation_end={fmt(obs_day)} must be after calibration_end={fmt(cal_day)}."
+        )
+    ids, cust, days, amount = _purchase_days(tx, end_day=cal_day)
+    cal = _summarise(ids, cust, days, amount, cal_day, unit)
+    cal.columns = [f"{c}_cal" for c in cal.columns]
+    h_ids, h_cust, h_days, h_amount = _purchase_days(tx, end_day=obs_day, start_day=cal_day)
+    # ids from factorize(sort=True) are the same in both calls: codes index the same ids.
+    n = np.bincount(h_cust, minlength=len(h_ids))
+    freq_h = pd.Series(n, index=pd.Index(np.asarray(h_ids), name="customer_id"))
+    cal["frequency_holdout"] = freq_h.reindex(cal.index).to_numpy().astype(np.int64)
+    if h_amount is not None:
+        tot = np.bincount(h_cust, weights=h_amount, minlength=len(h_ids))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mv = np.where(n > 0, tot / np.maximum(n, 1), 0.0)
+        cal["monetary_value_holdout"] = pd.Series(mv, index=freq_h.index).reindex(
+            cal.index).to_numpy()
+    cal["duration_holdout"] = float(obs_day - cal_day) / unit
+    cal.attrs.update(time_unit=time_unit,
+                     calibration_end=pd.Timestamp(int(cal_day), unit="D"),
+                     observation_end=pd.Timestamp(int(obs_day), unit="D"))
+    return cal
