@@ -1,22 +1,4 @@
-"""Formula-brand replenishment triggers (shared case A) and their backtest.
-
-The case runs a member base on a consumption clock: one can of formula lasts
-about a week, three cans make a habit, a follow-up call is best when a can is
-nearly finished, the second purchase is prompted about 20 days after a
-three-can purchase, and anyone silent for three months gets a wake-up offer.
-This module turns those rules into
-
-* :func:`depletion_table` - each customer's expected depletion date ("when
-  does the formula run out?") from units bought and a consumption rate;
-* :class:`ReplenishmentModel` - a dated action list (call / prompt / win-back)
-  with reason, channel and offer type, exportable for an operations team;
-* :func:`backtest` - replay the log to past dates and measure what happened
-  next, with a seeded hold-out control group and an uplift estimate.
-
-Time runs in whole days. ``as_of`` is *the day the list is for*: purchases
-made before that day are known (a morning run over yesterday's data), so the
-default ``as_of`` is the day after the last purchase in the log.
-"""
+"""Consumption clock: order lines -> customer-day purchases and expected depletion dates."""
 
 from __future__ import annotations
 
@@ -64,7 +46,8 @@ class _PurchaseLog:
     first_day: np.ndarray    # first purchase day of the customer
     supply_before: np.ndarray  # cumulative supply before this purchase
     next_day: np.ndarray     # next purchase day of the same customer (-1 if none)
-    channel: np.ndarray | None  # most used sales channel so far (str) or None
+    channel: np.ndarray | None  # most used sales channel per customer code, or None
+    data_end_day: int        # last day of the whole log (all categories)
 
     def __len__(self) -> int:
         return len(self.day)
@@ -172,8 +155,16 @@ def _build_log(
     if not np.isfinite(days_per_unit) or days_per_unit <= 0:
         raise DataError(f"days_per_unit must be a positive number of days, got {days_per_unit!r}.")
     tx = transactions
+    data_end_day = None
+    if pd.api.types.is_datetime64_any_dtype(tx["timestamp"]) and len(tx):
+        last = tx["timestamp"].max()
+        if not pd.isna(last):
+            # outcomes can be observed up to the end of the whole log, not only
+            # up to the last purchase in the category
+            data_end_day = _as_day(last)
     if category is not None and "category" in tx.columns:
-        tx = tx.loc[tx["category"].to_numpy() == category]
+        # compare on the (Arrow-backed) column itself: no 20M-element object array
+        tx = tx.loc[(tx["category"] == category).to_numpy(dtype=bool, na_value=False)]
     if len(tx) == 0:
         where = f" in category {category!r}" if category is not None and "category" in transactions.columns else ""
         raise DataError(
@@ -203,6 +194,8 @@ def _build_log(
             f"{table}.timestamp: {int(bad.sum()):,} rows have no date. Drop or fix them."
         )
     day = tsv.astype("int64") // _DAY_NS
+    if data_end_day is None or data_end_day < int(day.max()):
+        data_end_day = int(day.max())
 
     if "quantity" in tx.columns:
         q = pd.to_numeric(tx["quantity"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -228,12 +221,14 @@ def _build_log(
                 f"consumption: {len(badrate)} products have a non-positive rate "
                 f"(e.g. {examples(badrate)}). Give days per unit > 0."
             )
-        prod = tx["product"].astype("str").to_numpy()
-        rate = pd.Series(prod).map(rates).to_numpy(dtype=np.float64, na_value=np.nan)
+        pcode, pnames = pd.factorize(tx["product"], use_na_sentinel=False)
+        prate = np.array([rates.get(p, np.nan) if isinstance(p, str) else np.nan
+                          for p in pnames], dtype=np.float64)
+        rate = prate[pcode]
         bad = np.isnan(rate)
         if bad.any():
             raise _bad(
-                table, "product", bad, prod,
+                table, "product", bad, np.asarray(pnames, dtype=object)[pcode],
                 "are products without a consumption rate",
                 "Add them to consumption={product: days per unit} or filter them out.",
             )
@@ -244,7 +239,9 @@ def _build_log(
         amt = pd.to_numeric(tx["amount"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         amt = np.full(len(tx), np.nan)
-    chan = tx["channel"].astype("str").to_numpy() if "channel" in tx.columns else None
+    chan = None
+    if "channel" in tx.columns:
+        chan, chan_names = pd.factorize(tx["channel"], use_na_sentinel=False)
 
     codes, ids = pd.factorize(ids_raw, sort=True)
     codes = codes.astype(np.int64)
@@ -287,19 +284,18 @@ def _build_log(
         # the customer's most used sales channel over the whole log is used as a
         # contact preference; it is a stable trait, not an outcome, so no leakage worth
         # the cost of a running mode
-        ch_codes, ch_names = pd.factorize(chan)
-        line_code = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(key)]))
-        cust_line = code[line_code]
-        counts = np.zeros((len(ids), len(ch_names)), dtype=np.int64)
-        np.add.at(counts, (cust_line, ch_codes), 1)
-        channel_mode = np.asarray(ch_names, dtype=object)[counts.argmax(axis=1)][code]
+        k = len(chan_names)
+        cust_line = key // span
+        counts = np.bincount(cust_line * k + chan, minlength=len(ids) * k).reshape(len(ids), k)
+        channel_mode = np.asarray([str(c) for c in chan_names], dtype=object)[
+            counts.argmax(axis=1)]
 
     return _PurchaseLog(
         ids=np.asarray(ids), code=code, day=pday.astype(np.int64), units=units, supply=sup,
         amount=amount, n=n.astype(np.int64), units_total=units_total,
         amount_total=amount_total, first_day=first_day.astype(np.int64),
         supply_before=supply_before, next_day=next_day.astype(np.int64),
-        channel=channel_mode,
+        channel=channel_mode, data_end_day=data_end_day,
     )
 
 

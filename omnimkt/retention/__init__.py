@@ -1,0 +1,30 @@
+"""Formula-brand replenishment triggers (shared case A) and their backtest.
+
+The case runs a member base on a consumption clock: one can of formula lasts
+about a week, three cans make a habit, a follow-up call is best when a can is
+nearly finished, the second purchase is prompted about 20 days after a
+three-can purchase, and anyone silent for three months gets a wake-up offer.
+This package turns those rules into
+
+* :func:`depletion_table` - each customer's expected depletion date ("when
+  does the formula run out?") from units bought and a consumption rate;
+* :class:`ReplenishmentModel` - a dated action list (call / prompt / win-back)
+  with reason, channel and offer type, exportable for an operations team;
+* :func:`backtest` - replay the log to past dates and measure what happened
+  next, with a seeded hold-out control group and an uplift estimate.
+
+Time runs in whole days. ``as_of`` is *the day the list is for*: purchases
+made before that day are known (a morning run over yesterday's data), so the
+default ``as_of`` is the day after the last purchase in the log.
+"""
+
+from omnimkt.retention._clock import depletion_table
+from omnimkt.retention.model import ACTIONS, OFFER_TYPES, ReplenishmentModel, action_counts
+
+__all__ = [
+    "ACTIONS",
+    "OFFER_TYPES",
+    "ReplenishmentModel",
+    "action_counts",
+    "depletion_table",
+]

@@ -1,0 +1,357 @@
+"""The replenishment model: consumption clock -> dated action list (shared case A)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from omnimkt.errors import DataError, ModelError
+from omnimkt.retention._clock import (
+    _build_log,
+    _default_as_of,
+    _PurchaseLog,
+    _state_frame,
+    _to_ts,
+)
+
+#: Actions in the order an operations team works them.
+ACTIONS: tuple[str, ...] = ("follow_up_call", "repurchase_prompt", "win_back")
+#: Offer types by price sensitivity (mean basket vs the 400 / 200 yuan thresholds).
+OFFER_TYPES: tuple[str, ...] = ("service_content", "standard", "price_offer")
+
+#: Message channel for prompts and win-backs by the customer's most used sales channel.
+DEFAULT_MESSAGE_CHANNELS: dict[str, str] = {
+    "app": "app_push",
+    "mini_shop": "messaging",
+    "ecommerce": "sms",
+    "store_pos": "sms",
+}
+
+ACTION_COLUMNS = [
+    "customer_id", "action", "due_date", "reason", "channel", "offer_type",
+    "last_purchase", "units_last", "expected_depletion", "mean_basket",
+]
+
+
+class ReplenishmentModel:
+    """Formula-brand replenishment triggers: follow-up call, repurchase prompt, win-back.
+
+    The rules of the case (shared CASES.md A), every threshold a parameter:
+
+    * **consumption clock** - one unit (can) lasts ``days_per_unit`` days
+      (7: one can a week; ``consumption`` sets a rate per product); stock left
+      from an earlier purchase carries over (``carry_over``); optionally each
+      customer's own pace is learned from their inter-purchase times once they
+      have 2+ purchases (``learn_consumption``);
+    * **habit** - a customer who bought ``habit_units`` (3) units in total;
+    * **follow-up call** - ``call_days_before_depletion`` (2) days before the
+      expected depletion date, by phone, to ask about the feeding experience;
+    * **repurchase prompt** - ``prompt_day`` (20) days after a purchase of at
+      least ``prompt_units`` (3) units, by app / messaging / SMS; a customer
+      who bought again in between gets none (the clock restarts);
+    * **win-back** - on the first day after ``winback_silent_days`` (90)
+      silent days (day 91), a wake-up offer;
+    * calls and prompts go to new customers (at most
+      ``new_customer_purchases`` purchase days; None = everyone), win-backs to
+      everyone;
+    * **offer type** - mean basket above ``service_threshold`` (400 yuan) ->
+      "service_content" (parenting classes, events), below ``price_threshold``
+      (200) -> "price_offer", in between -> "standard".
+
+    Parameters
+    ----------
+    days_per_unit, consumption, category, carry_over, learn_consumption
+        The consumption clock, as in :func:`omnimkt.retention.depletion_table`.
+    habit_units, call_days_before_depletion, prompt_day, prompt_units,
+    winback_silent_days, new_customer_purchases, service_threshold, price_threshold
+        The trigger rules above.
+    message_channels : mapping, optional
+        Sales channel -> message channel for prompts and win-backs (default
+        app -> app_push, mini_shop -> messaging, others -> sms).
+    unit_name : str
+        Word for one unit in the reasons ("can").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1], "timestamp": [pd.Timestamp("2025-01-01")],
+    ...                    "amount": [450.0], "quantity": [3]})
+    >>> m = ReplenishmentModel(category=None).fit(tx)
+    >>> a = m.actions("2025-01-20")          # day 19 after the purchase
+    >>> a[["action", "channel", "offer_type"]].values.tolist()
+    [['follow_up_call', 'phone', 'service_content']]
+    """
+
+    def __init__(
+        self,
+        *,
+        days_per_unit: float = 7.0,
+        consumption: Mapping[str, float] | None = None,
+        category: str | None = "formula",
+        carry_over: bool = True,
+        learn_consumption: bool = False,
+        habit_units: float = 3,
+        call_days_before_depletion: int = 2,
+        prompt_day: int = 20,
+        prompt_units: float = 3,
+        winback_silent_days: int = 90,
+        new_customer_purchases: int | None = 1,
+        service_threshold: float = 400.0,
+        price_threshold: float = 200.0,
+        message_channels: Mapping[str, str] | None = None,
+        unit_name: str = "can",
+    ) -> None:
+        self.days_per_unit = days_per_unit
+        self.consumption = consumption
+        self.category = category
+        self.carry_over = carry_over
+        self.learn_consumption = learn_consumption
+        self.habit_units = habit_units
+        self.call_days_before_depletion = call_days_before_depletion
+        self.prompt_day = prompt_day
+        self.prompt_units = prompt_units
+        self.winback_silent_days = winback_silent_days
+        self.new_customer_purchases = new_customer_purchases
+        self.service_threshold = service_threshold
+        self.price_threshold = price_threshold
+        self.message_channels = message_channels
+        self.unit_name = unit_name
+
+    # ------------------------------------------------------------------ fit
+    def _check_settings(self) -> None:
+        if self.price_threshold > self.service_threshold:
+            raise ModelError(
+                f"price_threshold ({self.price_threshold}) must not exceed service_threshold "
+                f"({self.service_threshold})."
+            )
+        for name in ("prompt_day", "winback_silent_days", "call_days_before_depletion"):
+            v = getattr(self, name)
+            if v is None or v < 0:
+                raise ModelError(f"{name} must be a number of days >= 0, got {v!r}.")
+
+    def fit(self, transactions: pd.DataFrame) -> ReplenishmentModel:
+        """Read the purchase log (canonical order lines) and run the consumption clock.
+
+        Raises :class:`omnimkt.DataError` for products without a consumption
+        rate, zero / negative / missing units, or no purchases at all.
+        """
+        self._check_settings()
+        self._set_log(_build_log(transactions, days_per_unit=self.days_per_unit,
+                                 consumption=self.consumption, category=self.category))
+        return self
+
+    def _set_log(self, log: _PurchaseLog) -> None:
+        self.log_ = log
+        self.depletion_, self.factor_ = log.depletion(
+            carry_over=self.carry_over, learn=self.learn_consumption,
+            prior_days=3 * float(self.days_per_unit))
+        self.n_customers_ = len(log.ids)
+        self.first_day_ = _to_ts(np.array([log.min_day]))[0]
+        self.last_day_ = _to_ts(np.array([log.max_day]))[0]
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "log_"):
+            raise ModelError("ReplenishmentModel is not fitted; call .fit(transactions) first.")
+
+    # ------------------------------------------------------------ queries
+    def depletion(self, as_of=None) -> pd.DataFrame:
+        """The consumption clock on ``as_of`` (see :func:`depletion_table`)."""
+        self._check_fitted()
+        a = self._as_of_day(as_of)
+        rows = self.log_.state_rows(a)
+        return _state_frame(self.log_, rows, self.depletion_, self.factor_, a, self.habit_units)
+
+    def _as_of_day(self, as_of) -> int:
+        a = _default_as_of(self.log_, as_of)
+        if a <= self.log_.min_day:
+            raise DataError(
+                f"as_of={_to_ts(np.array([a]))[0]!s:.10} is on or before the first purchase "
+                f"({self.first_day_!s:.10}); nothing is known yet. Choose a later date."
+            )
+        return a
+
+    def _offer_type(self, basket: np.ndarray) -> np.ndarray:
+        out = np.full(len(basket), "standard", dtype=object)
+        out[basket > self.service_threshold] = "service_content"
+        out[basket < self.price_threshold] = "price_offer"
+        return out
+
+    def _message_channel(self, codes: np.ndarray) -> np.ndarray:
+        mapping = dict(DEFAULT_MESSAGE_CHANNELS)
+        mapping.update(self.message_channels or {})
+        if self.log_.channel is None:
+            return np.full(len(codes), mapping.get("", "sms"), dtype=object)
+        names = self.log_.channel
+        per_name = np.array([mapping.get(str(c), "sms") for c in names], dtype=object)
+        return per_name[codes]
+
+    def _action_arrays(self, as_of_day: int, horizon_days: int) -> dict[str, np.ndarray]:
+        """Rows (purchase-log index), action code and due day of the actions due in the window.
+
+        Cheap numpy only: the backtest calls this once per replay date.
+        """
+        log = self.log_
+        rows = log.state_rows(as_of_day)
+        lo, hi = as_of_day, as_of_day + horizon_days
+        day = log.day[rows]
+        new = (np.ones(len(rows), dtype=bool) if self.new_customer_purchases is None
+               else log.n[rows] <= self.new_customer_purchases)
+        call_due = np.floor(self.depletion_[rows]).astype(np.int64) - int(
+            self.call_days_before_depletion)
+        # a call is never due before the purchase it follows up
+        call_due = np.maximum(call_due, day + 1)
+        prompt_due = day + int(self.prompt_day)
+        win_due = day + int(self.winback_silent_days) + 1
+        masks = (
+            new & (call_due >= lo) & (call_due < hi),
+            new & (log.units[rows] >= self.prompt_units) & (prompt_due >= lo) & (prompt_due < hi),
+            (win_due >= lo) & (win_due < hi),
+        )
+        dues = (call_due, prompt_due, win_due)
+        out_rows, out_act, out_due = [], [], []
+        for k, (m, d) in enumerate(zip(masks, dues, strict=True)):
+            out_rows.append(rows[m])
+            out_act.append(np.full(int(m.sum()), k, dtype=np.int8))
+            out_due.append(d[m])
+        return {
+            "row": np.concatenate(out_rows),
+            "action": np.concatenate(out_act),
+            "due": np.concatenate(out_due),
+        }
+
+    def actions(self, as_of=None, *, horizon_days: int = 1) -> pd.DataFrame:
+        """The dated action list for ``as_of`` (default: the day after the last purchase).
+
+        Parameters
+        ----------
+        as_of : date-like, optional
+            The day the list is for; purchases before that day are known.
+        horizon_days : int
+            Actions due on ``as_of`` and the following ``horizon_days - 1`` days
+            (1 = today's list; 7 = this week's).
+
+        Returns
+        -------
+        DataFrame with one row per action: customer_id, action
+        ("follow_up_call", "repurchase_prompt", "win_back"), due_date, reason
+        (plain words), channel ("phone" for calls; app_push / messaging / sms
+        for messages), offer_type ("service_content", "standard",
+        "price_offer"), last_purchase, units_last, expected_depletion,
+        mean_basket. Sorted by due date, action, customer.
+        """
+        self._check_fitted()
+        if int(horizon_days) < 1:
+            raise ModelError(f"horizon_days must be >= 1, got {horizon_days!r}.")
+        a = self._as_of_day(as_of)
+        arr = self._action_arrays(a, int(horizon_days))
+        return self._action_frame(arr)
+
+    def _action_frame(self, arr: dict[str, np.ndarray]) -> pd.DataFrame:
+        log = self.log_
+        rows, act, due = arr["row"], arr["action"], arr["due"]
+        order = np.lexsort((log.code[rows], act, due))
+        rows, act, due = rows[order], act[order], due[order]
+        codes = log.code[rows]
+        basket = log.amount_total[rows] / log.n[rows]
+        dep = np.floor(self.depletion_[rows])
+        channel = self._message_channel(codes)
+        channel[act == 0] = "phone"
+        frame = pd.DataFrame({
+            "customer_id": log.ids[codes],
+            "action": pd.Categorical.from_codes(act.astype(np.int64), categories=list(ACTIONS)),
+            "due_date": _to_ts(due),
+            "reason": "",
+            "channel": pd.array(channel, dtype="str"),
+            "offer_type": pd.Categorical(self._offer_type(basket), categories=list(OFFER_TYPES)),
+            "last_purchase": _to_ts(log.day[rows]),
+            "units_last": log.units[rows],
+            "expected_depletion": _to_ts(dep),
+            "mean_basket": basket,
+        })
+        frame["reason"] = self._reasons(frame, act, due - log.day[rows])
+        return frame[ACTION_COLUMNS]
+
+    def _reasons(self, f: pd.DataFrame, act: np.ndarray, days_since: np.ndarray) -> pd.Series:
+        """Plain-words reason per action (vectorised string building)."""
+        unit = self.unit_name
+        units = f["units_last"].map(lambda u: f"{u:g}")
+        plural = np.where(f["units_last"].to_numpy() == 1, unit, unit + "s")
+        last = f["last_purchase"].dt.strftime("%Y-%m-%d")
+        dep = f["expected_depletion"].dt.strftime("%Y-%m-%d")
+        since = pd.Series(days_since, index=f.index).astype("str")
+        rate = f"{self.days_per_unit:g} days per {unit}"
+        if self.learn_consumption:
+            rate = "their own pace"
+        call = ("bought " + units + " " + plural + " on " + last + "; at " + rate
+                + " they run out around " + dep + ": call about the feeding experience")
+        prompt = (since + " days since buying " + units + " " + plural + " on " + last
+                  + " and no purchase since: prompt the next purchase")
+        win = ("no purchase for " + since + " days (last on " + last
+               + "): send a wake-up offer")
+        out = np.where(act == 0, call, np.where(act == 1, prompt, win))
+        return pd.Series(out, index=f.index, dtype="str")
+
+    def action_counts(self, as_of=None, *, horizon_days: int = 1) -> pd.DataFrame:
+        """Counts of the action list by action and offer type (a small pivot)."""
+        acts = self.actions(as_of, horizon_days=horizon_days)
+        return action_counts(acts)
+
+    # -------------------------------------------------------------- export
+    def to_csv(self, path: str | Path, as_of=None, *, horizon_days: int = 1) -> Path:
+        """Write the action list to a UTF-8 CSV (dates as YYYY-MM-DD) and return the path."""
+        acts = _export_frame(self.actions(as_of, horizon_days=horizon_days))
+        path = Path(path)
+        # utf-8-sig so spreadsheet programs open Chinese text correctly
+        acts.to_csv(path, index=False, encoding="utf-8-sig")
+        return path
+
+    def to_excel(self, path: str | Path, as_of=None, *, horizon_days: int = 1) -> Path:
+        """Write the action list (sheet "actions") and the counts (sheet "summary") to Excel."""
+        acts = self.actions(as_of, horizon_days=horizon_days)
+        path = Path(path)
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            _export_frame(acts).to_excel(xw, sheet_name="actions", index=False)
+            action_counts(acts).to_excel(xw, sheet_name="summary")
+        return path
+
+    def __repr__(self) -> str:
+        state = (f"fitted: {self.n_customers_:,} customers" if hasattr(self, "log_")
+                 else "not fitted")
+        return (f"ReplenishmentModel(days_per_unit={self.days_per_unit:g}, "
+                f"prompt_day={self.prompt_day}, winback_silent_days={self.winback_silent_days}; "
+                f"{state})")
+
+
+def action_counts(actions: pd.DataFrame) -> pd.DataFrame:
+    """Pivot of an action list: rows = action, columns = offer type, plus a total.
+
+    >>> action_counts(pd.DataFrame({"action": ["win_back"], "offer_type": ["standard"]}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    offer_type      service_content  standard  price_offer  total
+    action
+    follow_up_call                0         0            0      0
+    repurchase_prompt             0         0            0      0
+    win_back                      0         1            0      1
+    """
+    tab = pd.crosstab(
+        pd.Categorical(actions["action"].astype("str"), categories=list(ACTIONS)),
+        pd.Categorical(actions["offer_type"].astype("str"), categories=list(OFFER_TYPES)),
+        dropna=False,
+    )
+    tab = tab.reindex(index=list(ACTIONS), columns=list(OFFER_TYPES), fill_value=0)
+    tab.index.name, tab.columns.name = "action", "offer_type"
+    tab["total"] = tab.sum(axis=1)
+    return tab.astype("int64")
+
+
+def _export_frame(acts: pd.DataFrame) -> pd.DataFrame:
+    out = acts.copy()
+    for c in ("due_date", "last_purchase", "expected_depletion"):
+        out[c] = out[c].dt.strftime("%Y-%m-%d")
+    for c in ("action", "offer_type"):
+        out[c] = out[c].astype("str")
+    out["mean_basket"] = out["mean_basket"].round(2)
+    return out
