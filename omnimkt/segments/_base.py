@@ -1,0 +1,244 @@
+"""Shared pieces of the segments family: input checks, the per-customer table, result base."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from omnimkt.errors import DataError, examples
+
+#: Columns of the per-customer table every score in this family starts from.
+CUSTOMER_TABLE_COLUMNS = (
+    "first_purchase", "last_purchase", "orders", "spend", "units", "list_spend",
+    "recency_days", "tenure_days", "lifespan_days", "mean_basket", "median_basket",
+    "price_ratio", "regularity",
+)
+
+
+def check_transactions(transactions: Any, *, columns: Any = None,
+                       table: str = "transactions") -> pd.DataFrame:
+    """Return a canonical copy of ``transactions`` or raise :class:`DataError`.
+
+    Uses :func:`omnimkt.data.validate_transactions` when the data layer provides
+    it; otherwise performs the checks this family relies on (table present and
+    non-empty, required columns, customer ids, timestamps, non-negative numeric
+    amounts).
+    """
+    if not isinstance(transactions, pd.DataFrame):
+        raise DataError(f"{table}: expected a pandas DataFrame, got {type(transactions).__name__}. "
+                        "Pass the transactions table (customer_id, timestamp, amount).")
+    df = transactions
+    if columns is not None:
+        df = columns.to_canonical(df)
+    if df.empty:
+        raise DataError(f"{table}: the table is empty (0 rows). Pass at least one purchase.")
+    try:
+        from omnimkt.data import validate_transactions  # type: ignore[attr-defined]
+    except ImportError:  # the data layer is optional for this family
+        validate_transactions = None
+    if validate_transactions is not None:
+        return validate_transactions(df)
+    missing = [c for c in ("customer_id", "timestamp", "amount") if c not in df.columns]
+    if missing:
+        raise DataError(f"{table}: missing column(s) {', '.join(missing)} "
+                        f"(found {', '.join(map(str, df.columns[:8]))}). "
+                        "Rename them or pass columns=omnimkt.Columns(...).")
+    df = df.copy()
+    bad = df["customer_id"].isna()
+    if bad.any():
+        raise DataError(f"{table}.customer_id: {int(bad.sum())} rows have no customer id. "
+                        "Drop or fill them.")
+    ts = pd.to_datetime(df["timestamp"], errors="coerce")
+    bad = ts.isna()
+    if bad.any():
+        raise DataError(f"{table}.timestamp: {int(bad.sum())} rows are not dates "
+                        f"(e.g. {examples(df.loc[bad, 'timestamp'])}). Fix or drop them.")
+    if getattr(ts.dt, "tz", None) is not None:
+        ts = ts.dt.tz_convert(None)
+    df["timestamp"] = ts.astype("datetime64[ns]")
+    amt = pd.to_numeric(df["amount"], errors="coerce")
+    bad = amt.isna()
+    if bad.any():
+        raise DataError(f"{table}.amount: {int(bad.sum())} rows are not numbers "
+                        f"(e.g. {examples(df.loc[bad, 'amount'])}). Clean them.")
+    bad = amt < 0
+    if bad.any():
+        raise DataError(f"{table}.amount: {int(bad.sum())} rows are negative "
+                        f"(e.g. {examples(amt[bad])}). Refunds are not summed silently: "
+                        "net them against their orders or drop them.")
+    df["amount"] = amt.astype("float64")
+    for col in ("quantity", "list_price"):
+        if col in df.columns:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+    return df.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
+
+
+def resolve_as_of(tx: pd.DataFrame, as_of: Any) -> pd.Timestamp:
+    """``as_of`` as a Timestamp; default: the day after the last transaction (midnight)."""
+    if as_of is None:
+        return tx["timestamp"].max().normalize() + pd.Timedelta(days=1)
+    try:
+        ts = pd.Timestamp(as_of)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"as_of: {as_of!r} is not a date. Pass e.g. '2025-12-31'.") from exc
+    return ts.tz_convert(None) if ts.tzinfo is not None else ts
+
+
+def orders_table(tx: pd.DataFrame) -> pd.DataFrame:
+    """One row per order (basket): customer_id, timestamp, amount, units, list_spend.
+
+    An order is an ``order_id`` when the column is present, else one
+    (customer_id, timestamp) pair, so the lines of one basket add up to one
+    purchase (frequency counts visits, not lines).
+    """
+    key = "order_id" if "order_id" in tx.columns else "timestamp"
+    cols: dict[str, Any] = {"amount": ("amount", "sum")}
+    if key != "timestamp":
+        cols["timestamp"] = ("timestamp", "min")
+    if "quantity" in tx.columns:
+        cols["units"] = ("quantity", "sum")
+    if "list_price" in tx.columns:
+        cols["list_spend"] = ("list_price", "sum")
+    out = tx.groupby(["customer_id", key], sort=True).agg(**cols).reset_index()
+    if key != "timestamp":
+        out = out.drop(columns=key)
+    return out.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
+
+
+def customer_table(transactions: pd.DataFrame, *, as_of: Any = None,
+                   columns: Any = None) -> pd.DataFrame:
+    """Per-customer statistics the scores and tiers of this family are built from.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions (customer_id, timestamp, amount; optional
+        order_id, quantity, list_price).
+    as_of : date-like, optional
+        Reference date; only purchases before it count. Default: the day after
+        the last purchase.
+    columns : omnimkt.Columns, optional
+        Mapping from your column names to canonical ones.
+
+    Returns
+    -------
+    DataFrame indexed by customer_id with first_purchase, last_purchase,
+    orders (number of baskets), spend (yuan), units (NaN without quantity),
+    list_spend (NaN without list_price), recency_days (as_of - last purchase),
+    tenure_days (as_of - first purchase), lifespan_days (last - first
+    purchase), mean_basket, median_basket (yuan per order), price_ratio
+    (spend / list_spend: 1 = paid full price) and regularity
+    (1 / (1 + coefficient of variation of the gaps between orders); NaN with
+    fewer than 3 orders).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-11", "2025-01-05"]),
+    ...     "amount": [100.0, 300.0, 50.0]})
+    >>> t = customer_table(tx, as_of="2025-01-21")
+    >>> t[["orders", "spend", "recency_days", "tenure_days"]].to_dict("list")
+    {'orders': [2, 1], 'spend': [400.0, 50.0], 'recency_days': [10.0, 16.0], 'tenure_days': [20.0, 16.0]}
+    """
+    tx = check_transactions(transactions, columns=columns)
+    ref = resolve_as_of(tx, as_of)
+    tx = tx[tx["timestamp"] < ref]
+    if tx.empty:
+        raise DataError(f"transactions.timestamp: no purchase before as_of={ref.date()} "
+                        "(0 rows left). Choose a later as_of.")
+    return _customer_table_from_orders(orders_table(tx), ref)
+
+
+def _customer_table_from_orders(orders: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
+    g = orders.groupby("customer_id", sort=True)
+    out = g.agg(first_purchase=("timestamp", "min"), last_purchase=("timestamp", "max"),
+                orders=("amount", "size"), spend=("amount", "sum"),
+                median_basket=("amount", "median"))
+    out["units"] = g["units"].sum() if "units" in orders.columns else np.nan
+    out["list_spend"] = g["list_spend"].sum() if "list_spend" in orders.columns else np.nan
+    day = np.timedelta64(1, "D")
+    out["recency_days"] = (ref - out["last_purchase"]) / day
+    out["tenure_days"] = (ref - out["first_purchase"]) / day
+    out["lifespan_days"] = (out["last_purchase"] - out["first_purchase"]) / day
+    out["mean_basket"] = out["spend"] / out["orders"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = out["spend"] / out["list_spend"]
+    out["price_ratio"] = ratio.where(out["list_spend"] > 0)
+    # Regularity of the consumption cycle: gaps between consecutive orders.
+    ts = orders["timestamp"].to_numpy()
+    cid = orders["customer_id"].to_numpy()
+    same = np.r_[False, cid[1:] == cid[:-1]]
+    gaps = pd.Series(np.where(same, np.r_[0, np.diff(ts).astype("timedelta64[s]").astype(float)]
+                              / 86400.0, np.nan), index=cid)
+    gaps = gaps[same]
+    gs = gaps.groupby(level=0)
+    mean, std, n = gs.mean(), gs.std(ddof=0), gs.size()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reg = 1.0 / (1.0 + std / mean)
+    reg = reg.where(n >= 2)
+    out["regularity"] = reg.reindex(out.index)
+    out["orders"] = out["orders"].astype("int64")
+    out.index.name = "customer_id"
+    return out[list(CUSTOMER_TABLE_COLUMNS)]
+
+
+def as_customer_table(data: Any, *, as_of: Any = None, columns: Any = None) -> pd.DataFrame:
+    """Accept raw transactions or an existing :func:`customer_table` output."""
+    if isinstance(data, pd.DataFrame) and {"orders", "spend", "recency_days"} <= set(data.columns):
+        if data.empty:
+            raise DataError("customer table: the table is empty (0 customers). "
+                            "Pass at least one customer.")
+        return data
+    if hasattr(data, "transactions") and not isinstance(data, pd.DataFrame):
+        data = data.transactions
+    return customer_table(data, as_of=as_of, columns=columns)
+
+
+def check_shares(shares: Any, labels: Any, name: str) -> np.ndarray:
+    s = np.asarray(shares, dtype=float)
+    if s.ndim != 1 or len(s) != len(labels) or (s < 0).any() or not np.isclose(s.sum(), 1.0):
+        raise DataError(f"{name}: shares must be {len(labels)} non-negative numbers summing to 1 "
+                        f"(got {list(np.round(s, 4)) if s.ndim == 1 else shares}).")
+    return s
+
+
+def quota_labels(order_index: pd.Index, shares: np.ndarray, labels: list[str]) -> pd.Series:
+    """Cut an already ranked index into consecutive groups of the given shares.
+
+    Group ``i`` ends at ``round(n * cumulative share)`` (half up), so the sizes
+    are as close as possible to the shares and always add up to ``n``.
+    """
+    n = len(order_index)
+    bounds = np.floor(np.cumsum(shares) * n + 0.5).astype(int)
+    bounds[-1] = n
+    pos = np.arange(n)
+    idx = np.searchsorted(bounds, pos, side="right")
+    return pd.Series(np.asarray(labels, dtype=object)[idx], index=order_index)
+
+
+class Result:
+    """Base of the result objects: ``summary`` table, ``__repr__``, HTML and Markdown."""
+
+    title = "Result"
+    summary: pd.DataFrame
+
+    def _notes(self) -> list[str]:
+        return []
+
+    def __repr__(self) -> str:
+        body = self.summary.to_string(float_format=lambda v: f"{v:,.3f}")
+        notes = "\n".join(self._notes())
+        return f"<{self.title}>\n{body}" + (f"\n{notes}" if notes else "")
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<p>{n}</p>" for n in self._notes())
+        return (f"<h4>{self.title}</h4>"
+                + self.summary.to_html(float_format=lambda v: f"{v:,.3f}") + notes)
+
+    def to_markdown(self) -> str:
+        """The summary as a Markdown table (with its notes below)."""
+        notes = "\n".join(f"\n{n}" for n in self._notes())
+        return f"**{self.title}**\n\n" + self.summary.to_markdown(floatfmt=",.3f") + notes

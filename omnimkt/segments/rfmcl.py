@@ -1,0 +1,400 @@
+"""RFMCL: the formula brand's customer-value model, defined, scored and clustered."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from omnimkt.errors import DataError, ModelError
+from omnimkt.segments._base import (
+    Result,
+    _customer_table_from_orders,
+    check_transactions,
+    orders_table,
+    resolve_as_of,
+)
+
+FEATURES = ("R", "F", "M", "C", "L")
+#: Features that are skewed to the right and clustered on a log scale.
+_LOG_FEATURES = ("R", "F", "M")
+
+
+def rfmcl_table(data: Any, *, as_of: Any = None, c: str = "auto", days_per_unit: float = 7.0,
+                consumption: Any = None, category: str | None = "formula",
+                columns: Any = None, base: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Score every customer on RFMCL, the formula brand's value model (case A).
+
+    The case does not define the letters; omnimkt uses this reading for a
+    consumable product (after the airline LRFMC model):
+
+    * **R** (recency relative to consumption) = days since the last purchase
+      of the consumable / days that purchase should last. The expected
+      duration comes from :func:`omnimkt.retention.depletion_table` (units
+      bought x ``days_per_unit``, about one can a week); R < 1 means the
+      customer should still have product, R > 1 means they ran out
+      ``R`` times the expected duration ago. Customers without a purchase in
+      ``category`` (or data without quantities) use the median gap between
+      consecutive orders of all customers as the expected duration.
+    * **F** = number of orders (baskets) before ``as_of``.
+    * **M** = total spend (yuan); ``mean_basket`` = M / F is kept alongside
+      for the >400 / <200 yuan price-sensitivity rule.
+    * **C** = consumption behaviour: with ``c="price"`` the paid-to-list price
+      ratio (spend / list-price spend; 1.0 = always full price, lower = buys
+      on discount, i.e. price sensitive); with ``c="regularity"`` the
+      regularity of the purchase cycle, 1 / (1 + coefficient of variation of
+      the gaps between orders) (1 = perfectly regular; needs 3+ orders, else
+      NaN). ``c="auto"`` takes the price ratio when ``list_price`` exists.
+    * **L** = length of relationship, days since the first purchase.
+
+    ``base`` may pass a :func:`customer_table` already computed on the same
+    data and ``as_of`` (saves one aggregation on large logs).
+
+    Returns
+    -------
+    DataFrame indexed by customer_id with R, F, M, C, L plus recency_days,
+    expected_duration_days, mean_basket, price_ratio, regularity, habit
+    (3+ units bought, when known).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-15", "2025-01-10"]),
+    ...     "amount": [100.0, 100.0, 300.0]})
+    >>> rfmcl_table(tx, as_of="2025-01-29")[["R", "F", "M", "L"]].round(2).to_dict("list")
+    {'R': [1.0, 1.36], 'F': [2, 1], 'M': [200.0, 300.0], 'L': [28.0, 19.0]}
+    """
+    if c not in ("auto", "price", "regularity"):
+        raise DataError(f"c: expected 'auto', 'price' or 'regularity' (got {c!r}).")
+    if hasattr(data, "transactions") and not isinstance(data, pd.DataFrame):
+        data = data.transactions
+    tx = check_transactions(data, columns=columns)
+    ref = resolve_as_of(tx, as_of)
+    tx = tx[tx["timestamp"] < ref]
+    if tx.empty:
+        raise DataError(f"transactions.timestamp: no purchase before as_of={ref.date()} "
+                        "(0 rows left). Choose a later as_of.")
+    if base is None:
+        base = _customer_table_from_orders(orders_table(tx), ref)
+    out = pd.DataFrame(index=base.index)
+    # Fallback duration: the median gap between consecutive orders of anyone.
+    gap = _median_gap_days(base)
+    recency = base["recency_days"].astype(float)
+    expected = pd.Series(gap, index=base.index, dtype=float)
+    habit = pd.Series(pd.NA, index=base.index, dtype="boolean")
+    dep = _depletion(tx, ref, days_per_unit, consumption, category)
+    if dep is not None and len(dep):
+        dep = dep[dep.index.isin(base.index)]
+        dur = (dep["expected_depletion"] - dep["last_purchase"]) / np.timedelta64(1, "D")
+        ok = dur > 0
+        expected.loc[dur.index[ok]] = dur[ok].astype(float)
+        recency.loc[dep.index[ok]] = ((ref - dep["last_purchase"][ok])
+                                      / np.timedelta64(1, "D")).astype(float)
+        if "habit" in dep.columns:
+            habit.loc[dep.index] = dep["habit"].astype("boolean")
+    out["R"] = recency / expected
+    out["F"] = base["orders"]
+    out["M"] = base["spend"]
+    use_price = c == "price" or (c == "auto" and base["price_ratio"].notna().any())
+    if use_price and base["price_ratio"].isna().all():
+        raise DataError("transactions.list_price: column missing or zero for all rows, so "
+                        "C cannot be the paid-to-list ratio. Use c='regularity'.")
+    out["C"] = base["price_ratio"] if use_price else base["regularity"]
+    out["L"] = base["tenure_days"]
+    out["recency_days"] = recency
+    out["expected_duration_days"] = expected
+    out["mean_basket"] = base["mean_basket"]
+    out["price_ratio"] = base["price_ratio"]
+    out["regularity"] = base["regularity"]
+    out["habit"] = habit
+    out.attrs["C"] = "price_ratio" if use_price else "regularity"
+    out.attrs["as_of"] = ref
+    return out
+
+
+def _median_gap_days(base: pd.DataFrame) -> float:
+    rep = base[base["orders"] > 1]
+    if rep.empty:
+        return 30.0  # nobody bought twice: a month is the neutral guess
+    return float(np.median(rep["lifespan_days"] / (rep["orders"] - 1)))
+
+
+def _depletion(tx: pd.DataFrame, ref: pd.Timestamp, days_per_unit: float, consumption: Any,
+               category: str | None) -> pd.DataFrame | None:
+    """The retention module's depletion clock, or None when the data cannot feed it."""
+    if "quantity" not in tx.columns:
+        return None
+    if category is not None and ("category" not in tx.columns
+                                 or not (tx["category"] == category).any()):
+        return None
+    try:
+        from omnimkt.retention import depletion_table
+    except ImportError:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return depletion_table(tx, as_of=ref, days_per_unit=days_per_unit,
+                                   consumption=consumption, category=category)
+    except DataError:
+        return None
+
+
+class RFMCLSegmenter:
+    """K-means clusters on RFMCL scores, with k chosen by the silhouette.
+
+    R, F and M are taken on a log scale (``log1p``, they are skewed), every
+    feature is standardised (``StandardScaler``), missing C values are set to
+    the median. Unless ``k`` is given, k-means runs for each k in ``k_range``
+    on a seeded sample of at most ``selection_sample`` customers and the k
+    with the highest silhouette (computed on at most 5,000 of them) wins;
+    ``silhouette_`` keeps the whole curve so the choice can be shown. The
+    final model is fitted on at most ``fit_sample`` customers and assigns all.
+    Clusters are numbered by decreasing mean spend (0 = most valuable) and
+    named from their profile (see :func:`name_clusters`).
+
+    Parameters
+    ----------
+    k : int, optional
+        Number of clusters; ``None`` chooses it by silhouette.
+    k_range : iterable of int
+        Candidates for k (default 2..8).
+    seed : int
+        Seeds sampling and k-means.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"R": np.r_[rng.uniform(0, 1, 50), rng.uniform(4, 6, 50)],
+    ...     "F": np.r_[rng.integers(5, 9, 50), rng.integers(1, 2, 50)],
+    ...     "M": np.r_[rng.uniform(900, 1100, 50), rng.uniform(50, 80, 50)],
+    ...     "C": 1.0, "L": np.r_[rng.uniform(300, 400, 50), rng.uniform(200, 300, 50)]})
+    >>> RFMCLSegmenter(seed=0).fit(X).k_
+    2
+    """
+
+    def __init__(self, k: int | None = None, *, k_range: Any = range(2, 9), seed: int = 0,
+                 features: tuple[str, ...] = FEATURES, selection_sample: int = 20_000,
+                 fit_sample: int = 200_000, n_init: int = 4) -> None:
+        self.k = k
+        self.k_range = k_range
+        self.seed = seed
+        self.features = features
+        self.selection_sample = selection_sample
+        self.fit_sample = fit_sample
+        self.n_init = n_init
+
+    def _matrix(self, X: pd.DataFrame, fit: bool) -> np.ndarray:
+        if not isinstance(X, pd.DataFrame):
+            raise DataError("RFMCL table: expected a DataFrame with columns "
+                            f"{', '.join(self.features)} (see rfmcl_table).")
+        missing = [f for f in self.features if f not in X.columns]
+        if missing:
+            raise DataError(f"RFMCL table: missing column(s) {', '.join(missing)}. "
+                            "Build it with omnimkt.segments.rfmcl_table.")
+        Z = X[list(self.features)].astype(float).copy()
+        for f in self.features:
+            if f in _LOG_FEATURES:
+                bad = Z[f] < 0
+                if bad.any():
+                    raise DataError(f"RFMCL table.{f}: {int(bad.sum())} rows are negative. "
+                                    "R, F and M must be >= 0.")
+                Z[f] = np.log1p(Z[f])
+        if fit:
+            self.fill_ = Z.median().fillna(0.0)
+        Z = Z.fillna(self.fill_)
+        if fit:
+            self.scaler_ = StandardScaler().fit(Z.to_numpy())
+        return self.scaler_.transform(Z.to_numpy())
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> RFMCLSegmenter:
+        """Choose k (unless given) and fit k-means; returns ``self``."""
+        if isinstance(X, pd.DataFrame) and len(X) < 2:
+            raise DataError(f"RFMCL table: {len(X)} customer(s); clustering needs at least 3 "
+                            "customers (2 for a fixed k). Use more data.")
+        Zall = self._matrix(X, fit=True)
+        n = len(Zall)
+        distinct = len(np.unique(np.round(Zall, 9), axis=0))
+        rng = np.random.default_rng(self.seed)
+        if self.k is not None:
+            if not (isinstance(self.k, int | np.integer) and self.k >= 1):
+                raise DataError(f"k: expected a positive integer (got {self.k!r}).")
+            if self.k > distinct:
+                raise DataError(f"k={self.k} is too big: the {n} customers have only {distinct} "
+                                f"distinct RFMCL profiles. Choose k <= {distinct}.")
+            self.k_ = int(self.k)
+            self.silhouette_ = pd.Series(dtype=float, name="silhouette")
+        else:
+            limit = min(distinct, n - 1)
+            ks = [int(k) for k in self.k_range if 2 <= int(k) <= limit]
+            if not ks:
+                raise DataError(f"RFMCL table: {n} customer(s) with {distinct} distinct profiles "
+                                f"cannot be split into k in {list(self.k_range)} clusters (the "
+                                "silhouette needs 2 <= k < customers). Use more customers or set k.")
+            sel = rng.choice(n, self.selection_sample, replace=False) \
+                if n > self.selection_sample else np.arange(n)
+            Zs = Zall[sel]
+            sil = {}
+            for k in ks:
+                km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.seed).fit(Zs)
+                if len(np.unique(km.labels_)) < 2:
+                    sil[k] = np.nan
+                    continue
+                sil[k] = float(silhouette_score(Zs, km.labels_,
+                                                sample_size=min(len(Zs), 5000),
+                                                random_state=self.seed))
+            self.silhouette_ = pd.Series(sil, name="silhouette").rename_axis("k")
+            if self.silhouette_.isna().all():
+                raise ModelError("RFMCL clustering: no k gave two distinct clusters.")
+            self.k_ = int(self.silhouette_.idxmax())
+        fit_rows = rng.choice(n, self.fit_sample, replace=False) \
+            if n > self.fit_sample else np.arange(n)
+        km = KMeans(n_clusters=self.k_, n_init=self.n_init, random_state=self.seed)
+        km.fit(Zall[fit_rows])
+        raw = km.predict(Zall)
+        # Number clusters by decreasing mean spend so that 0 is the most valuable.
+        m = X["M"].to_numpy(dtype=float) if "M" in X.columns else Zall[:, 0]
+        means = pd.Series(m).groupby(raw).mean().reindex(range(self.k_))
+        order = np.argsort(-means.fillna(-np.inf).to_numpy(), kind="stable")
+        remap = np.empty(self.k_, dtype=int)
+        remap[order] = np.arange(self.k_)
+        self.kmeans_ = km
+        self.remap_ = remap
+        self.labels_ = pd.Series(remap[raw], index=X.index, name="cluster")
+        self.profile_ = cluster_profile(X, self.labels_)
+        self.names_ = self.profile_["name"]
+        return self
+
+    def predict(self, X: pd.DataFrame) -> pd.Series:
+        """Cluster of each row of an RFMCL table (indexed like ``X``)."""
+        check_is_fitted(self, "kmeans_")
+        return pd.Series(self.remap_[self.kmeans_.predict(self._matrix(X, fit=False))],
+                         index=X.index, name="cluster")
+
+    def fit_predict(self, X: pd.DataFrame, y: Any = None) -> pd.Series:
+        """Fit and return ``labels_``."""
+        return self.fit(X).labels_
+
+
+def cluster_profile(X: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    """Describe clusters in business terms: size, value share, medians and a name."""
+    g = X.groupby(labels.to_numpy())
+    total = X["M"].sum()
+    prof = pd.DataFrame({
+        "customers": g.size(),
+        "share": g.size() / len(X),
+        "spend_share": g["M"].sum() / total if total > 0 else np.nan,
+        "median_R": g["R"].median(),
+        "mean_F": g["F"].mean(),
+        "mean_M": g["M"].mean(),
+        "mean_basket": (g["M"].sum() / g["F"].sum()),
+        "mean_C": g["C"].mean(),
+        "median_L": g["L"].median(),
+    })
+    prof.index.name = "cluster"
+    prof["name"] = name_clusters(X, labels)
+    return prof
+
+
+def name_clusters(X: pd.DataFrame, labels: pd.Series, *, c_kind: str | None = None) -> pd.Series:
+    """Automatic business names for clusters from their RFMCL profile.
+
+    * status from the cluster's median R: <= 1 "active" (should still have
+      product), <= 3 "lapsing", else "dormant";
+    * value from the cluster's mean log spend against all customers, in
+      standard deviations: > +0.5 "high-value", < -0.5 "low-value", else
+      "mid-value";
+    * tags: "new" when the median relationship is under 90 days, "one-time"
+      when the median customer bought once, and for C = price ratio
+      "deal-seeking" / "full-price" when the cluster's mean C is 0.5 standard
+      deviations below / above everyone's.
+
+    Duplicate names get " #2", " #3" ... in cluster order.
+    """
+    c_kind = c_kind or X.attrs.get("C", "price_ratio")
+    logm = np.log1p(X["M"].astype(float))
+    mu, sd = float(logm.mean()), float(logm.std(ddof=0)) or 1.0
+    cm, cs = float(X["C"].mean()), float(X["C"].std(ddof=0))
+    names = {}
+    for k, idx in X.groupby(labels.to_numpy()).groups.items():
+        part = X.loc[idx]
+        r = float(part["R"].median())
+        status = "active" if r <= 1 else ("lapsing" if r <= 3 else "dormant")
+        z = (float(np.log1p(part["M"].astype(float)).mean()) - mu) / sd
+        value = "high-value" if z > 0.5 else ("low-value" if z < -0.5 else "mid-value")
+        tags = []
+        if float(part["L"].median()) < 90:
+            tags.append("new")
+        if float(part["F"].median()) <= 1:
+            tags.append("one-time")
+        if c_kind == "price_ratio" and cs > 0 and part["C"].notna().any():
+            zc = (float(part["C"].mean()) - cm) / cs
+            if zc < -0.5:
+                tags.append("deal-seeking")
+            elif zc > 0.5:
+                tags.append("full-price")
+        names[k] = f"{status} {value}" + (f" ({', '.join(tags)})" if tags else "")
+    out = pd.Series(names).sort_index()
+    seen: dict[str, int] = {}
+    for k, v in out.items():
+        seen[v] = seen.get(v, 0) + 1
+        if seen[v] > 1:
+            out[k] = f"{v} #{seen[v]}"
+    return out
+
+
+class RFMCLResult(Result):
+    """RFMCL scores, clusters and their business profile (``summary``)."""
+
+    title = "RFMCL clusters"
+
+    def __init__(self, table: pd.DataFrame, model: RFMCLSegmenter) -> None:
+        self.table = table
+        self.model = model
+        self.k = model.k_
+        self.silhouette = model.silhouette_
+        self.summary = model.profile_.set_index("name", append=True)
+
+    def _notes(self) -> list[str]:
+        notes = [f"k = {self.k}"]
+        if len(self.silhouette):
+            notes[0] += (" chosen by the highest silhouette over k = "
+                         f"{int(self.silhouette.index.min())}..{int(self.silhouette.index.max())}")
+        notes.append(f"C = {self.table.attrs.get('C', 'price_ratio')}")
+        return notes
+
+
+def rfmcl_segments(data: Any, *, k: int | None = None, k_range: Any = range(2, 9),
+                   seed: int = 0, as_of: Any = None, c: str = "auto",
+                   days_per_unit: float = 7.0, consumption: Any = None,
+                   category: str | None = "formula", columns: Any = None) -> RFMCLResult:
+    """RFMCL scores (:func:`rfmcl_table`) clustered by :class:`RFMCLSegmenter`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2, 3, 3, 3, 4],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-01-05",
+    ...                                  "2025-01-02", "2025-01-20", "2025-02-10", "2025-02-12"]),
+    ...     "amount": [100.0, 120.0, 30.0, 500.0, 450.0, 480.0, 20.0]})
+    >>> rfmcl_segments(tx, k=2).summary["customers"].sum()
+    np.int64(4)
+    """
+    table = rfmcl_table(data, as_of=as_of, c=c, days_per_unit=days_per_unit,
+                        consumption=consumption, category=category, columns=columns)
+    model = RFMCLSegmenter(k, k_range=k_range, seed=seed).fit(table)
+    table = table.assign(cluster=model.labels_,
+                         cluster_name=model.labels_.map(model.names_))
+    return RFMCLResult(table, model)
+
+
+__all__ = ["FEATURES", "RFMCLResult", "RFMCLSegmenter", "cluster_profile", "name_clusters",
+           "rfmcl_segments", "rfmcl_table"]

@@ -1,0 +1,471 @@
+"""Value tiers of the cases: 2-8 rule, 1535 rule, 3+3+4 split, five types, four classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from omnimkt.errors import DataError
+from omnimkt.segments._base import Result, as_customer_table, check_shares, quota_labels
+
+
+class TierResult(Result):
+    """A tier per customer (``tiers``) and the tier sizes and value (``summary``)."""
+
+    def __init__(self, tiers: pd.Series, value: pd.Series, *, title: str,
+                 targets: dict[str, float] | None = None, notes: list[str] | None = None,
+                 order: list[str] | None = None) -> None:
+        self.title = title
+        order = order or list(dict.fromkeys(tiers.tolist()))
+        self.tiers = tiers.astype(pd.CategoricalDtype(order, ordered=True)).rename("tier")
+        self.value = value.reindex(tiers.index).fillna(0.0)
+        g = self.value.groupby(self.tiers, observed=False)
+        total = float(self.value.sum())
+        summary = pd.DataFrame({"customers": g.size(), "share": g.size() / len(tiers)})
+        if targets is not None:
+            summary.insert(1, "target_share", pd.Series(targets))
+        summary["value"] = g.sum()
+        summary["value_share"] = g.sum() / total if total > 0 else np.nan
+        summary["mean_value"] = g.mean()
+        summary.index = summary.index.astype(str)
+        summary.index.name = "tier"
+        self.summary = summary
+        self.notes = notes or []
+
+    def _notes(self) -> list[str]:
+        return list(self.notes)
+
+    def share_of(self, tier: str) -> float:
+        """Share of customers in ``tier``."""
+        return float(self.summary.loc[tier, "share"])
+
+
+def _value_series(data: Any, value: Any, as_of: Any, columns: Any
+                  ) -> tuple[pd.DataFrame | None, pd.Series]:
+    """Per-customer table (None if data is a Series) and the value used for ranking."""
+    if isinstance(data, pd.Series):
+        table, val = None, data
+    else:
+        table = as_customer_table(data, as_of=as_of, columns=columns)
+        val = table["spend"] if value is None else value
+    if not isinstance(val, pd.Series):
+        raise DataError("value: expected a pandas Series indexed by customer_id.")
+    if len(val) == 0:
+        raise DataError("value: no customers (0 rows). Pass at least one customer.")
+    v = pd.to_numeric(val, errors="coerce").astype(float)
+    if table is not None:
+        v = v.reindex(table.index)
+    bad = v.isna()
+    if bad.any():
+        raise DataError(f"value: {int(bad.sum())} customers have no value "
+                        f"(e.g. ids {list(v.index[bad][:3])}). Fill them (e.g. with 0).")
+    neg = v < 0
+    if neg.any():
+        raise DataError(f"value: {int(neg.sum())} customers have negative value "
+                        f"(e.g. {list(v[neg].round(2)[:3])}). Spend and CLV must be >= 0.")
+    v.index.name = "customer_id"
+    return table, v.rename("value")
+
+
+def _rank(*keys_desc: pd.Series, index: pd.Index) -> pd.Index:
+    """Index ordered by the keys (each descending) and then by customer id ascending."""
+    arrays = [np.arange(len(index))]  # stable tie-break on the (sorted) id order
+    ids = index.to_numpy()
+    try:
+        id_order = np.argsort(ids, kind="stable")
+        id_rank = np.empty(len(ids), dtype=np.int64)
+        id_rank[id_order] = np.arange(len(ids))
+        arrays = [id_rank]
+    except TypeError:
+        pass
+    for k in reversed(keys_desc):
+        arrays.append(-k.reindex(index).fillna(0).to_numpy(dtype=float))
+    return index[np.lexsort(arrays)]
+
+
+class ParetoResult(TierResult):
+    """The 2-8 rule checked on data: the top ``top_share`` of customers and their value share."""
+
+    def __init__(self, tiers: pd.Series, value: pd.Series, top_share: float,
+                 top_label: str) -> None:
+        super().__init__(tiers, value, title=f"{top_share:.0%} of customers and their value",
+                         order=[top_label, tiers[tiers != top_label].iloc[0]]
+                         if (tiers != top_label).any() else [top_label])
+        self.top_share = top_share
+        self.customer_share = float(self.summary.loc[top_label, "share"])
+        self.value_share = float(self.summary.loc[top_label, "value_share"])
+        v = np.sort(self.value.to_numpy())[::-1]
+        cum = np.cumsum(v)
+        self.lorenz = pd.DataFrame({
+            "customer_share": np.r_[0.0, np.arange(1, len(v) + 1) / len(v)],
+            "value_share": np.r_[0.0, cum / cum[-1]],
+        })
+
+    def _notes(self) -> list[str]:
+        return [f"The top {self.customer_share:.1%} of customers bring "
+                f"{self.value_share:.1%} of the value (the 2-8 rule says about 80%)."]
+
+
+def pareto_split(data: Any, *, top_share: float = 0.2, value: pd.Series | None = None,
+                 as_of: Any = None, columns: Any = None) -> ParetoResult:
+    """The "2-8" rule (case C): the top 20% of customers by value and their value share.
+
+    Customers are ranked by value (total spend, or ``value`` such as a CLV),
+    ties broken by customer id; the first ``round(top_share * n)`` (at least
+    one) form the top tier. ``value_share`` is the share of all value they
+    bring, to compare with the rule's 80%.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> v = pd.Series([100.0, 50, 20, 10, 5, 5, 4, 3, 2, 1], index=range(1, 11))
+    >>> res = pareto_split(v)
+    >>> res.customer_share, res.value_share
+    (0.2, 0.75)
+    """
+    if not 0 < top_share < 1:
+        raise DataError(f"top_share: must be between 0 and 1 (got {top_share}).")
+    _, v = _value_series(data, value, as_of, columns)
+    if float(v.sum()) <= 0:
+        raise DataError(f"value: all {len(v)} customers have zero value; shares of value are "
+                        "undefined. Check the amount column.")
+    label = f"top {top_share:.0%}"
+    n_top = max(1, int(np.floor(top_share * len(v) + 0.5)))
+    ranked = _rank(v, index=v.index)
+    tiers = pd.Series(f"other {1 - top_share:.0%}", index=ranked, dtype=object)
+    tiers.iloc[:n_top] = label
+    return ParetoResult(tiers.reindex(v.index), v, top_share, label)
+
+
+def _referrals(customers: pd.DataFrame | None, index: pd.Index) -> pd.Series:
+    """Number of customers each customer referred (customers.referrer_id)."""
+    if customers is None or "referrer_id" not in customers.columns:
+        return pd.Series(0, index=index, dtype="int64")
+    ref = customers["referrer_id"].dropna()
+    counts = ref.astype("int64").value_counts() if len(ref) else pd.Series(dtype="int64")
+    return counts.reindex(index, fill_value=0).astype("int64")
+
+
+def _customers_of(data: Any, customers: pd.DataFrame | None) -> pd.DataFrame | None:
+    if customers is None and hasattr(data, "customers") and not isinstance(data, pd.DataFrame):
+        customers = data.customers
+    if customers is not None and "customer_id" not in customers.columns:
+        raise DataError("customers: missing column customer_id. Rename it or pass "
+                        "columns=omnimkt.Columns(...).")
+    return customers
+
+
+def _touchpoints_of(data: Any, touchpoints: pd.DataFrame | None) -> pd.DataFrame | None:
+    if touchpoints is None and hasattr(data, "touchpoints") and not isinstance(data, pd.DataFrame):
+        touchpoints = data.touchpoints
+    if touchpoints is not None and "customer_id" not in touchpoints.columns:
+        raise DataError("touchpoints: missing column customer_id.")
+    return touchpoints
+
+
+def tiers_1535(data: Any, *, customers: pd.DataFrame | None = None,
+               shares: tuple[float, float, float] = (0.15, 0.35, 0.50),
+               score: pd.Series | None = None, as_of: Any = None,
+               columns: Any = None) -> TierResult:
+    """The "1535" rule (case C): 15% opinion leaders, 35% intent, 50% to nurture.
+
+    Rule: customers are ranked by (number of customers they referred,
+    ``score``, total spend), all descending, then customer id; the first 15%
+    are **opinion leaders** (people who already refer others come first, as
+    their word moves others), the next 35% **intent** customers and the last
+    50% customers **to nurture**. Default ``score``: the RFM score sum
+    (R + F + M quintiles), so intent favours recent, frequent buyers.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> v = pd.Series(range(20, 0, -1), index=range(1, 21), dtype=float)
+    >>> tiers_1535(v).summary["customers"].tolist()
+    [3, 7, 10]
+    """
+    labels = ["opinion leader", "intent", "nurture"]
+    s = check_shares(shares, labels, "shares")
+    customers = _customers_of(data, customers)
+    table, v = _value_series(data, None, as_of, columns)
+    if score is None:
+        if table is not None:
+            from omnimkt.segments.rfm import rfm_scores
+            score = rfm_scores(table).scores["rfm_sum"]
+        else:
+            score = v
+    ranked = _rank(_referrals(customers, v.index), score, v, index=v.index)
+    tiers = quota_labels(ranked, s, labels).reindex(v.index)
+    return TierResult(tiers, v, title="1535 tiers", order=labels,
+                      targets=dict(zip(labels, s, strict=True)))
+
+
+def split_334(data: Any, *, shares: tuple[float, float, float] = (0.3, 0.3, 0.4),
+              value: pd.Series | None = None, min_orders: int = 2,
+              prospects: Any = None, as_of: Any = None, columns: Any = None) -> TierResult:
+    """The "3 + 3 + 4" customer structure (case B): old, key development, potential.
+
+    Rules, with n = buyers + ``prospects``:
+
+    * **old** customers: repeat buyers (``min_orders``+ orders), longest
+      relationship first, up to 30% of n (fewer if there are fewer repeat
+      buyers);
+    * **key development**: of the remaining buyers, the highest predicted value
+      first, up to 30% of n. Predicted value: ``value`` if given (e.g. a CLV),
+      else the annualised spend, spend / max(tenure, 30 days) x 365;
+    * **potential**: everyone else, including prospects (ids given in
+      ``prospects`` that never bought).
+
+    ``summary`` compares the actual shares with the 30/30/40 targets.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-01-10",
+    ...         "2025-02-10", "2025-02-01", "2025-02-02", "2025-02-03", "2025-02-04",
+    ...         "2025-02-05", "2025-02-06", "2025-02-07", "2025-02-08"]),
+    ...     "amount": [10.0, 10, 10, 10, 90, 80, 70, 5, 5, 5, 5, 5]})
+    >>> split_334(tx).summary["customers"].tolist()
+    [2, 3, 5]
+    """
+    labels = ["old", "key development", "potential"]
+    s = check_shares(shares, labels, "shares")
+    table = as_customer_table(data, as_of=as_of, columns=columns)
+    if value is None:
+        pred = table["spend"] / np.maximum(table["tenure_days"], 30.0) * 365.0
+    else:
+        _, pred = _value_series(table, value, as_of, columns)
+    ids = table.index
+    extra = pd.Index([], dtype=ids.dtype)
+    if prospects is not None:
+        p = pd.Index(pd.unique(np.asarray(prospects)))
+        extra = p.difference(ids)
+    n = len(ids) + len(extra)
+    n_old = int(np.floor(s[0] * n + 0.5))
+    n_key = int(np.floor((s[0] + s[1]) * n + 0.5)) - n_old
+    repeat = table.index[table["orders"] >= min_orders]
+    old = _rank(table["tenure_days"].loc[repeat], index=repeat)[:n_old]
+    rest = ids.difference(old, sort=False)
+    key = _rank(pred.loc[rest], index=rest)[:n_key]
+    tiers = pd.Series("potential", index=ids.append(extra), dtype=object)
+    tiers.loc[old] = "old"
+    tiers.loc[key] = "key development"
+    spend = table["spend"].reindex(tiers.index).fillna(0.0)
+    notes = []
+    if len(old) < n_old:
+        notes.append(f"Only {len(repeat):,} repeat buyers: the old-customer tier holds "
+                     f"{len(old) / n:.0%} instead of {s[0]:.0%}.")
+    return TierResult(tiers, spend, title="3+3+4 customer structure", order=labels,
+                      targets=dict(zip(labels, s, strict=True)), notes=notes)
+
+
+def _prospects(touchpoints: pd.DataFrame | None, customers: pd.DataFrame | None,
+               buyers: pd.Index) -> tuple[pd.Index, pd.Index]:
+    """(intent, potential) prospects: never bought; intent = clicked or visited."""
+    intent = pd.Index([], dtype="int64")
+    everyone = pd.Index([], dtype="int64")
+    if touchpoints is not None and len(touchpoints):
+        tp = touchpoints[~touchpoints["customer_id"].isin(buyers)]
+        everyone = everyone.append(pd.Index(tp["customer_id"].unique()))
+        if "event" in tp.columns:
+            engaged = tp["event"].astype(str).isin(["click", "visit"])
+            intent = pd.Index(tp.loc[engaged, "customer_id"].unique())
+        else:
+            intent = pd.Index(tp["customer_id"].unique())
+    if customers is not None and len(customers):
+        everyone = everyone.append(pd.Index(customers["customer_id"]).difference(buyers))
+    everyone = everyone.unique().sort_values()
+    intent = intent.unique().sort_values()
+    return intent, everyone.difference(intent)
+
+
+def five_types(data: Any, *, customers: pd.DataFrame | None = None,
+               touchpoints: pd.DataFrame | None = None, premium_share: float = 0.2,
+               as_of: Any = None, columns: Any = None) -> TierResult:
+    """The five basic customer types of case C.
+
+    Rules, applied in this order:
+
+    * **opinion leader**: referred at least one customer (``customers.referrer_id``);
+    * **premium large**: the top ``premium_share`` (20%) of the other buyers by
+      spend (ties by id);
+    * **small and medium**: the other buyers;
+    * **intent / target**: never bought, but clicked or visited (touchpoints
+      ``event``; any touchpoint when there is no event column);
+    * **potential**: never bought and no engagement (impressions only, or known
+      only from the customers table).
+
+    Without customers / touchpoints tables the corresponding types stay empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 2, 3, 4, 5],
+    ...     "timestamp": pd.to_datetime(["2025-01-01"] * 5), "amount": [10.0, 20, 30, 40, 50]})
+    >>> five_types(tx).tiers.astype(str).tolist()
+    ['small and medium', 'small and medium', 'small and medium', 'small and medium', 'premium large']
+    """
+    labels = ["opinion leader", "premium large", "small and medium", "intent / target",
+              "potential"]
+    customers = _customers_of(data, customers)
+    touchpoints = _touchpoints_of(data, touchpoints)
+    if not 0 <= premium_share <= 1:
+        raise DataError(f"premium_share: must be between 0 and 1 (got {premium_share}).")
+    table = as_customer_table(data, as_of=as_of, columns=columns)
+    refs = _referrals(customers, table.index)
+    tiers = pd.Series("small and medium", index=table.index, dtype=object)
+    leaders = table.index[refs > 0]
+    tiers.loc[leaders] = "opinion leader"
+    others = table.index[refs == 0]
+    n_prem = int(np.floor(premium_share * len(others) + 0.5))
+    prem = _rank(table["spend"].loc[others], index=others)[:n_prem]
+    tiers.loc[prem] = "premium large"
+    intent, potential = _prospects(touchpoints, customers, table.index)
+    tiers = pd.concat([tiers, pd.Series("intent / target", index=intent, dtype=object),
+                       pd.Series("potential", index=potential, dtype=object)])
+    tiers.index.name = "customer_id"
+    return TierResult(tiers, table["spend"], title="Five customer types", order=labels)
+
+
+def four_classes(data: Any, *, customers: pd.DataFrame | None = None,
+                 touchpoints: pd.DataFrame | None = None, loyal_orders: int = 3,
+                 recent_days: float = 90.0, as_of: Any = None,
+                 columns: Any = None) -> TierResult:
+    """The formula brand's four classes (case A): potential, ordinary, loyal, advocate.
+
+    Rules, applied in this order:
+
+    * **advocate**: a buyer who referred at least one customer
+      (``customers.referrer_id`` points to them);
+    * **loyal**: ``loyal_orders`` (3) or more orders — past the three-can habit —
+      and a purchase within the last ``recent_days`` (90) days;
+    * **ordinary**: two or more orders (repeat buyers not loyal);
+    * **potential**: one order, or never bought (prospects from the
+      touchpoints and customers tables).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2, 3],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01",
+    ...                                  "2025-01-01", "2025-02-01", "2025-03-01"]),
+    ...     "amount": 100.0})
+    >>> four_classes(tx, as_of="2025-03-10").tiers.astype(str).tolist()
+    ['loyal', 'ordinary', 'potential']
+    """
+    labels = ["potential", "ordinary", "loyal", "advocate"]
+    customers = _customers_of(data, customers)
+    touchpoints = _touchpoints_of(data, touchpoints)
+    table = as_customer_table(data, as_of=as_of, columns=columns)
+    refs = _referrals(customers, table.index)
+    orders, rec = table["orders"], table["recency_days"]
+    tiers = pd.Series(np.select(
+        [refs > 0, (orders >= loyal_orders) & (rec <= recent_days), orders >= 2],
+        ["advocate", "loyal", "ordinary"], default="potential"), index=table.index, dtype=object)
+    intent, potential = _prospects(touchpoints, customers, table.index)
+    prospects = intent.append(potential).sort_values()
+    tiers = pd.concat([tiers, pd.Series("potential", index=prospects, dtype=object)])
+    tiers.index.name = "customer_id"
+    notes = [] if customers is not None and "referrer_id" in customers.columns else [
+        "No customers.referrer_id: nobody can be classed as advocate."]
+    return TierResult(tiers, table["spend"], title="Four customer classes", order=labels,
+                      notes=notes)
+
+
+class PriceSensitivityResult(TierResult):
+    """Price sensitivity per customer from basket size, with the offer type to send."""
+
+
+def price_sensitivity(data: Any, *, high: float = 400.0, low: float = 200.0,
+                      basket: str = "median", as_of: Any = None,
+                      columns: Any = None) -> PriceSensitivityResult:
+    """Price sensitivity from what a customer regularly spends per order (case A).
+
+    A customer whose typical order (``basket="median"`` or ``"mean"`` order
+    value, yuan) is **above** ``high`` (400) is *not price sensitive* -> send
+    service content (classes, exclusive events); **below** ``low`` (200) is
+    *price sensitive* -> send price offers; in between -> the standard offer.
+    ``table`` holds basket, sensitivity and offer per customer.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 2, 3], "amount": [500.0, 300.0, 100.0],
+    ...                    "timestamp": pd.to_datetime(["2025-01-01"] * 3)})
+    >>> price_sensitivity(tx).table["offer"].tolist()
+    ['service content', 'standard offer', 'price offer']
+    """
+    if low > high:
+        raise DataError(f"low={low} is above high={high}: the thresholds must satisfy "
+                        "low <= high.")
+    if basket not in ("median", "mean"):
+        raise DataError(f"basket: expected 'median' or 'mean' (got {basket!r}).")
+    table = as_customer_table(data, as_of=as_of, columns=columns)
+    b = table[f"{basket}_basket"]
+    sens = pd.Series(np.select([b > high, b < low], ["not sensitive", "sensitive"],
+                               default="in between"), index=table.index, dtype=object)
+    offer = sens.map({"not sensitive": "service content", "sensitive": "price offer",
+                      "in between": "standard offer"})
+    res = PriceSensitivityResult(sens, table["spend"], title="Price sensitivity by basket size",
+                                 order=["not sensitive", "in between", "sensitive"],
+                                 notes=[f"Typical ({basket}) order > {high:g} yuan = not "
+                                        f"sensitive; < {low:g} yuan = sensitive."])
+    res.table = pd.DataFrame({"basket": b, "sensitivity": sens, "offer": offer})
+    return res
+
+
+def asset_cube(data: Any, *, by: str | None = None, as_of: Any = None,
+               columns: Any = None) -> pd.DataFrame:
+    """The consumer asset cube (case D) as a small table.
+
+    * **width** = number of customers (``customers``) and the breadth of data
+      on them (``data_breadth``: mean number of data kinds per customer among
+      transactions, touchpoints, profile (customers table) and lifecycle stage
+      events, 1-4);
+    * **length** = mean relationship length in days (``length_days``: first to
+      last purchase; ``tenure_days``: first purchase to ``as_of``);
+    * **height** = value per customer (``height_value``: mean spend, yuan);
+    * ``volume`` = customers x length in years x height: the cube's size, to
+      compare groups or dates.
+
+    ``by`` names a customers-table column (e.g. "region") to get one cube per
+    group.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [100.0, 100.0, 50.0],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-31", "2025-01-10"])})
+    >>> asset_cube(tx)[["customers", "length_days", "height_value"]].iloc[0].tolist()
+    [2.0, 15.0, 125.0]
+    """
+    customers = _customers_of(data, None)
+    touchpoints = _touchpoints_of(data, None)
+    stages = getattr(data, "stage_events", None) if not isinstance(data, pd.DataFrame) else None
+    table = as_customer_table(data, as_of=as_of, columns=columns)
+    breadth = pd.Series(1.0, index=table.index)
+    for extra in (touchpoints, customers, stages):
+        if extra is not None and "customer_id" in extra.columns:
+            breadth += table.index.isin(extra["customer_id"].unique()).astype(float)
+    frame = table[["lifespan_days", "tenure_days", "spend"]].assign(breadth=breadth)
+    if by is not None:
+        if customers is None or by not in customers.columns:
+            raise DataError(f"customers.{by}: column not available to group the cube by. "
+                            "Pass a Dataset with a customers table holding it.")
+        grp = customers.drop_duplicates("customer_id").set_index("customer_id")[by]
+        frame["group"] = grp.reindex(frame.index).astype(object).fillna("unknown")
+    else:
+        frame["group"] = "all customers"
+    g = frame.groupby("group", sort=True)
+    out = pd.DataFrame({
+        "customers": g.size().astype(float),
+        "data_breadth": g["breadth"].mean(),
+        "length_days": g["lifespan_days"].mean(),
+        "tenure_days": g["tenure_days"].mean(),
+        "height_value": g["spend"].mean(),
+    })
+    out["volume"] = out["customers"] * out["length_days"] / 365.25 * out["height_value"]
+    out.index.name = by or "cube"
+    return out
