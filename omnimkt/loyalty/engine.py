@@ -512,7 +512,7 @@ class LadderResult(_Result):
         out["vouchers_issued"] = vv
         out["voucher_cost_expected"] = vv * (1 - self.ladder.voucher_breakage)
         out["programme_cost"] = out["discount"] + out["voucher_cost_expected"]
-        for lvl, tier in enumerate(self.ladder.tiers, start=1):
+        for tier in self.ladder.tiers:
             # members at this level or above at month end
             out[f"at_least_{tier.name}"] = out[f"new_{tier.name}"].cumsum()
         return out

@@ -167,7 +167,7 @@ class PointsLadder:
                             "give name, threshold, discount (and voucher).")
         voucher = table["voucher"] if "voucher" in table.columns else pd.Series(0.0, index=table.index)
         tiers = [Tier(str(n), float(t), float(d), float(v))
-                 for n, t, d, v in zip(table["name"], table["threshold"], table["discount"], voucher)]
+                 for n, t, d, v in zip(table["name"], table["threshold"], table["discount"], voucher, strict=False)]
         return cls(tiers=tiers, **options)
 
     # --------------------------------------------------------------- validate
@@ -185,10 +185,10 @@ class PointsLadder:
                                 "(0.10 = 10% off; 100% or more would give goods away)")
             if not (t.voucher >= 0):
                 problems.append(f"tier {t.name!r}: voucher {t.voucher} must be >= 0")
-        if any(b <= a for a, b in zip(th, th[1:])):
+        if any(b <= a for a, b in zip(th, th[1:], strict=False)):
             problems.append(f"thresholds {th} must be strictly increasing")
         disc = [t.discount for t in self.tiers]
-        if any(b < a for a, b in zip(disc, disc[1:])):
+        if any(b < a for a, b in zip(disc, disc[1:], strict=False)):
             problems.append(f"discounts {disc} must not decrease up the ladder")
         names = [t.name for t in self.tiers]
         if len(set(names)) != len(names) or "member" in names:
