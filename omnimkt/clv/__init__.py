@@ -22,6 +22,13 @@ parameters as the uncompressed fit.
 
 from __future__ import annotations
 
+from omnimkt.clv.checks import (
+    compare_models,
+    cumulative_tracking,
+    holdout_by_frequency,
+    period_transactions,
+    simulate_repeat_purchases,
+)
 from omnimkt.clv.models import BetaGeoModel, ModifiedBetaGeoModel, ParetoNBDModel
 from omnimkt.clv.spend import GammaGammaModel, customer_value
 from omnimkt.clv.summary import TIME_UNITS, calibration_holdout, rfm_summary
@@ -35,4 +42,9 @@ __all__ = [
     "ModifiedBetaGeoModel",
     "GammaGammaModel",
     "customer_value",
+    "holdout_by_frequency",
+    "cumulative_tracking",
+    "period_transactions",
+    "compare_models",
+    "simulate_repeat_purchases",
 ]

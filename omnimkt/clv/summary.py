@@ -29,9 +29,10 @@ def _days_per_unit(time_unit: str) -> float:
         ) from None
 
 
-def _canonical(transactions: pd.DataFrame, columns: Any = None, *, need_amount: bool = False
-               ) -> pd.DataFrame:
-    """Minimal checks; returns a frame with customer_id, timestamp (datetime64) [, amount]."""
+def _canonical(transactions: pd.DataFrame, columns: Any = None, *, need_amount: bool = False,
+               validate: bool = True) -> pd.DataFrame:
+    """Check the input (``omnimkt.data.validate_transactions`` when ``validate``, else only
+    what this module needs); returns customer_id, timestamp (datetime64[ns]) [, amount]."""
     if not isinstance(transactions, pd.DataFrame):
         raise DataError(
             f"transactions must be a pandas DataFrame, got {type(transactions).__name__}."
@@ -55,6 +56,12 @@ def _canonical(transactions: pd.DataFrame, columns: Any = None, *, need_amount: 
         raise DataError("transactions: the table is empty; give at least one purchase.")
     keep = ["customer_id", "timestamp"] + (["amount"] if "amount" in df.columns else [])
     out = df[keep]
+    if validate:
+        from omnimkt.data.validate import validate_transactions
+
+        # Identical rows are kept: same-day purchases are summed anyway, as lifetimes does.
+        sub = out if "amount" in out.columns else out.assign(amount=0.0)
+        out = validate_transactions(sub, duplicates="keep")[keep]
     ts = out["timestamp"]
     if not pd.api.types.is_datetime64_any_dtype(ts):
         parsed = pd.to_datetime(ts, errors="coerce")
@@ -159,6 +166,7 @@ def rfm_summary(
     observation_end: Any = None,
     time_unit: str = "W",
     columns: Any = None,
+    validate: bool = True,
 ) -> pd.DataFrame:
     """Per-customer frequency, recency, T and monetary value (lifetimes conventions).
 
@@ -175,6 +183,11 @@ def rfm_summary(
         Days, weeks (days / 7) or months (days / 30.4375).
     columns : Columns or mapping, optional
         Your column names (``Columns(customer_id="member_no")``).
+    validate : bool, default True
+        Run :func:`omnimkt.data.validate_transactions` first (identical rows are kept).
+        Pass False for transactions that are already validated (saves time at scale).
+        Refunds (negative amounts) are refused by the validation; validate them yourself
+        with ``allow_refunds=True`` and pass ``validate=False`` to keep them.
 
     Returns
     -------
@@ -194,7 +207,7 @@ def rfm_summary(
     2                    0      0.0  3.0             0.0
     """
     unit = _days_per_unit(time_unit)
-    tx = _canonical(transactions, columns)
+    tx = _canonical(transactions, columns, validate=validate)
     last_day = np.int64(tx["timestamp"].max().value // _NS_PER_DAY)
     end_day = last_day if observation_end is None else _to_day(observation_end, "observation_end")
     first_day = np.int64(tx["timestamp"].min().value // _NS_PER_DAY)
@@ -218,6 +231,7 @@ def calibration_holdout(
     *,
     time_unit: str = "W",
     columns: Any = None,
+    validate: bool = True,
 ) -> pd.DataFrame:
     """Split transactions at a cut-off: RFM summary of the calibration period and
     repeat purchases in the holdout period, for customers seen in calibration.
@@ -242,7 +256,7 @@ def calibration_holdout(
     2                        0                  0
     """
     unit = _days_per_unit(time_unit)
-    tx = _canonical(transactions, columns)
+    tx = _canonical(transactions, columns, validate=validate)
     first_day = np.int64(tx["timestamp"].min().value // _NS_PER_DAY)
     last_day = np.int64(tx["timestamp"].max().value // _NS_PER_DAY)
     cal_day = _to_day(calibration_end, "calibration_end")
