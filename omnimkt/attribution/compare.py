@@ -1,0 +1,92 @@
+"""One entry point for every attribution model and a side-by-side comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from omnimkt.attribution import heuristics
+from omnimkt.attribution.markov import markov
+from omnimkt.attribution.paths import Paths
+from omnimkt.attribution.result import AttributionResult, ModelComparison
+from omnimkt.attribution.shapley import shapley
+from omnimkt.errors import DataError
+
+MODELS = {
+    "first_touch": heuristics.first_touch,
+    "last_touch": heuristics.last_touch,
+    "last_non_direct": heuristics.last_non_direct,
+    "linear": heuristics.linear,
+    "time_decay": heuristics.time_decay,
+    "position_based": heuristics.position_based,
+    "markov": markov,
+    "shapley": shapley,
+}
+
+#: Models compared by default (time decay only when the paths carry touch times).
+DEFAULT_MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "time_decay",
+                  "position_based", "markov", "shapley")
+
+
+def attribute(paths: Paths, model: str = "markov", **options: Any) -> AttributionResult:
+    """Run one attribution model by name.
+
+    Parameters
+    ----------
+    model : str
+        One of ``first_touch``, ``last_touch``, ``last_non_direct``, ``linear``,
+        ``time_decay``, ``position_based``, ``markov``, ``shapley``.
+    **options
+        Passed to the model (e.g. ``order=2`` for Markov, ``half_life_days=3``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from omnimkt.attribution import read_paths
+    >>> p = read_paths(pd.DataFrame({"path": ["a > b"], "total_conversions": [2]}))
+    >>> attribute(p, "linear").conversions.to_dict()
+    {'a': 1.0, 'b': 1.0}
+    """
+    try:
+        fn = MODELS[model]
+    except KeyError:
+        raise DataError(f"attribute: unknown model {model!r}; use one of {list(MODELS)}.") from None
+    return fn(paths, **options)
+
+
+def compare_models(
+    paths: Paths,
+    models: Iterable[str] | None = None,
+    *,
+    options: dict[str, dict[str, Any]] | None = None,
+) -> ModelComparison:
+    """Run several models on the same paths and line up their credits.
+
+    Parameters
+    ----------
+    models : iterable of str, optional
+        Model names (default: all; ``time_decay`` is skipped for paths without touch times).
+    options : dict, optional
+        Per-model options, e.g. ``{"markov": {"order": 2}}``.
+
+    Returns
+    -------
+    ModelComparison
+        ``summary`` (conversion shares, channel x model), ``conversions``, ``value``,
+        ``results`` and ``rank_correlation(truth)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from omnimkt.attribution import read_paths
+    >>> p = read_paths(pd.DataFrame({"path": ["a > b", "b"], "total_conversions": [1, 1],
+    ...                              "total_null": [0, 1]}))
+    >>> compare_models(p, ["first_touch", "last_touch"]).conversions.to_dict("list")
+    {'first_touch': [1.0, 1.0], 'last_touch': [0.0, 2.0]}
+    """
+    options = options or {}
+    if models is None:
+        models = [m for m in DEFAULT_MODELS
+                  if not (m == "time_decay" and paths.days_before is None)]
+    results = {m: attribute(paths, m, **options.get(m, {})) for m in models}
+    return ModelComparison(results)

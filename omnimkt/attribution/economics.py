@@ -1,0 +1,361 @@
+"""Channel economics: media cost under CPM / CPC / CPA / CPS pricing, attributed revenue,
+ROI and cost per acquisition per model, a budget shift rule, and account concentration
+(top share, Lorenz curve, Gini) for the social-accounts case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from omnimkt.attribution.result import AttributionResult, ModelComparison, _markdown
+from omnimkt.errors import DataError, examples
+
+PRICING_MODELS = ("CPM", "CPC", "CPA", "CPS")
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """How a channel is bought (shared case F).
+
+    ``CPM``: ``rate`` yuan per thousand impressions; ``CPC``: per click;
+    ``CPA``: per acquisition (conversion credited to the channel by the billing
+    model); ``CPS``: ``rate`` as a share of the sales value credited to the channel
+    (e.g. 0.08 = 8% commission).
+
+    Examples
+    --------
+    >>> Pricing("CPC", 2.5)
+    Pricing(model='CPC', rate=2.5)
+    """
+
+    model: str
+    rate: float
+
+    def __post_init__(self) -> None:
+        if self.model not in PRICING_MODELS:
+            raise DataError(f"Pricing: model {self.model!r} unknown; use one of {PRICING_MODELS}.")
+        if not np.isfinite(self.rate) or self.rate < 0:
+            raise DataError(f"Pricing: rate must be a finite number >= 0, got {self.rate!r}.")
+
+
+def channel_costs(
+    touchpoints: pd.DataFrame,
+    pricing: Mapping[str, Pricing | tuple[str, float]] | None = None,
+    *,
+    billing: AttributionResult | None = None,
+    columns: Any = None,
+) -> pd.DataFrame:
+    """Media volume and cost per channel.
+
+    Parameters
+    ----------
+    touchpoints : DataFrame
+        customer_id, timestamp, channel (+ event, cost).
+    pricing : mapping channel -> Pricing or (model, rate), optional
+        Channels priced here get ``cost`` from their pricing model; the others keep
+        the recorded ``cost`` column (0 when absent). Without an ``event`` column,
+        every touch counts as an impression and as a click.
+    billing : AttributionResult, optional
+        Conversions and value per channel that CPA / CPS are billed on; ad platforms
+        usually bill on last touch (``last_touch(paths)``). Required for CPA / CPS.
+
+    Returns
+    -------
+    DataFrame indexed by channel
+        touches, impressions, clicks, visits, recorded_cost, cost_model, cost.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tp = pd.DataFrame({"customer_id": [1, 2, 3], "channel": ["tv", "tv", "search"],
+    ...     "timestamp": pd.Timestamp("2025-01-01"), "event": ["impression"] * 2 + ["click"]})
+    >>> channel_costs(tp, {"tv": ("CPM", 50.0), "search": ("CPC", 2.0)})["cost"].to_dict()
+    {'search': 2.0, 'tv': 0.1}
+    """
+    if columns is not None:
+        touchpoints = columns.to_canonical(touchpoints)
+    if not isinstance(touchpoints, pd.DataFrame) or "channel" not in touchpoints.columns:
+        raise DataError("touchpoints: need a DataFrame with a 'channel' column "
+                        "(map your names with columns=omnimkt.Columns(...)).")
+    ch = touchpoints["channel"].astype("str")
+    df = pd.DataFrame({"channel": ch})
+    if "event" in touchpoints.columns:
+        ev = touchpoints["event"].astype("str").str.lower()
+        df["impressions"] = (ev == "impression").astype(float)
+        df["clicks"] = (ev == "click").astype(float)
+        df["visits"] = (ev == "visit").astype(float)
+    else:
+        df["impressions"] = 1.0
+        df["clicks"] = 1.0
+        df["visits"] = 0.0
+    if "cost" in touchpoints.columns:
+        cost = pd.to_numeric(touchpoints["cost"], errors="coerce")
+        bad = cost.isna() & touchpoints["cost"].notna()
+        if bad.any():
+            raise DataError(f"touchpoints.cost: {int(bad.sum())} rows are not numbers "
+                            f"(e.g. {examples(touchpoints['cost'][bad])}). Clean them.")
+        df["recorded_cost"] = cost.fillna(0.0).to_numpy(dtype=float)
+    else:
+        df["recorded_cost"] = 0.0
+    df["touches"] = 1.0
+    out = df.groupby("channel", sort=True).sum()[
+        ["touches", "impressions", "clicks", "visits", "recorded_cost"]]
+    out["cost_model"] = "recorded"
+    out["cost"] = out["recorded_cost"]
+    for channel, spec in (pricing or {}).items():
+        spec = spec if isinstance(spec, Pricing) else Pricing(*spec)
+        if channel not in out.index:
+            raise DataError(f"channel_costs: pricing names channel {channel!r} which has no "
+                            f"touchpoints; channels: {list(out.index)}.")
+        if spec.model == "CPM":
+            cost = spec.rate * out.at[channel, "impressions"] / 1000.0
+        elif spec.model == "CPC":
+            cost = spec.rate * out.at[channel, "clicks"]
+        else:
+            if billing is None:
+                raise DataError(f"channel_costs: {spec.model} pricing of {channel!r} needs "
+                                "billing=<AttributionResult> (e.g. last_touch(paths)).")
+            base = billing.conversions if spec.model == "CPA" else billing.value
+            cost = spec.rate * float(base.get(channel, 0.0))
+        out.loc[channel, "cost_model"] = spec.model
+        out.loc[channel, "cost"] = float(cost)
+    out.index.name = "channel"
+    return out
+
+
+def _as_results(results: Any) -> dict[str, AttributionResult]:
+    if isinstance(results, AttributionResult):
+        return {results.model: results}
+    if isinstance(results, ModelComparison):
+        return dict(results.results)
+    if isinstance(results, Mapping):
+        return dict(results)
+    raise DataError("channel_roi: pass an AttributionResult, a ModelComparison or a dict of them.")
+
+
+def channel_roi(results: Any, costs: pd.DataFrame | pd.Series) -> pd.DataFrame:
+    """Attributed revenue, ROI, ROAS and cost per acquisition per model and channel.
+
+    ``roi = (value - cost) / cost``, ``roas = value / cost``, ``cpa = cost / conversions``
+    (NaN where the denominator is 0).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from omnimkt.attribution import read_paths, last_touch
+    >>> p = read_paths(pd.DataFrame({"path": ["a > b", "a"], "total_conversions": [1, 1],
+    ...                              "total_conversion_value": [30.0, 10.0]}))
+    >>> channel_roi(last_touch(p), pd.Series({"a": 5.0, "b": 10.0}))["roi"].tolist()
+    [1.0, 2.0]
+    """
+    cost = costs["cost"] if isinstance(costs, pd.DataFrame) else costs
+    rows = []
+    for name, res in _as_results(results).items():
+        idx = res.conversions.index.union(cost.index)
+        c = cost.reindex(idx).fillna(0.0).astype(float)
+        conv = res.conversions.reindex(idx).fillna(0.0)
+        val = res.value.reindex(idx).fillna(0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            df = pd.DataFrame({
+                "model": name, "channel": idx, "cost": c.to_numpy(),
+                "conversions": conv.to_numpy(), "value": val.to_numpy(),
+                "cpa": np.where(conv > 0, c / conv.where(conv > 0, 1.0), np.nan),
+                "roas": np.where(c > 0, val / c.where(c > 0, 1.0), np.nan),
+                "roi": np.where(c > 0, (val - c) / c.where(c > 0, 1.0), np.nan),
+            })
+        rows.append(df)
+    return pd.concat(rows, ignore_index=True)
+
+
+def budget_reallocation(result: AttributionResult, costs: pd.DataFrame | pd.Series,
+                        budget: float | None = None) -> pd.DataFrame:
+    """Move spend towards channels in proportion to their attributed value.
+
+    Rule: each channel's new budget share equals its share of the attributed value,
+    which equalises the average return per yuan across channels. It is a first-order
+    rule: it ignores diminishing returns and should be tested with a hold-out.
+
+    Returns
+    -------
+    DataFrame indexed by channel
+        spend, spend_share, value, value_share, roas, suggested_spend, change.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from omnimkt.attribution import read_paths, last_touch
+    >>> p = read_paths(pd.DataFrame({"path": ["a", "b"], "total_conversions": [1, 1],
+    ...                              "total_conversion_value": [30.0, 10.0]}))
+    >>> budget_reallocation(last_touch(p), pd.Series({"a": 10.0, "b": 10.0}))["change"].tolist()
+    [5.0, -5.0]
+    """
+    cost = (costs["cost"] if isinstance(costs, pd.DataFrame) else costs).astype(float)
+    idx = result.value.index.union(cost.index)
+    spend = cost.reindex(idx).fillna(0.0)
+    value = result.value.reindex(idx).fillna(0.0).clip(lower=0.0)
+    total_budget = float(spend.sum()) if budget is None else float(budget)
+    vshare = value / value.sum() if value.sum() > 0 else value * 0.0
+    out = pd.DataFrame({
+        "spend": spend,
+        "spend_share": spend / spend.sum() if spend.sum() > 0 else spend * 0.0,
+        "value": value,
+        "value_share": vshare,
+        "roas": (value / spend.where(spend > 0)),
+        "suggested_spend": vshare * total_budget,
+    })
+    out["change"] = out["suggested_spend"] - out["spend"]
+    out.index.name = "channel"
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+@dataclass
+class Concentration:
+    """How concentrated a quantity (clicks, conversions ...) is across accounts.
+
+    Attributes
+    ----------
+    values : Series
+        Quantity per account, sorted descending.
+    top_account : str
+    top_share : float
+        Share of the largest account.
+    gini : float
+        Gini coefficient (0 = equal; (n-1)/n = one account has everything).
+    hhi : float
+        Herfindahl index, sum of squared shares (1/n .. 1).
+    """
+
+    values: pd.Series
+
+    @property
+    def total(self) -> float:
+        return float(self.values.sum())
+
+    @property
+    def shares(self) -> pd.Series:
+        return self.values / self.total if self.total > 0 else self.values * 0.0
+
+    @property
+    def top_account(self) -> str:
+        return str(self.values.index[0])
+
+    @property
+    def top_share(self) -> float:
+        return float(self.shares.iloc[0])
+
+    @property
+    def gini(self) -> float:
+        x = np.sort(self.values.to_numpy(dtype=float))
+        n = len(x)
+        if n == 0 or x.sum() == 0:
+            return 0.0
+        i = np.arange(1, n + 1)
+        return float(2.0 * (i * x).sum() / (n * x.sum()) - (n + 1) / n)
+
+    @property
+    def hhi(self) -> float:
+        return float((self.shares**2).sum())
+
+    @property
+    def lorenz(self) -> pd.DataFrame:
+        """Lorenz curve: cumulative share of accounts (smallest first) vs share of the total."""
+        x = np.sort(self.values.to_numpy(dtype=float))
+        n = len(x)
+        tot = x.sum() if x.sum() > 0 else 1.0
+        return pd.DataFrame({"account_share": np.arange(n + 1) / max(n, 1),
+                             "value_share": np.r_[0.0, np.cumsum(x) / tot]})
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Per account: value, share, cumulative share, rank."""
+        s = self.shares
+        return pd.DataFrame({"value": self.values, "share": s, "cumulative_share": s.cumsum(),
+                             "rank": np.arange(1, len(s) + 1)})
+
+    def _title(self) -> str:
+        return (f"Concentration over {len(self.values)} accounts: total {self.total:,.0f}; "
+                f"top account {self.top_account!r} has {self.top_share:.1%}; "
+                f"Gini {self.gini:.3f}; HHI {self.hhi:.3f}")
+
+    def __repr__(self) -> str:
+        return self._title() + "\n" + self.summary.round(4).to_string()
+
+    def _repr_html_(self) -> str:
+        return f"<p><strong>{self._title()}</strong></p>" + self.summary.round(4).to_html()
+
+    def to_markdown(self) -> str:
+        return f"**{self._title()}**\n\n" + _markdown(self.summary)
+
+
+def concentration(values: pd.Series | Mapping[str, float]) -> Concentration:
+    """Concentration of a quantity across accounts (or channels, stores ...).
+
+    Examples
+    --------
+    Shared case E: ten accounts, 9,000 clicks, one account brought 7,000.
+
+    >>> clicks = {"kol_01": 7000, **{f"kol_{i:02d}": 2000 / 9 for i in range(2, 11)}}
+    >>> c = concentration(clicks)
+    >>> round(c.top_share, 3), round(c.gini, 3)
+    (0.778, 0.678)
+    """
+    s = pd.Series(values, dtype=float) if not isinstance(values, pd.Series) else values.astype(float)
+    if len(s) == 0:
+        raise DataError("concentration: no accounts given.")
+    if (s < 0).any() or s.isna().any():
+        bad = s[(s < 0) | s.isna()]
+        raise DataError(f"concentration: {len(bad)} accounts have negative or missing values "
+                        f"(e.g. {examples(bad.index)}). Use counts >= 0.")
+    s = s.sort_values(ascending=False, kind="stable")
+    s.index = s.index.astype("str")
+    s.index.name = "account"
+    return Concentration(s.rename("value"))
+
+
+def account_concentration(
+    touchpoints: pd.DataFrame,
+    *,
+    channel: str | None = "social_kol",
+    event: str | None = "click",
+    by: str = "account",
+    columns: Any = None,
+) -> Concentration:
+    """Concentration of touch events across accounts (shared case E).
+
+    Parameters
+    ----------
+    channel : str or None
+        Keep only this channel (``None``: all channels).
+    event : str or None
+        Count only this event type (``None`` or no ``event`` column: every touch).
+    by : str
+        Column naming the account.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tp = pd.DataFrame({"channel": "social_kol", "event": "click",
+    ...                    "account": ["a"] * 7 + ["b", "c"]})
+    >>> round(account_concentration(tp).top_share, 3)
+    0.778
+    """
+    if columns is not None:
+        touchpoints = columns.to_canonical(touchpoints)
+    if by not in touchpoints.columns:
+        raise DataError(f"touchpoints: no column {by!r} to group accounts by; found "
+                        f"{list(touchpoints.columns)[:8]}.")
+    tp = touchpoints
+    if channel is not None:
+        tp = tp[tp["channel"].astype("str") == channel]
+    if event is not None and "event" in tp.columns:
+        tp = tp[tp["event"].astype("str") == event]
+    if len(tp) == 0:
+        raise DataError(f"touchpoints: no rows with channel={channel!r} and event={event!r}; "
+                        "nothing to measure.")
+    return concentration(tp.groupby(by, sort=True).size().astype(float))

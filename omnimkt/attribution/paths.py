@@ -1,0 +1,545 @@
+"""Customer journeys as channel paths: building them from touchpoints, reading and writing
+the ChannelAttribution path-table layout.
+
+Internally a :class:`Paths` holds every journey (or every row of a path table) as
+integer channel codes in one flat array with offsets (compressed rows), so the
+models work on millions of journeys with numpy and no per-row Python.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from omnimkt.errors import DataError, examples
+
+#: Column names of the ChannelAttribution path table (R/Python package).
+CA_COLUMNS = ("path", "total_conversions", "total_conversion_value", "total_null")
+
+#: Characters that, left inside a channel name after splitting, betray a wrong separator.
+_SUSPECT_SEPARATORS = (">", "|", ",", ";", "\u2192", "=>", "/")
+
+
+@dataclass
+class Paths:
+    """Journeys as ordered channel paths, with conversions, value and null counts per row.
+
+    A row is one journey (from :func:`build_paths`) or one aggregated path of a
+    ChannelAttribution table (from :func:`read_paths`): ``conversions``,
+    ``value`` and ``nulls`` are the row's weights.
+
+    Attributes
+    ----------
+    channels : list of str
+        Channel names; ``codes`` index into it.
+    codes : ndarray of int32
+        Channel code of every touch, rows concatenated.
+    offsets : ndarray of int64
+        Row ``i`` is ``codes[offsets[i]:offsets[i + 1]]``.
+    conversions, value, nulls : ndarray of float64
+        Per row: conversions, conversion value and non-converting journeys.
+    days_before : ndarray of float64 or None
+        Per touch: days between the touch and the end of its journey
+        (the conversion, or the last touch of a null journey); ``None`` for
+        tables read without timestamps (time decay then cannot run).
+    journeys : DataFrame or None
+        Per-journey form (from :func:`build_paths`): customer_id, converted,
+        conversion_time, value, n_touches, first_touch, last_touch, path.
+    unattributed_conversions, unattributed_value : float
+        Conversions (and their value) with no touch inside the lookback window;
+        they are not in any path (see ``no_touch`` of :func:`build_paths`).
+    sep : str
+        Separator used in path strings.
+    """
+
+    channels: list[str]
+    codes: np.ndarray
+    offsets: np.ndarray
+    conversions: np.ndarray
+    value: np.ndarray
+    nulls: np.ndarray
+    days_before: np.ndarray | None = None
+    journeys: pd.DataFrame | None = None
+    unattributed_conversions: float = 0.0
+    unattributed_value: float = 0.0
+    sep: str = " > "
+    params: dict[str, Any] = field(default_factory=dict)
+
+    # -- basic facts -------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Number of touches per row."""
+        return np.diff(self.offsets)
+
+    @property
+    def row_of_touch(self) -> np.ndarray:
+        """Row index of every touch (aligned with ``codes``)."""
+        return np.repeat(np.arange(len(self), dtype=np.int64), self.lengths)
+
+    @property
+    def total_conversions(self) -> float:
+        return float(self.conversions.sum())
+
+    @property
+    def total_value(self) -> float:
+        return float(self.value.sum())
+
+    @property
+    def total_nulls(self) -> float:
+        return float(self.nulls.sum())
+
+    def path_strings(self) -> np.ndarray:
+        """The path string ``"a > b > c"`` of every row (vectorised join)."""
+        n = len(self)
+        if n == 0:
+            return np.array([], dtype=object)
+        names = np.asarray(self.channels, dtype=object)[self.codes]
+        ends = np.zeros(len(self.codes), dtype=bool)
+        ends[self.offsets[1:] - 1] = True
+        # One big join with a row terminator, then one split: no Python loop over rows.
+        glue = np.where(ends, "\n", self.sep).astype(object)
+        text = "".join((names + glue).tolist())
+        return np.array(text[:-1].split("\n"), dtype=object)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The ChannelAttribution path table: one row per distinct path.
+
+        Columns ``path``, ``total_conversions``, ``total_conversion_value``,
+        ``total_null``; sorted by conversions (descending) then path.
+        """
+        df = pd.DataFrame(
+            {
+                "path": pd.array(self.path_strings(), dtype="str"),
+                "total_conversions": self.conversions,
+                "total_conversion_value": self.value,
+                "total_null": self.nulls,
+            }
+        )
+        out = df.groupby("path", sort=True).sum().reset_index()
+        out = out.sort_values(["total_conversions", "path"], ascending=[False, True],
+                              kind="stable").reset_index(drop=True)
+        return out
+
+    def touches(self) -> pd.DataFrame:
+        """Long per-touch form: row, position, channel, days_before."""
+        rows = self.row_of_touch
+        df = pd.DataFrame(
+            {
+                "row": rows,
+                "position": np.arange(len(self.codes)) - self.offsets[rows],
+                "channel": pd.array(np.asarray(self.channels, dtype=object)[self.codes],
+                                    dtype="str"),
+            }
+        )
+        if self.days_before is not None:
+            df["days_before"] = self.days_before
+        return df
+
+    # -- display ----------------------------------------------------------------------------
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Per channel: touches, rows touched, conversions and nulls of the rows touched."""
+        rows = self.row_of_touch
+        k = len(self.channels)
+        touches = np.bincount(self.codes, minlength=k).astype(float)
+        pair = np.unique(rows * k + self.codes)
+        r, c = pair // k, pair % k
+        weight = self.conversions + self.nulls
+        df = pd.DataFrame(
+            {
+                "touches": touches,
+                "journeys_touched": np.bincount(c, weights=weight[r], minlength=k),
+                "conversions_touched": np.bincount(c, weights=self.conversions[r], minlength=k),
+                "nulls_touched": np.bincount(c, weights=self.nulls[r], minlength=k),
+            },
+            index=pd.Index(self.channels, name="channel"),
+        )
+        return df
+
+    def _title(self) -> str:
+        return (f"Paths: {len(self):,} rows, {len(self.channels)} channels, "
+                f"{self.total_conversions:,.0f} conversions (value {self.total_value:,.2f}), "
+                f"{self.total_nulls:,.0f} null journeys; "
+                f"{self.unattributed_conversions:,.0f} conversions without touches")
+
+    def __repr__(self) -> str:
+        return self._title() + "\n" + self.summary.to_string()
+
+    def _repr_html_(self) -> str:
+        return f"<p><strong>{self._title()}</strong></p>" + self.summary.to_html()
+
+    def to_markdown(self) -> str:
+        from omnimkt.attribution.result import _markdown
+
+        return f"**{self._title()}**\n\n" + _markdown(self.summary, floatfmt=".0f")
+
+    # -- construction helpers ---------------------------------------------------------------
+    def subset(self, rows: np.ndarray) -> Paths:
+        """A new :class:`Paths` with only the given rows (boolean mask or indices)."""
+        idx = np.arange(len(self))[rows]
+        lens = self.lengths[idx]
+        offsets = np.zeros(len(idx) + 1, dtype=np.int64)
+        np.cumsum(lens, out=offsets[1:])
+        take = np.repeat(self.offsets[idx], lens) + (
+            np.arange(offsets[-1]) - np.repeat(offsets[:-1], lens))
+        return Paths(
+            channels=list(self.channels), codes=self.codes[take], offsets=offsets,
+            conversions=self.conversions[idx], value=self.value[idx], nulls=self.nulls[idx],
+            days_before=None if self.days_before is None else self.days_before[take],
+            journeys=None if self.journeys is None else self.journeys.iloc[idx].reset_index(drop=True),
+            unattributed_conversions=self.unattributed_conversions,
+            unattributed_value=self.unattributed_value, sep=self.sep, params=dict(self.params),
+        )
+
+
+# ------------------------------------------------------------------------------------------
+def _need_columns(df: pd.DataFrame, table: str, cols: tuple[str, ...]) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"{table}: expected a pandas DataFrame, got {type(df).__name__}.")
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"{table}: missing column(s) {missing}; found {list(df.columns)[:8]}. "
+            "Rename them or pass columns=omnimkt.Columns(...) to map your names."
+        )
+
+
+def _timestamps(s: pd.Series, table: str) -> pd.Series:
+    try:
+        ts = pd.to_datetime(s)
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"{table}.timestamp: values cannot be read as dates ({exc}). "
+                        "Fix or drop those rows.") from None
+    if getattr(ts.dt, "tz", None) is not None:
+        ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    bad = ts.isna()
+    if bad.any():
+        raise DataError(f"{table}.timestamp: {int(bad.sum())} rows have no timestamp "
+                        f"(e.g. {examples(s[bad])}). Drop or fill them.")
+    return ts
+
+
+def _prepare(touchpoints: pd.DataFrame, transactions: pd.DataFrame, columns: Any):
+    if columns is not None:
+        touchpoints = columns.to_canonical(touchpoints)
+        transactions = columns.to_canonical(transactions)
+    _need_columns(touchpoints, "touchpoints", ("customer_id", "timestamp", "channel"))
+    _need_columns(transactions, "transactions", ("customer_id", "timestamp", "amount"))
+    tp = pd.DataFrame({
+        "customer_id": touchpoints["customer_id"].to_numpy(),
+        "timestamp": _timestamps(touchpoints["timestamp"], "touchpoints").to_numpy(),
+        "channel": touchpoints["channel"].astype("str").to_numpy(),
+    })
+    for col, table, frame in (("customer_id", "touchpoints", tp),):
+        bad = frame[col].isna()
+        if bad.any():
+            raise DataError(f"{table}.{col}: {int(bad.sum())} rows have no customer id. "
+                            "Drop them or fill them.")
+    bad = touchpoints["channel"].isna().to_numpy() | (tp["channel"].str.strip() == "").to_numpy()
+    if bad.any():
+        raise DataError(f"touchpoints.channel: {int(bad.sum())} rows have an empty channel. "
+                        "Drop them or label them (e.g. 'unknown').")
+    amount = pd.to_numeric(transactions["amount"], errors="coerce")
+    bad = amount.isna()
+    if bad.any():
+        raise DataError(f"transactions.amount: {int(bad.sum())} rows are not numbers "
+                        f"(e.g. {examples(transactions['amount'][bad])}). Clean them.")
+    tx = pd.DataFrame({
+        "customer_id": transactions["customer_id"].to_numpy(),
+        "timestamp": _timestamps(transactions["timestamp"], "transactions").to_numpy(),
+        "amount": amount.to_numpy(dtype=float),
+    })
+    if tx["customer_id"].isna().any():
+        raise DataError(f"transactions.customer_id: {int(tx['customer_id'].isna().sum())} rows "
+                        "have no customer id. Drop them or fill them.")
+    return tp, tx
+
+
+def build_paths(
+    touchpoints: pd.DataFrame,
+    transactions: pd.DataFrame,
+    *,
+    lookback_days: float | None = 30,
+    conversion: str = "first_purchase",
+    include_nulls: bool = True,
+    no_touch: str = "drop",
+    direct_label: str = "direct",
+    columns: Any = None,
+) -> Paths:
+    """Turn touchpoints and transactions into one channel path per journey.
+
+    A *conversion* is, by default, a customer's first purchase (all order lines at
+    the first transaction timestamp, their ``amount`` summed as the conversion
+    value). Its path is the customer's touches at or before that moment and at
+    most ``lookback_days`` earlier. Customers who never convert give *null*
+    journeys: their touches in the ``lookback_days`` up to their last touch.
+    Touches after a customer's (first) conversion are not part of any path.
+    Input order does not matter: touches are sorted by time (ties by channel name),
+    so shuffled input gives the same paths.
+
+    Parameters
+    ----------
+    touchpoints : DataFrame
+        customer_id, timestamp, channel (canonical names or mapped by ``columns``).
+    transactions : DataFrame
+        customer_id, timestamp, amount.
+    lookback_days : float or None
+        Length of the window before the conversion; ``None`` keeps every earlier touch.
+    conversion : {"first_purchase", "every_purchase"}
+        ``"every_purchase"`` makes every order (customer and timestamp) a conversion whose
+        path holds the touches since the previous order (within the lookback); touches
+        after the last order form a null journey.
+    include_nulls : bool
+        Keep non-converting journeys (needed by Markov and Shapley to see what did
+        not work).
+    no_touch : {"drop", "direct"}
+        Conversions without any touch in the window: ``"drop"`` leaves them out of the
+        paths (counted in ``Paths.unattributed_conversions``); ``"direct"`` gives them a
+        one-touch path through a channel named ``direct_label``.
+    columns : omnimkt.Columns, optional
+        Mapping from your column names.
+
+    Returns
+    -------
+    Paths
+        ``.table`` is the ChannelAttribution path table, ``.journeys`` the per-journey form.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tp = pd.DataFrame({"customer_id": [1, 1, 2], "channel": ["tv", "search", "tv"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-03", "2025-01-02"])})
+    >>> tx = pd.DataFrame({"customer_id": [1], "amount": [50.0],
+    ...     "timestamp": pd.to_datetime(["2025-01-04"])})
+    >>> build_paths(tp, tx).table
+              path  total_conversions  total_conversion_value  total_null
+    0  tv > search                1.0                    50.0         0.0
+    1           tv                0.0                     0.0         1.0
+    """
+    if conversion not in ("first_purchase", "every_purchase"):
+        raise DataError(f"build_paths: conversion={conversion!r}; use 'first_purchase' or "
+                        "'every_purchase'.")
+    if no_touch not in ("drop", "direct"):
+        raise DataError(f"build_paths: no_touch={no_touch!r}; use 'drop' or 'direct'.")
+    if lookback_days is not None and not lookback_days > 0:
+        raise DataError(f"build_paths: lookback_days must be positive or None, got {lookback_days!r}.")
+    tp, tx = _prepare(touchpoints, transactions, columns)
+
+    # Conversion events: one per customer (first purchase) or per order.
+    if conversion == "first_purchase":
+        first = tx.groupby("customer_id", sort=False)["timestamp"].transform("min")
+        tx = tx[tx["timestamp"].to_numpy() == first.to_numpy()]
+    conv = (tx.groupby(["customer_id", "timestamp"], sort=True)["amount"].sum()
+            .reset_index().rename(columns={"timestamp": "conv_time", "amount": "conv_value"}))
+    conv["conv_id"] = np.arange(len(conv), dtype=np.int64)
+
+    if conversion == "first_purchase":
+        # One conversion per customer: a plain lookup, faster than an as-of join.
+        m = tp.merge(conv, on="customer_id", how="left", sort=False)
+        after = m["conv_time"].notna().to_numpy() & (m["timestamp"] > m["conv_time"]).to_numpy()
+        m = m[~after]
+    else:
+        tp_sorted = tp.sort_values("timestamp", kind="stable")
+        conv_sorted = conv.sort_values("conv_time", kind="stable")
+        m = pd.merge_asof(tp_sorted, conv_sorted, left_on="timestamp", right_on="conv_time",
+                          by="customer_id", direction="forward", allow_exact_matches=True)
+    converted = m["conv_time"].notna().to_numpy()
+    if not include_nulls:
+        m = m[converted]
+        converted = converted[converted]
+
+    # Journey key: the conversion id, or (for null journeys) a per-customer id after them.
+    cust_codes, _ = pd.factorize(m["customer_id"], sort=True)
+    key = np.where(converted, m["conv_id"].fillna(-1).to_numpy(dtype=np.int64),
+                   len(conv) + cust_codes.astype(np.int64))
+    ts = m["timestamp"].to_numpy(dtype="datetime64[ns]")
+    end = np.where(converted, m["conv_time"].to_numpy(dtype="datetime64[ns]"), ts)
+    work = pd.DataFrame({"key": key, "ts": ts, "end": end, "channel": m["channel"].to_numpy(),
+                         "customer_id": m["customer_id"].to_numpy()})
+    if len(work):
+        # A null journey ends at its last touch.
+        work["end"] = work.groupby("key", sort=False)["end"].transform("max")
+    if lookback_days is not None and len(work):
+        window = np.timedelta64(int(round(lookback_days * 86400e3)), "ms")
+        work = work[(work["end"] - work["ts"]).to_numpy() <= window]
+
+    conv_with_touch = np.unique(work["key"].to_numpy()[work["key"].to_numpy() < len(conv)])
+    lost = np.setdiff1d(conv["conv_id"].to_numpy(), conv_with_touch)
+    unattributed_c, unattributed_v = float(len(lost)), float(conv["conv_value"].to_numpy()[lost].sum())
+    if no_touch == "direct" and len(lost):
+        extra = pd.DataFrame({"key": lost, "ts": conv["conv_time"].to_numpy()[lost],
+                              "end": conv["conv_time"].to_numpy()[lost], "channel": direct_label,
+                              "customer_id": conv["customer_id"].to_numpy()[lost]})
+        work = pd.concat([work, extra], ignore_index=True)
+        unattributed_c, unattributed_v = 0.0, 0.0
+
+    work = work.sort_values(["key", "ts", "channel"], kind="stable")
+    keys = work["key"].to_numpy()
+    channel_codes, channels = pd.factorize(work["channel"], sort=True)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], np.int64)
+    offsets = np.r_[starts, len(keys)].astype(np.int64)
+    jkey = keys[starts]
+    is_conv = jkey < len(conv)
+    cid = np.where(is_conv, jkey, 0)
+    if len(conv):
+        conv_time = np.where(is_conv, conv["conv_time"].to_numpy(dtype="datetime64[ns]")[cid],
+                             np.datetime64("NaT", "ns"))
+        value = np.where(is_conv, conv["conv_value"].to_numpy()[cid], 0.0)
+    else:
+        conv_time = np.full(len(jkey), np.datetime64("NaT", "ns"))
+        value = np.zeros(len(jkey))
+    ts_sorted = work["ts"].to_numpy(dtype="datetime64[ns]")
+    days_before = (work["end"].to_numpy(dtype="datetime64[ns]") - ts_sorted) / np.timedelta64(1, "D")
+
+    customer = work["customer_id"].to_numpy()[starts]
+    paths = Paths(
+        channels=[str(c) for c in channels],
+        codes=channel_codes.astype(np.int32),
+        offsets=offsets,
+        conversions=is_conv.astype(float),
+        value=value.astype(float),
+        nulls=(~is_conv).astype(float),
+        days_before=days_before.astype(float),
+        unattributed_conversions=unattributed_c,
+        unattributed_value=unattributed_v,
+        params={"lookback_days": lookback_days, "conversion": conversion,
+                "include_nulls": include_nulls, "no_touch": no_touch},
+    )
+    paths.journeys = pd.DataFrame({
+        "customer_id": customer,
+        "converted": is_conv,
+        "conversion_time": conv_time,
+        "value": value.astype(float),
+        "n_touches": np.diff(offsets),
+        "first_touch": ts_sorted[starts] if len(starts) else ts_sorted[:0],
+        "last_touch": ts_sorted[offsets[1:] - 1] if len(starts) else ts_sorted[:0],
+    })
+    paths.journeys.index.name = "journey"
+    return paths
+
+
+# ------------------------------------------------------------------------------------------
+def read_paths(
+    data: pd.DataFrame | str | os.PathLike,
+    *,
+    sep: str = " > ",
+    path: str = "path",
+    conversions: str = "total_conversions",
+    value: str | None = "total_conversion_value",
+    nulls: str | None = "total_null",
+    channels: list[str] | None = None,
+) -> Paths:
+    """Read a path table in the ChannelAttribution layout (DataFrame or CSV file).
+
+    Parameters
+    ----------
+    data : DataFrame or path to a CSV file
+        One row per path: ``path`` ("a > b > c"), ``total_conversions``,
+        ``total_conversion_value`` and ``total_null`` (both optional: zeros when absent).
+    sep : str
+        Channel separator inside ``path``; surrounding blanks of channel names are stripped.
+    channels : list of str, optional
+        The known channels; a path naming another channel raises :class:`DataError`.
+
+    Raises
+    ------
+    DataError
+        Missing columns; empty paths or channel names; a channel name that still holds
+        a separator-like character after splitting on ``sep`` (the table uses another
+        separator); negative or non-numeric counts; channels outside ``channels``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = read_paths(pd.DataFrame({"path": ["google ads", "google ads > mailing"],
+    ...                              "total_conversions": [2, 1], "total_null": [1, 0]}))
+    >>> p.channels, p.total_conversions
+    (['google ads', 'mailing'], 3.0)
+    """
+    table = "path table"
+    if not isinstance(data, pd.DataFrame):
+        data = pd.read_csv(data)
+    # Value and null columns are optional: a table without them has zero value / no nulls.
+    _need_columns(data, table, (path, conversions))
+    value = value if value in data.columns else None
+    nulls = nulls if nulls in data.columns else None
+    n = len(data)
+    raw = data[path]
+    empty = raw.isna().to_numpy() | (raw.astype("str").str.strip() == "").to_numpy()
+    if empty.any():
+        raise DataError(f"{table}.{path}: {int(empty.sum())} rows have an empty path. "
+                        "Drop them (a journey needs at least one touch).")
+    parts = raw.astype("str").str.split(sep, regex=False)
+    lens = parts.str.len().to_numpy(dtype=np.int64)
+    flat = parts.explode().astype("str").str.strip()
+    blank = (flat == "").to_numpy()
+    if blank.any():
+        rows = np.unique(np.repeat(np.arange(n), lens)[blank])
+        raise DataError(f"{table}.{path}: {len(rows)} paths have an empty channel name between "
+                        f"separators {sep!r} (e.g. {examples(raw.iloc[rows])}). Fix the paths.")
+    for s in _SUSPECT_SEPARATORS:
+        if s in sep.strip() or (s == "/" and sep.strip() == ""):
+            continue
+        hit = flat.str.contains(s, regex=False).to_numpy()
+        if hit.any():
+            rows = np.unique(np.repeat(np.arange(n), lens)[hit])
+            raise DataError(
+                f"{table}.{path}: {len(rows)} paths still contain {s!r} after splitting on "
+                f"{sep!r} (e.g. {examples(raw.iloc[rows])}); the table seems to use another "
+                f"separator. Pass sep=... (e.g. sep='{s}' or sep=' {s} ')."
+            )
+    codes, uniq = pd.factorize(flat, sort=True)
+    names = [str(c) for c in uniq]
+    if channels is not None:
+        unknown = sorted(set(names) - set(channels))
+        if unknown:
+            bad_rows = np.unique(np.repeat(np.arange(n), lens)[np.isin(flat.to_numpy(), unknown)])
+            raise DataError(f"{table}.{path}: {len(bad_rows)} paths name unknown channels "
+                            f"{examples(unknown)}; known: {list(channels)}. Fix the names or the "
+                            "channel list.")
+        order = {c: i for i, c in enumerate(channels)}
+        remap = np.array([order[c] for c in names], dtype=np.int32)
+        codes = remap[codes] if len(codes) else codes
+        names = list(channels)
+
+    def num(col: str | None) -> np.ndarray:
+        if col is None:
+            return np.zeros(n)
+        v = pd.to_numeric(data[col], errors="coerce")
+        bad = v.isna() | (v < 0)
+        if bad.any():
+            raise DataError(f"{table}.{col}: {int(bad.sum())} rows are missing, not numbers or "
+                            f"negative (e.g. {examples(data[col][bad])}). Use counts >= 0.")
+        return v.to_numpy(dtype=float)
+
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    return Paths(channels=names, codes=np.asarray(codes, dtype=np.int32), offsets=offsets,
+                 conversions=num(conversions), value=num(value), nulls=num(nulls), sep=sep)
+
+
+def to_channelattribution(paths: Paths, file: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Export paths as the ChannelAttribution path table (and optionally write a CSV).
+
+    Columns: ``path``, ``total_conversions``, ``total_conversion_value``, ``total_null``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"path": ["a > b"], "total_conversions": [1.0],
+    ...                   "total_conversion_value": [9.0], "total_null": [2.0]})
+    >>> to_channelattribution(read_paths(t)).equals(t)
+    True
+    """
+    out = paths.table
+    if file is not None:
+        out.to_csv(file, index=False)
+    return out

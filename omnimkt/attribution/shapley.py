@@ -1,0 +1,217 @@
+"""Shapley-value attribution over channel coalitions.
+
+Each journey is reduced to its *channel set* (a bitmask). The worth ``v(S)`` of a
+coalition ``S`` of channels is computed from the journeys whose channel set lies
+inside ``S``:
+
+``"rate"`` (default; Zhao et al. 2018, the REFERENCES worked example)
+    ``v(S) = sum over sets T within S of conv(T) / journeys(T)``, the sum of the
+    conversion rates of the channel sets inside ``S``.
+``"conversions"``
+    ``v(S) = conversions of journeys whose set lies inside S``.
+``"pooled_rate"``
+    ``v(S) = conversions / journeys`` pooled over the sets inside ``S``.
+
+What is computed, exactly:
+
+* up to ``max_exact`` channels (default 15): every one of the ``2**n`` coalitions is
+  enumerated with bitmasks; ``v`` comes from a subset-sum (zeta) transform and the
+  Shapley formula is applied to all coalitions at once (n = 15: 32,768 coalitions);
+* beyond that, ``"rate"`` and ``"conversions"`` are sums of per-set terms (Harsanyi
+  dividends), so the Shapley value is still exact in closed form: each set's term is
+  split equally over its channels; ``"pooled_rate"`` is not additive and uses Monte
+  Carlo permutation sampling (``n_permutations``, reproducible with ``seed``).
+
+The Shapley values are then scaled so that credits sum to the total conversions
+(and the value credits, computed with conversion value in place of conversions,
+to the total value).
+"""
+
+from __future__ import annotations
+
+from math import factorial
+
+import numpy as np
+import pandas as pd
+
+from omnimkt.attribution.heuristics import _check_paths, _result
+from omnimkt.attribution.paths import Paths
+from omnimkt.attribution.result import AttributionResult
+from omnimkt.errors import DataError
+
+VALUE_FUNCTIONS = ("rate", "conversions", "pooled_rate")
+
+
+def channel_sets(paths: Paths) -> pd.DataFrame:
+    """Journeys grouped by their channel set: mask, conversions, value, journeys.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from omnimkt.attribution import read_paths
+    >>> p = read_paths(pd.DataFrame({"path": ["a > b", "b > a > a"],
+    ...                              "total_conversions": [1, 2], "total_null": [1, 0]}))
+    >>> channel_sets(p)[["conversions", "journeys"]].to_dict("list")
+    {'conversions': [3.0], 'journeys': [4.0]}
+    """
+    k = len(paths.channels)
+    if k > 62:
+        raise DataError(f"shapley: {k} channels; at most 62 fit the bitmask encoding. "
+                        "Merge rare channels first.")
+    bits = np.left_shift(np.int64(1), paths.codes.astype(np.int64))
+    masks = np.bitwise_or.reduceat(bits, paths.offsets[:-1]) if len(paths) else bits[:0]
+    uniq, inv = np.unique(masks, return_inverse=True)
+    conv = np.bincount(inv, weights=paths.conversions, minlength=len(uniq))
+    val = np.bincount(inv, weights=paths.value, minlength=len(uniq))
+    jn = np.bincount(inv, weights=paths.conversions + paths.nulls, minlength=len(uniq))
+    names = np.asarray(paths.channels, dtype=object)
+    labels = [", ".join(names[[i for i in range(k) if (int(m) >> i) & 1]]) for m in uniq]
+    return pd.DataFrame({"mask": uniq, "channels": labels, "conversions": conv, "value": val,
+                         "journeys": jn})
+
+
+def _zeta(values: np.ndarray, n: int) -> np.ndarray:
+    """Subset-sum transform: out[S] = sum of values[T] for T within S."""
+    v = values.copy()
+    for i in range(n):
+        view = v.reshape(-1, 2, 2**i)
+        view[:, 1, :] += view[:, 0, :]
+    return v
+
+
+def _shapley_from_worth(v: np.ndarray, n: int) -> np.ndarray:
+    """Exact Shapley values from the worth of all 2**n coalitions."""
+    sizes = np.zeros(2**n, dtype=np.int64)
+    for i in range(n):
+        sizes.reshape(-1, 2, 2**i)[:, 1, :] += 1
+    w = np.array([factorial(s) * factorial(n - s - 1) / factorial(n) for s in range(n)])
+    phi = np.zeros(n)
+    for i in range(n):
+        v3 = v.reshape(-1, 2, 2**i)
+        s3 = sizes.reshape(-1, 2, 2**i)
+        phi[i] = float((w[s3[:, 0, :]] * (v3[:, 1, :] - v3[:, 0, :])).sum())
+    return phi
+
+
+def _dense(masks: np.ndarray, terms: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(2**n)
+    np.add.at(out, masks, terms)
+    return out
+
+
+def _dividend_closed_form(masks: np.ndarray, terms: np.ndarray, n: int) -> np.ndarray:
+    """Shapley of v(S) = sum_{T within S} terms[T]: each term split equally over T."""
+    bits = ((masks[:, None] >> np.arange(n)) & 1).astype(float)
+    size = bits.sum(axis=1)
+    return (bits * (terms / np.where(size > 0, size, 1.0))[:, None]).sum(axis=0)
+
+
+def _pooled_sampling(masks, num, den, n, n_permutations, rng) -> np.ndarray:
+    """Monte Carlo permutation estimate for the pooled-rate worth (not additive)."""
+    bits = ((masks[:, None] >> np.arange(n)) & 1).astype(bool)
+    phi = np.zeros(n)
+    for _ in range(n_permutations):
+        perm = rng.permutation(n)
+        pos = np.empty(n, dtype=np.int64)
+        pos[perm] = np.arange(n)
+        # A set lies inside the prefix of length j+1 once its latest channel has joined.
+        latest = np.where(bits, pos[None, :], -1).max(axis=1)
+        cn = np.cumsum(np.bincount(latest, weights=num, minlength=n))
+        cd = np.cumsum(np.bincount(latest, weights=den, minlength=n))
+        worth = np.where(cd > 0, cn / np.where(cd > 0, cd, 1.0), 0.0)
+        marginal = np.diff(np.r_[0.0, worth])
+        phi[perm] += marginal
+    return phi / n_permutations
+
+
+def shapley(
+    paths: Paths,
+    *,
+    value_function: str = "rate",
+    max_exact: int = 15,
+    n_permutations: int = 1000,
+    seed: int | np.random.Generator | None = 0,
+) -> AttributionResult:
+    """Shapley-value attribution over channel coalitions (see the module notes).
+
+    Parameters
+    ----------
+    paths : Paths
+        From :func:`build_paths` or :func:`read_paths`.
+    value_function : {"rate", "conversions", "pooled_rate"}
+        Worth of a coalition; ``"rate"`` reproduces the REFERENCES worked example.
+    max_exact : int
+        Enumerate all coalitions up to this many channels.
+    n_permutations : int
+        Permutations sampled for ``"pooled_rate"`` beyond ``max_exact`` channels.
+    seed : int or numpy Generator
+        Seed of that sampling (unused by the exact computations).
+
+    Returns
+    -------
+    AttributionResult
+        ``details["shapley_value"]`` holds the raw Shapley values (before scaling to
+        totals), ``details["method"]`` says how they were computed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from omnimkt.attribution import read_paths
+    >>> t = pd.DataFrame({"path": ["F", "O", "L", "F > O", "F > L", "L > O", "F > L > O"],
+    ...                   "total_conversions": [20, 10, 17, 17, 30, 0, 6],
+    ...                   "total_null": [80, 90, 83, 83, 70, 100, 94]})
+    >>> shapley(read_paths(t)).details["shapley_value"].round(3).to_dict()
+    {'F': 0.455, 'L': 0.34, 'O': 0.205}
+    """
+    _check_paths(paths)
+    if value_function not in VALUE_FUNCTIONS:
+        raise DataError(f"shapley: value_function={value_function!r}; use one of "
+                        f"{VALUE_FUNCTIONS}.")
+    n = len(paths.channels)
+    params = {"value_function": value_function}
+    zero = np.zeros(n)
+    idx = pd.Index(paths.channels, name="channel")
+    if n == 0 or paths.total_conversions == 0:
+        details = {"shapley_value": pd.Series(zero, index=idx, name="shapley_value"),
+                   "method": "none (no conversions)"}
+        return _result(paths, zero, zero.copy(), "shapley", params, details)
+
+    sets = channel_sets(paths)
+    masks = sets["mask"].to_numpy()
+    jn = sets["journeys"].to_numpy()
+    safe = np.where(jn > 0, jn, 1.0)
+    if value_function == "rate":
+        terms_c = np.where(jn > 0, sets["conversions"].to_numpy() / safe, 0.0)
+        terms_v = np.where(jn > 0, sets["value"].to_numpy() / safe, 0.0)
+    else:
+        terms_c = sets["conversions"].to_numpy()
+        terms_v = sets["value"].to_numpy()
+
+    if n <= max_exact:
+        method = f"exact enumeration of {2**n:,} coalitions"
+        if value_function == "pooled_rate":
+            den = _zeta(_dense(masks, jn, n), n)
+            ok = den > 0
+            phis = []
+            for t in (terms_c, terms_v):
+                num = _zeta(_dense(masks, t, n), n)
+                phis.append(_shapley_from_worth(np.where(ok, num / np.where(ok, den, 1.0), 0.0), n))
+        else:
+            phis = [_shapley_from_worth(_zeta(_dense(masks, t, n), n), n)
+                    for t in (terms_c, terms_v)]
+    elif value_function == "pooled_rate":
+        method = f"Monte Carlo, {n_permutations:,} permutations (seed {seed!r})"
+        rng = np.random.default_rng(seed)
+        phis = [_pooled_sampling(masks, t, jn, n, n_permutations, rng)
+                for t in (terms_c, terms_v)]
+    else:
+        method = "exact closed form (Harsanyi dividends split equally over each set)"
+        phis = [_dividend_closed_form(masks, t, n) for t in (terms_c, terms_v)]
+
+    phi_c, phi_v = phis
+    conv = phi_c / phi_c.sum() * paths.total_conversions if phi_c.sum() > 0 else zero
+    val = phi_v / phi_v.sum() * paths.total_value if phi_v.sum() > 0 else zero.copy()
+    details = {"shapley_value": pd.Series(phi_c, index=idx, name="shapley_value"),
+               "value_shapley_value": pd.Series(phi_v, index=idx, name="value_shapley_value"),
+               "method": method}
+    return _result(paths, conv, val, "shapley", params, details)
