@@ -316,7 +316,7 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
     paid = np.empty(n_tx)
     blocks = []
     h_tx = height[mem]
-    for h in np.unique(height[np.concatenate([mem, np.flatnonzero(ref >= 0)])]) if n_tx else []:
+    for h in np.unique(height[np.concatenate([mem, ref[ref >= 0]])]) if n_tx else []:
         own = np.flatnonzero(h_tx == h)
         # credits from referees' purchases (already priced: lower height)
         r_of = ref[mem]

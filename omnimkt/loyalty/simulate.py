@@ -220,8 +220,19 @@ def _seed(seed) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
+def _gsum(rng: np.random.Generator, k: np.ndarray, m: np.ndarray, kappa) -> np.ndarray:
+    """Sum of ``k`` baskets of mean ``m`` (Gamma with shape k x kappa; k >= 1)."""
+    if kappa is None:
+        return k * m
+    return rng.gamma(k * kappa, m / kappa)
+
+
 def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Generator,
              tick=None) -> tuple[dict, dict]:
+    # two streams: ``wrng`` drives the world (members, orders, baskets), ``rng`` the
+    # programme (its behavioural effects, voucher redemptions), so the counterfactual
+    # world is the same whatever the ladder or the behavioural settings.
+    wrng, rng = rng.spawn(2)
     N = beh.max_members
     K = len(ladder.tiers)
     th = np.array([t.threshold for t in ladder.tiers], dtype=float)
@@ -238,8 +249,8 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
     c = beh.weekly_churn
     annuity = sum((1 - c) ** h for h in range(1, beh.liability_weeks + 1))
 
-    rate, basket = beh._draw_members(N, rng)
-    life = (rng.geometric(c, N) if c > 0 else np.full(N, np.iinfo(np.int32).max)).astype(np.int64)
+    rate, basket = beh._draw_members(N, wrng)
+    life = (wrng.geometric(c, N) if c > 0 else np.full(N, np.iinfo(np.int32).max)).astype(np.int64)
     death = np.full(N, np.iinfo(np.int64).max // 4, dtype=np.int64)
     ref = np.full(N, -1, dtype=np.int64)
     balance = np.zeros(N)
@@ -274,49 +285,36 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
         if beh.post_reward_dip > 0:
             dip = np.where(dip_until[idx] > t, 1.0 - beh.post_reward_dip, 1.0)
             mult = dip if mult is None else mult * dip
-        if mult is None:
-            n_with = rng.poisson(lam)
-            n_base = n_with
-            n_common = n_with
-        else:
-            hi_m = np.maximum(mult, 1.0)
-            n_hi = rng.poisson(lam * hi_m)
-            n_with = n_hi.copy()
-            n_base = n_hi.copy()
-            up = np.flatnonzero((n_hi > 0) & (mult > 1.0))
-            if up.size:
-                n_base[up] = rng.binomial(n_hi[up], 1.0 / mult[up])
-            down = np.flatnonzero((n_hi > 0) & (mult < 1.0))
-            if down.size:
-                n_with[down] = rng.binomial(n_hi[down], mult[down])
-            n_common = np.minimum(n_with, n_base)
-        buy = np.flatnonzero(n_with | n_base)
-        spend_with = np.zeros(idx.size)
+        # the world without the programme: its own random stream, untouched by the ladder
+        n_base = wrng.poisson(lam)
+        buy_b = np.flatnonzero(n_base)
         spend_base = np.zeros(idx.size)
-        if buy.size:
-            mb = basket[idx[buy]]
-            nc = n_common[buy]
-
-            def gsum(k, m):
-                if kappa is None:
-                    return k * m
-                return rng.gamma(np.maximum(k, 1e-300) * kappa, m / kappa) * (k > 0)
-            common = gsum(nc, mb)
-            sw = common
-            sb = common
-            if n_common is not n_with:
-                extra_w = n_with[buy] - nc
-                extra_b = n_base[buy] - nc
-                ew = np.flatnonzero(extra_w)
-                if ew.size:
-                    sw = sw.copy()
-                    sw[ew] += gsum(extra_w[ew], mb[ew])
-                eb = np.flatnonzero(extra_b)
-                if eb.size:
-                    sb = sb.copy()
-                    sb[eb] += gsum(extra_b[eb], mb[eb])
-            spend_with[buy] = sw * (1.0 + beh.uplift)
-            spend_base[buy] = sb
+        if buy_b.size:
+            spend_base[buy_b] = _gsum(wrng, n_base[buy_b], basket[idx[buy_b]], kappa)
+        spend_with = spend_base
+        if mult is not None:
+            # the programme's behavioural effect, drawn from the programme's stream:
+            # extra orders where the rate rises, thinned orders where it falls
+            spend_with = spend_base.copy()
+            up = np.flatnonzero(mult > 1.0)
+            if up.size:
+                extra = rng.poisson(lam[up] * (mult[up] - 1.0))
+                e = np.flatnonzero(extra)
+                if e.size:
+                    spend_with[up[e]] += _gsum(rng, extra[e], basket[idx[up[e]]], kappa)
+            down = np.flatnonzero((mult < 1.0) & (n_base > 0))
+            if down.size:
+                nb = n_base[down]
+                kept = rng.binomial(nb, mult[down])
+                share = (kept / nb).astype(float)
+                part = np.flatnonzero((kept > 0) & (kept < nb))
+                if part.size and kappa is not None:
+                    # the kept orders' share of a gamma sum is Beta distributed
+                    share[part] = rng.beta(kept[part] * kappa, (nb[part] - kept[part]) * kappa)
+                spend_with[down] = spend_base[down] * share
+        if beh.uplift:
+            spend_with = spend_with * (1.0 + beh.uplift)
+        buy = np.flatnonzero(spend_with > 0)
         d = disc[lv]
         disc_amt = spend_with * d
         paid = spend_with - disc_amt
@@ -365,15 +363,15 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
         dl = float(np.sum(d[tiered] * lam[tiered] * basket[idx[tiered]])) * (1 + beh.uplift) * annuity
         # new members: own recruiting + referrals by live members
         n_alive = idx.size
-        n_nat = rng.poisson(beh.weekly_joins) if beh.weekly_joins > 0 else 0
-        n_ref = rng.binomial(n_alive, beh.referral_rate) if n_alive and beh.referral_rate > 0 else 0
+        n_nat = wrng.poisson(beh.weekly_joins) if beh.weekly_joins > 0 else 0
+        n_ref = wrng.binomial(n_alive, beh.referral_rate) if n_alive and beh.referral_rate > 0 else 0
         n_new = min(n_nat + n_ref, N - n_join)
         if n_new:
             n_ref = min(n_ref, n_new)
             sl = slice(n_join, n_join + n_new)
             death[sl] = t + 1 + life[sl]
             if n_ref:
-                ref[n_join:n_join + n_ref] = idx[rng.integers(0, n_alive, n_ref)]
+                ref[n_join:n_join + n_ref] = idx[wrng.integers(0, n_alive, n_ref)]
             n_join += n_new
         if np.isnan(milestone) and n_join >= ladder.milestone_members:
             milestone = float(t + 1)
@@ -399,7 +397,7 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
         cum(o["vouchers_issued"]) - cum(o["vouchers_redeemed"]) - cum(o["vouchers_expired"]), 0.0)
     # expected redemptions still to come (face x probability), per issue cohort age
     liab = np.zeros(weeks)
-    for a in range(0, W):
+    for a in range(0, min(W, weeks)):
         share = q * (W - a) / W
         liab[a:] += o["vouchers_issued"][:weeks - a] * share
     o["voucher_liability"] = liab

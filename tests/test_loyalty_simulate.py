@@ -1,0 +1,168 @@
+"""Monte Carlo simulator, scenarios and IFRS 15 arithmetic of the points ladder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from omnimkt import DataError
+from omnimkt.loyalty import (Behaviour, PointsLadder, compare_ladders, ifrs15_allocation,
+                             ifrs15_recognised, sensitivity_grid, simulate)
+from omnimkt.loyalty.scenarios import alternative_ladders
+
+SMALL = Behaviour(n_initial=300, max_members=1500, weekly_joins=10, referral_rate=0.01,
+                  rate_mean=0.4, basket_mean=400)
+
+
+def run(ladder=None, beh=SMALL, **kw):
+    kw = {"weeks": 40, "n_runs": 3, "seed": 7, "progress": False, **kw}
+    return simulate(ladder, beh, **kw)
+
+
+def test_same_seed_same_result_and_other_seed_differs():
+    a, b = run(), run()
+    pd.testing.assert_frame_equal(a.weekly, b.weekly)
+    c = run(seed=8)
+    assert not a.weekly["gross_with"].equals(c.weekly["gross_with"])
+
+
+def test_generator_seed_is_accepted():
+    a = run(seed=np.random.default_rng(5))
+    b = run(seed=np.random.default_rng(5))
+    pd.testing.assert_frame_equal(a.weekly, b.weekly)
+
+
+def test_zero_uplift_net_effect_is_minus_cost():
+    beh = SMALL.with_changes(uplift=0.0, goal_gradient=0.0, post_reward_dip=0.0)
+    res = run(beh=beh)
+    w = res.weekly
+    np.testing.assert_allclose(w["gross_with"], w["gross_without"], rtol=0, atol=0)
+    np.testing.assert_allclose(w["net_effect"], -w["programme_cost"], atol=1e-6)
+    t = res.totals
+    np.testing.assert_allclose(t["net effect"], -t["programme cost"], atol=1e-6)
+    assert (t["programme cost"] > 0).all()
+
+
+def test_uplift_and_goal_gradient_raise_spend():
+    base = run(beh=SMALL.with_changes(goal_gradient=0, post_reward_dip=0))
+    up = run(beh=SMALL.with_changes(goal_gradient=0, post_reward_dip=0, uplift=0.1))
+    gg = run(beh=SMALL.with_changes(goal_gradient=0.2, post_reward_dip=0))
+    assert (up.totals["spend with programme"] > base.totals["spend with programme"]).all()
+    assert (gg.totals["spend with programme"] > gg.totals["spend without programme"]).all()
+    # the "without" world does not depend on the programme's effects
+    np.testing.assert_allclose(base.totals["spend without programme"],
+                               up.totals["spend without programme"])
+
+
+@pytest.mark.parametrize("ladder", [PointsLadder(), PointsLadder(reset_at=None),
+                                    PointsLadder(carry_over=True, voucher_breakage=1 / 3)])
+def test_liabilities_never_negative_and_identity_holds(ladder):
+    res = run(ladder)
+    w = res.weekly
+    for col in ("voucher_liability", "discount_liability", "vouchers_outstanding", "liability"):
+        assert (w[col] >= 0).all()
+    assert res.identity_gap() <= 1e-6 * res.totals["points earned"].max()
+    # vouchers: issued = redeemed + expired + outstanding (within the horizon)
+    g = w.groupby("run")[["vouchers_issued", "vouchers_redeemed", "vouchers_expired"]].sum()
+    last = w.groupby("run")["vouchers_outstanding"].last()
+    np.testing.assert_allclose(g["vouchers_issued"],
+                               g["vouchers_redeemed"] + g["vouchers_expired"] + last)
+    # voucher cost on the accrual basis = face x (1 - breakage)
+    np.testing.assert_allclose(res.totals["voucher cost (after breakage)"],
+                               res.totals["vouchers issued (face)"] * (1 - ladder.voucher_breakage))
+    # status never goes down: members at least 1-star never decrease
+    lv = w[[c for c in w.columns if c.startswith("level_")][1:]].sum(axis=1)
+    assert (lv.groupby(w["run"]).diff().dropna() >= 0).all()
+
+
+def test_member_growth_and_milestone_week():
+    beh = SMALL.with_changes(n_initial=4900, max_members=6000, weekly_joins=30, referral_rate=0)
+    res = run(beh=beh, weeks=10)
+    w = res.weekly
+    for r, wk in res.milestone_weeks.items():
+        first = w[(w["run"] == r) & (w["members"] >= 5000)]["week"].min()
+        assert wk == first
+    never = run(beh=SMALL.with_changes(weekly_joins=0, referral_rate=0), weeks=5)
+    assert never.milestone_weeks.isna().all()
+    assert (never.weekly["members"] == 300).all()
+
+
+def test_bands_and_tier_distribution_shapes():
+    res = run()
+    b = res.band("members")
+    assert list(b.columns) == ["p5", "p50", "p95", "mean"] and len(b) == 40
+    assert (b["p5"] <= b["p50"]).all() and (b["p50"] <= b["p95"]).all()
+    td = res.tier_distribution()
+    assert list(td.columns) == ["member", "1-star", "2-star", "diamond"]
+    assert res.bands.shape[0] == 40
+    with pytest.raises(DataError, match="unknown metric"):
+        res.band("nope")
+    assert "net effect" in res.to_markdown() and "<h4>" in res._repr_html_()
+
+
+def test_progress_bar_runs(capsys):
+    simulate(behaviour=SMALL, weeks=2, n_runs=1, progress=True)
+
+
+def test_calibration_from_a_log():
+    rng = np.random.default_rng(0)
+    n = 2000
+    tx = pd.DataFrame({"customer_id": rng.integers(0, 200, n),
+                       "timestamp": pd.Timestamp("2024-01-01")
+                       + pd.to_timedelta(rng.integers(0, 364, n), unit="D"),
+                       "amount": rng.gamma(2.0, 150.0, n)})
+    cu = pd.DataFrame({"customer_id": range(200),
+                       "referrer_id": pd.array([None] * 150 + list(range(50)), dtype="Int64")})
+    beh = Behaviour.from_transactions(tx, cu, n_initial=100)
+    assert len(beh.profiles) == 200 and beh.referral_rate > 0
+    # mean basket ~ 300 (gamma 2 x 150), order rate ~ 10 orders / 52 weeks
+    assert beh.basket_mean == pytest.approx(300, rel=0.15)
+    assert beh.rate_mean == pytest.approx(10 / 52, rel=0.25)
+    res = simulate(behaviour=beh, weeks=10, n_runs=1, progress=False)
+    assert res.totals["spend without programme"].iloc[0] > 0
+
+
+def test_bad_behaviour_raises():
+    with pytest.raises(DataError, match="weekly_churn"):
+        Behaviour(weekly_churn=1.5)
+    with pytest.raises(DataError, match="n_initial"):
+        Behaviour(n_initial=10, max_members=5)
+    with pytest.raises(DataError, match="weeks"):
+        simulate(weeks=0, progress=False)
+
+
+def test_compare_ladders_and_sensitivity_grid():
+    res = compare_ladders(alternative_ladders(), SMALL, weeks=30, n_runs=2)
+    tab = res.table
+    assert list(tab.index) == ["case ladder", "lower entry", "no reset"]
+    assert {"programme cost", "net effect", "net effect low", "at diamond"} <= set(tab.columns)
+    # same seed and same behaviour: the "without" world is identical across ladders
+    sw = [r.totals["spend without programme"].iloc[0] for r in res.results.values()]
+    assert len(set(np.round(sw, 6))) == 1
+    g = sensitivity_grid(behaviour=SMALL, grid={"threshold_1": [2000, 3000], "uplift": [0, 0.05]},
+                         weeks=10, n_runs=1)
+    assert g.shape == (4, 3)
+    with pytest.raises(DataError, match="unknown setting"):
+        sensitivity_grid(behaviour=SMALL, grid={"bogus": [1]}, weeks=2, n_runs=1)
+
+
+# ---------------------------------------------------------------- IFRS 15
+def test_ifrs15_illustrative_example_52():
+    # IFRS 15 IE267-IE270: 100,000 sales, 10,000 points of 1, 9,500 expected
+    a = ifrs15_allocation(100_000, 10_000, 0.95)
+    assert round(a["deferred"]) == 8_676 and round(a["goods_revenue"]) == 91_324
+    y1 = ifrs15_recognised(a["deferred"], 4_500, 9_500)
+    assert round(y1) == 4_110
+    y2_cum = ifrs15_recognised(a["deferred"], 8_500, 9_700)   # expectation revised to 97%
+    assert round(y2_cum) == 7_603 and round(y2_cum - y1) == 3_493
+
+
+def test_references_md_variant_arithmetic():
+    # REFERENCES.md's summary: 9,000 deferred, 97% (9,700) expected, 4,500 redeemed -> 4,175
+    assert round(ifrs15_recognised(9_000, 4_500, 9_700)) == 4_175
+    # ... but 97% on relative stand-alone prices would defer 8,842, not 9,000
+    assert round(ifrs15_allocation(100_000, 10_000, 0.97)["deferred"]) == 8_842
+    assert ifrs15_recognised(9_000, 20_000, 9_700) == 9_000  # never beyond the obligation
+    with pytest.raises(DataError):
+        ifrs15_allocation(100, 10, 1.5)
