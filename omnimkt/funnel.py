@@ -669,10 +669,11 @@ def campaign_funnel(dataset: Any, *, window: Any = "365D", campaign: str | None 
     (an impression, click or visit reaches the person); **interaction** = a click or
     visit; **effective member** = reaching lifecycle stage ``member_stage`` (default
     "consider": a considering touch -- search, store visit, class, referral, article --
-    like the coupon-holding members of the case; without stage events, the first order
-    is the sign-up); **effective sales** = the first order; **effective repeat
-    purchase** = a second order. Steps in strict order within ``window`` of the first
-    exposure. ``campaign`` keeps only that campaign's touchpoints.
+    like the coupon-holding members of the case); **effective sales** = the first order;
+    **effective repeat purchase** = a second order. Steps in strict order within
+    ``window`` of the first exposure. Steps the data cannot show (no stage events, no
+    click / visit events, no repeat order) are left out. ``campaign`` keeps only that
+    campaign's touchpoints (orders and stages are kept: the loop is closed on sales).
 
     Examples
     --------
@@ -697,23 +698,22 @@ def campaign_funnel(dataset: Any, *, window: Any = "365D", campaign: str | None 
         log = log[~touch | (log["campaign"] == campaign)].reset_index(drop=True)
         touch = log["source"] == "touchpoint"
     ev = log["event"]
-    has_stage = getattr(dataset, "stage_events", None) is not None
-    member = (ev == "stage:" + member_stage) if has_stage else (ev == "purchase")
+    member = ev == "stage:" + member_stage
     interaction = touch & ev.isin(["click", "visit"])
-    # One row per step event; an interaction is also an exposure and (without stages) the
-    # first order is also the sign-up, so those rows are copied just before themselves.
-    pieces = [
-        log[touch].assign(loop_step="exposure", _rank=0),
-        log[interaction].assign(loop_step="interaction", _rank=1),
-        log[member].assign(loop_step="effective member", _rank=2),
-        log[ev == "purchase"].assign(loop_step="effective sales", _rank=3),
-        log[ev == "repeat_purchase"].assign(loop_step="effective repeat purchase", _rank=4),
+    # One row per step event; an interaction is also an exposure, so those rows are
+    # copied just before themselves. Steps the data cannot show are left out.
+    candidates = [
+        ("exposure", touch), ("interaction", interaction), ("effective member", member),
+        ("effective sales", ev == "purchase"),
+        ("effective repeat purchase", ev == "repeat_purchase"),
     ]
+    pieces = [log[mask].assign(loop_step=name, _rank=rank)
+              for rank, (name, mask) in enumerate(candidates) if mask.any()]
+    steps = [p["loop_step"].iloc[0] for p in pieces]
     log = pd.concat(pieces).sort_values(["customer_id", "timestamp", "_rank"], kind="stable")
     log = log.drop(columns="_rank").reset_index(drop=True)
-    steps = list(CAMPAIGN_STEPS)
     return funnel(log, steps, order="strict", window=window, step_column="loop_step",
-                  labels=list(CAMPAIGN_STEPS), breakdown=breakdown, **options)
+                  breakdown=breakdown, **options)
 
 
 # ----------------------------------------------------------------------------- lifecycle

@@ -256,7 +256,8 @@ def test_campaign_funnel():
     assert res.summary["step"].tolist()[2] == "effective member"
     assert counts(campaign_funnel(data, campaign="c1")) == [3, 1, 1, 1, 1]
     no_stage = campaign_funnel(Dataset(transactions=TX, touchpoints=TP))
-    assert counts(no_stage) == [4, 2, 2, 2, 2]
+    assert counts(no_stage) == [4, 2, 2, 2]
+    assert "effective member" not in no_stage.summary["step"].tolist()
     with pytest.raises(DataError, match="touchpoints"):
         campaign_funnel(Dataset(transactions=TX))
 
@@ -359,3 +360,33 @@ def test_unknown_stage():
     bad = SE.assign(stage=SE["stage"].replace({"consider": "considering"}))
     with pytest.raises(DataError, match=r"stage_events\.stage: 2 rows have unknown stages"):
         stage_at(bad, "2025-02-01")
+
+
+# ---- plots, widget and report section (smoke: they draw what they are given) -----------
+def test_plots_widget_and_report_section(recwarn):
+    import matplotlib.pyplot as plt
+
+    from omnimkt.plotting.funnel import (
+        plot_funnel,
+        plot_funnel_breakdown,
+        plot_stage_conversion,
+        plot_stage_counts,
+        plot_stage_transitions,
+        plot_time_to_convert,
+    )
+    from omnimkt.report_sections.funnel import render
+    from omnimkt.widgets.funnel import funnel_explorer
+
+    res = funnel(BASE, STEPS, breakdown="channel")
+    assert [t.get_text() for t in plot_funnel(res).get_yticklabels()] == STEPS
+    assert len(plot_funnel_breakdown(res).get_lines()) == 2
+    assert "days" in plot_time_to_convert(res).get_xlabel()
+    assert plot_stage_counts(stage_counts(SE)).get_ylabel() == "customers"
+    assert plot_stage_transitions(stage_transitions(SE, "2025-01-03", "2025-02-15")).get_ylabel()
+    assert len(plot_stage_conversion(stage_conversion(SE)).patches) == len(STAGES) - 2
+    box = funnel_explorer(BASE, STEPS, breakdowns=["channel"])
+    assert type(box).__name__ == "VBox"
+    render(Dataset(transactions=TX))
+    render(Dataset(transactions=TX, touchpoints=TP, stage_events=SE))
+    plt.close("all")
+    assert not [str(w.message) for w in recwarn if "omnimkt" in str(w.filename)]
