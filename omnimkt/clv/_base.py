@@ -109,9 +109,19 @@ class _Result:
             )
 
 
+def lifetimes_module(name: str = "lifetimes"):
+    """Import (a part of) lifetimes without the warnings its import emits on pandas 3
+    (it sets a pandas option that no longer exists)."""
+    import importlib
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return importlib.import_module(name)
+
+
 def _quiet_fit(fn, model_name: str):
     """Run a lifetimes fit without its prints; turn its ConvergenceError into ModelError."""
-    from lifetimes.utils import ConvergenceError
+    ConvergenceError = lifetimes_module("lifetimes.utils").ConvergenceError
 
     buf = io.StringIO()
     try:

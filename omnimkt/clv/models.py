@@ -18,6 +18,7 @@ from omnimkt.clv._base import (
     _quiet_fit,
     _Result,
     _rfm_arrays,
+    lifetimes_module,
 )
 from omnimkt.errors import ModelError, ModelWarning
 
@@ -169,9 +170,8 @@ class _BetaGeoFamily(_RepeatPurchaseModel):
     _modified = False
 
     def _fitter(self):
-        from lifetimes import BetaGeoFitter, ModifiedBetaGeoFitter
-
-        cls = ModifiedBetaGeoFitter if self._modified else BetaGeoFitter
+        lt = lifetimes_module()
+        cls = lt.ModifiedBetaGeoFitter if self._modified else lt.BetaGeoFitter
         return cls(penalizer_coef=self.penalizer)
 
     def _fit_lifetimes(self, x, tx, T, w) -> np.ndarray:
@@ -293,9 +293,7 @@ class ParetoNBDModel(_RepeatPurchaseModel):
         super().__init__(penalizer, max_iter=max_iter, tol=tol)
 
     def _fit_lifetimes(self, x, tx, T, w) -> np.ndarray:
-        from lifetimes import ParetoNBDFitter
-
-        fitter = ParetoNBDFitter(penalizer_coef=self.penalizer)
+        fitter = lifetimes_module().ParetoNBDFitter(penalizer_coef=self.penalizer)
         maxiter = 4000 if self.max_iter is None else self.max_iter
         # Deterministic start (lifetimes draws a random one otherwise).
         _quiet_fit(lambda: fitter.fit(x, tx, T, weights=w, initial_params=np.ones(4),

@@ -16,6 +16,7 @@ from omnimkt.clv._base import (
     _quiet_fit,
     _Result,
     _rfm_arrays,
+    lifetimes_module,
 )
 from omnimkt.clv.models import _RepeatPurchaseModel
 from omnimkt.errors import DataError, ModelError, ModelWarning, examples
@@ -76,9 +77,7 @@ class GammaGammaModel(_Result):
                 ModelWarning, stacklevel=2,
             )
         (ux, um), uw, _ = _compress(xr, mr)
-        from lifetimes import GammaGammaFitter
-
-        fitter = GammaGammaFitter(penalizer_coef=self.penalizer)
+        fitter = lifetimes_module().GammaGammaFitter(penalizer_coef=self.penalizer)
         kwargs = {} if self.max_iter is None else {"maxiter": self.max_iter}
         _quiet_fit(lambda: fitter.fit(ux, um, weights=uw, tol=self.tol, **kwargs), "Gamma-Gamma")
         lp = np.log(fitter.params_[["p", "q", "v"]].to_numpy(dtype=float))
