@@ -7,10 +7,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from omnimkt.errors import DataError, ModelError
 from omnimkt.segments._base import (
@@ -141,20 +143,23 @@ def _depletion(tx: pd.DataFrame, ref: pd.Timestamp, days_per_unit: float, consum
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            # carry_over=False: R asks how long the *last* purchase should last.
             return depletion_table(tx, as_of=ref, days_per_unit=days_per_unit,
-                                   consumption=consumption, category=category)
+                                   consumption=consumption, category=category,
+                                   carry_over=False)
     except DataError:
         return None
 
 
-class RFMCLSegmenter:
+class RFMCLSegmenter(ClusterMixin, BaseEstimator):
     """K-means clusters on RFMCL scores, with k chosen by the silhouette.
 
     R, F and M are taken on a log scale (``log1p``, they are skewed), every
     feature is standardised (``StandardScaler``), missing C values are set to
     the median. Unless ``k`` is given, k-means runs for each k in ``k_range``
     on a seeded sample of at most ``selection_sample`` customers and the k
-    with the highest silhouette (computed on at most 5,000 of them) wins;
+    with the highest silhouette (computed on ``silhouette_sample`` = 3,000 of
+    them) wins;
     ``silhouette_`` keeps the whole curve so the choice can be shown. The
     final model is fitted on at most ``fit_sample`` customers and assigns all.
     Clusters are numbered by decreasing mean spend (0 = most valuable) and
@@ -168,6 +173,12 @@ class RFMCLSegmenter:
         Candidates for k (default 2..8).
     seed : int
         Seeds sampling and k-means.
+    selection_sample, fit_sample, silhouette_sample : int
+        Sample sizes for choosing k, fitting the final model and the silhouette.
+    n_init : int
+        k-means restarts.
+    n_jobs : int
+        Threads for k-means (1 is fastest on small shared machines).
 
     Examples
     --------
@@ -182,8 +193,9 @@ class RFMCLSegmenter:
     """
 
     def __init__(self, k: int | None = None, *, k_range: Any = range(2, 9), seed: int = 0,
-                 features: tuple[str, ...] = FEATURES, selection_sample: int = 20_000,
-                 fit_sample: int = 200_000, n_init: int = 4) -> None:
+                 features: tuple[str, ...] = FEATURES, selection_sample: int = 10_000,
+                 fit_sample: int = 200_000, n_init: int = 4,
+                 silhouette_sample: int = 3_000, n_jobs: int = 1) -> None:
         self.k = k
         self.k_range = k_range
         self.seed = seed
@@ -191,6 +203,8 @@ class RFMCLSegmenter:
         self.selection_sample = selection_sample
         self.fit_sample = fit_sample
         self.n_init = n_init
+        self.silhouette_sample = silhouette_sample
+        self.n_jobs = n_jobs
 
     def _matrix(self, X: pd.DataFrame, fit: bool) -> np.ndarray:
         if not isinstance(X, pd.DataFrame):
@@ -217,6 +231,12 @@ class RFMCLSegmenter:
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> RFMCLSegmenter:
         """Choose k (unless given) and fit k-means; returns ``self``."""
+        # One BLAS/OpenMP thread: on small shared machines k-means threads mostly wait
+        # for each other (measured 20x slower with 2 busy cores); results are the same.
+        with threadpool_limits(limits=self.n_jobs):
+            return self._fit(X)
+
+    def _fit(self, X: pd.DataFrame) -> RFMCLSegmenter:
         if isinstance(X, pd.DataFrame) and len(X) < 2:
             raise DataError(f"RFMCL table: {len(X)} customer(s); clustering needs at least 3 "
                             "customers (2 for a fixed k). Use more data.")
@@ -249,7 +269,8 @@ class RFMCLSegmenter:
                     sil[k] = np.nan
                     continue
                 sil[k] = float(silhouette_score(Zs, km.labels_,
-                                                sample_size=min(len(Zs), 5000),
+                                                sample_size=min(len(Zs),
+                                                                self.silhouette_sample),
                                                 random_state=self.seed))
             self.silhouette_ = pd.Series(sil, name="silhouette").rename_axis("k")
             if self.silhouette_.isna().all():
@@ -276,10 +297,11 @@ class RFMCLSegmenter:
     def predict(self, X: pd.DataFrame) -> pd.Series:
         """Cluster of each row of an RFMCL table (indexed like ``X``)."""
         check_is_fitted(self, "kmeans_")
-        return pd.Series(self.remap_[self.kmeans_.predict(self._matrix(X, fit=False))],
-                         index=X.index, name="cluster")
+        with threadpool_limits(limits=self.n_jobs):
+            lab = self.kmeans_.predict(self._matrix(X, fit=False))
+        return pd.Series(self.remap_[lab], index=X.index, name="cluster")
 
-    def fit_predict(self, X: pd.DataFrame, y: Any = None) -> pd.Series:
+    def fit_predict(self, X: pd.DataFrame, y: Any = None, **kwargs: Any) -> pd.Series:
         """Fit and return ``labels_``."""
         return self.fit(X).labels_
 
