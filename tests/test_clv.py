@@ -27,6 +27,7 @@ from omnimkt.clv import (
     holdout_by_frequency,
     period_transactions,
     rfm_summary,
+    value_tiers,
 )
 
 CAL_END, OBS_END = "1997-09-30", "1998-06-30"
@@ -425,3 +426,46 @@ def test_synthetic_parameters_recovered_and_churners_ranked(world):
     alive = world.truth.customers.loc[s.index, "alive_at_end"].to_numpy()
     auc = roc_auc_score(~alive, 1 - model.probability_alive(s))
     assert auc > 0.85
+
+
+# ---------------------------------------------------------------- tiers and plots
+
+
+def test_value_tiers(bg, gg, ch):
+    table = customer_value(bg, gg, ch, horizon=52)
+    tiers = value_tiers(table)
+    assert list(tiers.index) == ["top 20%", "next 30%", "bottom 50%"]
+    assert tiers["customers"].sum() == len(ch)
+    assert tiers["share_clv"].sum() == pytest.approx(1.0)
+    assert tiers["share_clv"].iloc[0] > 0.5  # value is concentrated (CDNOW: ~2/3)
+    assert tiers["clv_min"].is_monotonic_decreasing
+    tier = tiers.attrs["tier"]
+    assert (tier.loc[table.index[:10]] == "top 20%").all()
+    with pytest.raises(DataError, match="sum to 1"):
+        value_tiers(table, shares=(0.5, 0.4))
+
+
+def test_plots(bg, gg, ch, cdnow):
+    import matplotlib.pyplot as plt
+
+    from omnimkt.plotting import clv as pc
+
+    table = customer_value(bg, gg, ch, horizon=52)
+    tr = cumulative_tracking(bg, cdnow, calibration_end=CAL_END, observation_end=OBS_END)
+    drawn = [
+        pc.plot_holdout_by_frequency(holdout_by_frequency(bg, ch)),
+        pc.plot_cumulative_tracking(tr),
+        pc.plot_incremental_tracking(tr),
+        pc.plot_period_transactions(period_transactions(bg, ch, n_sims=2)),
+        pc.plot_probability_alive_matrix(bg.probability_alive_matrix(10, T=39)),
+        pc.plot_expected_purchases_matrix(bg.expected_purchases_matrix(39, 10, T=39)),
+        pc.plot_clv_distribution(table),
+        pc.plot_value_concentration(table),
+        pc.plot_value_tiers(value_tiers(table)),
+    ]
+    for ax in drawn:
+        assert ax.get_xlabel() and ax.get_title()
+    _, ax = plt.subplots()
+    assert pc.plot_cumulative_tracking(tr, ax=ax) is ax
+    assert "weeks" in ax.get_xlabel()
+    plt.close("all")

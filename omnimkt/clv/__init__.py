@@ -30,7 +30,7 @@ from omnimkt.clv.checks import (
     simulate_repeat_purchases,
 )
 from omnimkt.clv.models import BetaGeoModel, ModifiedBetaGeoModel, ParetoNBDModel
-from omnimkt.clv.spend import GammaGammaModel, customer_value
+from omnimkt.clv.spend import GammaGammaModel, customer_value, value_tiers
 from omnimkt.clv.summary import TIME_UNITS, calibration_holdout, rfm_summary
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "ModifiedBetaGeoModel",
     "GammaGammaModel",
     "customer_value",
+    "value_tiers",
     "holdout_by_frequency",
     "cumulative_tracking",
     "period_transactions",

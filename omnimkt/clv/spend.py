@@ -21,7 +21,7 @@ from omnimkt.clv._base import (
 from omnimkt.clv.models import _RepeatPurchaseModel
 from omnimkt.errors import DataError, ModelError, ModelWarning, examples
 
-__all__ = ["GammaGammaModel", "customer_value"]
+__all__ = ["GammaGammaModel", "customer_value", "value_tiers"]
 
 
 class GammaGammaModel(_Result):
@@ -196,3 +196,62 @@ def customer_value(transaction_model: _RepeatPurchaseModel, spend_model: GammaGa
     out["clv"] = spend_model.customer_lifetime_value(transaction_model, summary, horizon,
                                                      discount_rate, **kwargs)
     return out.sort_values("clv", ascending=False, kind="stable")
+
+
+def value_tiers(table: pd.DataFrame | pd.Series, *, shares: tuple[float, ...] = (0.2, 0.3, 0.5),
+                labels: tuple[str, ...] | None = None, column: str = "clv") -> pd.DataFrame:
+    """Rank customers by CLV and cut them into tiers of the given customer shares.
+
+    Parameters
+    ----------
+    table : DataFrame from :func:`customer_value` (or a Series of CLV).
+    shares : shares of customers per tier, from the most valuable down; must sum to 1.
+        The default (20% / 30% / 50%) is the classic top / middle / base split.
+    labels : tier names; default "top 20%", "next 30%", "bottom 50%".
+
+    Returns a DataFrame indexed by tier with ``customers``, ``share_customers``,
+    ``clv_total``, ``share_clv``, ``clv_mean``, ``clv_min`` and, when present in
+    ``table``, the mean ``p_alive``, ``expected_purchases`` and ``expected_spend``.
+    ``attrs["tier"]`` holds each customer's tier (a Series).
+
+    Examples
+    --------
+    >>> v = pd.Series([100.0, 50, 10, 5, 1], index=pd.Index(list("abcde"), name="customer_id"))
+    >>> value_tiers(v, shares=(0.2, 0.8))[["customers", "share_clv"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
+                customers  share_clv
+    tier
+    top 20%             1      0.602
+    bottom 80%          4      0.398
+    """
+    df = table.to_frame(column) if isinstance(table, pd.Series) else table
+    if column not in df.columns:
+        raise DataError(f"value_tiers: no {column!r} column; pass customer_value(...) output.")
+    shares_arr = np.asarray(shares, dtype=float)
+    if (shares_arr <= 0).any() or abs(shares_arr.sum() - 1) > 1e-9:
+        raise DataError(f"value_tiers: shares {shares} must be positive and sum to 1.")
+    if labels is None:
+        cum = np.cumsum(shares_arr)
+        labels = tuple(
+            [f"top {shares_arr[0]:.0%}"]
+            + [f"next {s:.0%}" for s in shares_arr[1:-1]]
+            + ([f"bottom {shares_arr[-1]:.0%}"] if len(shares_arr) > 1 else [])
+        )[: len(cum)]
+    if len(labels) != len(shares_arr):
+        raise DataError("value_tiers: give one label per share.")
+    order = df[column].sort_values(ascending=False, kind="stable")
+    n = len(order)
+    bounds = np.r_[0, np.round(np.cumsum(shares_arr) * n).astype(int)]
+    codes = np.searchsorted(bounds[1:], np.arange(n), side="right")
+    tier = pd.Series(pd.Categorical.from_codes(codes, categories=list(labels), ordered=True),
+                     index=order.index, name="tier").reindex(df.index)
+    work = df.assign(tier=tier)
+    agg = {"customers": (column, "size"), "clv_total": (column, "sum"),
+           "clv_mean": (column, "mean"), "clv_min": (column, "min")}
+    for c in ("p_alive", "expected_purchases", "expected_spend"):
+        if c in work.columns:
+            agg[c] = (c, "mean")
+    out = work.groupby("tier", observed=False).agg(**agg)
+    out.insert(1, "share_customers", out["customers"] / max(n, 1))
+    out.insert(3, "share_clv", out["clv_total"] / max(df[column].sum(), 1e-12))
+    out.attrs["tier"] = tier
+    return out

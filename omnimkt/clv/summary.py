@@ -200,7 +200,7 @@ def rfm_summary(
     >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2],
     ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-15", "2025-01-08"]),
     ...     "amount": [5.0, 5.0, 20.0, 7.0]})
-    >>> rfm_summary(tx, observation_end="2025-01-29")
+    >>> rfm_summary(tx, observation_end="2025-01-29")  # doctest: +NORMALIZE_WHITESPACE
                  frequency  recency    T  monetary_value
     customer_id
     1                    1      2.0  4.0            20.0
@@ -249,7 +249,8 @@ def calibration_holdout(
     >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2],
     ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-15", "2025-02-01", "2025-01-08"]),
     ...     "amount": [5.0, 20.0, 9.0, 7.0]})
-    >>> calibration_holdout(tx, "2025-01-22", "2025-02-05")[["frequency_cal", "frequency_holdout"]]
+    >>> ch = calibration_holdout(tx, "2025-01-22", "2025-02-05")
+    >>> ch[["frequency_cal", "frequency_holdout"]]  # doctest: +NORMALIZE_WHITESPACE
                  frequency_cal  frequency_holdout
     customer_id
     1                        1                  1
