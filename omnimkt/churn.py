@@ -356,6 +356,9 @@ class SupervisedChurnModel:
     method : {"gbm", "logistic"}
     seed : int
         Random state of the classifier (results are reproducible).
+    n_threads : int or None
+        OpenMP / BLAS threads while fitting and predicting; 1 (default) is
+        fastest on a shared machine, None uses every core.
     **params
         Passed to the classifier (e.g. ``max_iter=300``, ``C=0.5``).
 
@@ -369,10 +372,18 @@ class SupervisedChurnModel:
     True
     """
 
-    def __init__(self, method: str = "gbm", seed: int = 0, **params: Any) -> None:
+    def __init__(self, method: str = "gbm", seed: int = 0, *, n_threads: int | None = 1,
+                 **params: Any) -> None:
         self.method = method
         self.seed = seed
+        self.n_threads = n_threads
         self.params = params
+
+    def _threads(self) -> Any:
+        from threadpoolctl import threadpool_limits
+
+        # busy-waiting OpenMP threads make small fits slow on shared cores
+        return threadpool_limits(self.n_threads)
 
     def _pipeline(self) -> Any:
         from sklearn.ensemble import HistGradientBoostingClassifier
@@ -424,7 +435,9 @@ class SupervisedChurnModel:
         X, y = X.loc[common], y.loc[common]
         _check_two_classes(y, "labels")
         self.feature_names_ = list(X.columns)
-        self.pipeline_ = self._pipeline().fit(X.to_numpy(), y.to_numpy())
+        pipeline = self._pipeline()
+        with self._threads():
+            self.pipeline_ = pipeline.fit(X.to_numpy(), y.to_numpy())
         self.n_customers_ = len(y)
         self.base_rate_ = float(y.mean())
         return self
@@ -440,7 +453,8 @@ class SupervisedChurnModel:
         X = self._matrix(X)
         fill = {c: 0.0 for c in self.feature_names_ if c.startswith("cat_share_")}
         X = X.reindex(columns=self.feature_names_).fillna(fill)
-        p = self.pipeline_.predict_proba(X.to_numpy())[:, 1]
+        with self._threads():
+            p = self.pipeline_.predict_proba(X.to_numpy())[:, 1]
         return pd.Series(p, index=X.index, name="churn_prob")
 
     def __repr__(self) -> str:
@@ -928,7 +942,8 @@ def churn_backtest(transactions: pd.DataFrame, calibration_end: Any, horizon_day
                    *, customers: pd.DataFrame | None = None,
                    touchpoints: pd.DataFrame | None = None, observation_end: Any = None,
                    clv_model: Any = None, method: str = "gbm", seed: int = 0,
-                   truth: pd.DataFrame | None = None, n_bins: int = 10) -> ChurnComparison:
+                   truth: pd.DataFrame | None = None, n_bins: int = 10,
+                   n_threads: int | None = 1) -> ChurnComparison:
     """Both churn approaches on the same holdout, side by side.
 
     * probabilistic: ``clv_model`` (default ``omnimkt.clv.BetaGeoModel()``,
@@ -976,7 +991,7 @@ def churn_backtest(transactions: pd.DataFrame, calibration_end: Any, horizon_day
     prob = probabilistic_churn(model, summary, horizon_days / unit)
     x_train = _features(tx, train_cut, customers, touchpoints)
     y_train = _labels(tx, train_cut, cut)
-    sup = SupervisedChurnModel(method, seed=seed).fit(x_train, y_train)
+    sup = SupervisedChurnModel(method, seed=seed, n_threads=n_threads).fit(x_train, y_train)
     feats = _features(tx, cut, customers, touchpoints)
     scores = {"1 - P(alive)": prob["churn_prob"],
               f"P(no purchase in {horizon_days} d)": prob["p_no_purchase"],
