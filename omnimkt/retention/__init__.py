@@ -19,10 +19,14 @@ default ``as_of`` is the day after the last purchase in the log.
 """
 
 from omnimkt.retention._clock import depletion_table
+from omnimkt.retention.backtest import UPLIFT_NOTE, BacktestResult, backtest
 from omnimkt.retention.model import ACTIONS, OFFER_TYPES, ReplenishmentModel, action_counts
 
 __all__ = [
     "ACTIONS",
+    "UPLIFT_NOTE",
+    "BacktestResult",
+    "backtest",
     "OFFER_TYPES",
     "ReplenishmentModel",
     "action_counts",

@@ -340,7 +340,7 @@ def depletion_table(
     consumption: Mapping[str, float] | None = None,
     category: str | None = "formula",
     habit_units: float = 3,
-    carry_over: bool = True,
+    carry_over: bool = False,
     learn_consumption: bool = False,
 ) -> pd.DataFrame:
     """Each customer's consumption clock: when does the product they bought run out?
@@ -361,11 +361,17 @@ def depletion_table(
         Keep only lines of this category (the case: "formula"); None keeps all.
     habit_units : float
         Units bought in total after which the customer counts as habitual (3 cans).
-    carry_over : bool
+    carry_over : bool, default False
         Stock left from earlier purchases adds to a new one (buying ahead
-        postpones depletion). False: depletion = last purchase + its supply.
-    learn_consumption : bool
-        Scale the rate by the customer's own pace once they have 2+ purchases.
+        postpones depletion). Default False: depletion = last purchase day +
+        units_last x days per unit. (On the synthetic world customers buy only
+        part of their needs from the brand, so carried-over stock piles up and
+        the carry-over clock misses the next purchase by months.)
+    learn_consumption : bool, default False
+        Scale the rate by the customer's own pace once they have 2+ purchases:
+        factor = (days from first to last purchase + 3 units' days) / (days of
+        supply bought before the last purchase + 3 units' days), clipped to
+        [0.25, 4]; one purchase -> factor 1.
 
     Returns
     -------

@@ -42,10 +42,14 @@ class ReplenishmentModel:
     The rules of the case (shared CASES.md A), every threshold a parameter:
 
     * **consumption clock** - one unit (can) lasts ``days_per_unit`` days
-      (7: one can a week; ``consumption`` sets a rate per product); stock left
-      from an earlier purchase carries over (``carry_over``); optionally each
-      customer's own pace is learned from their inter-purchase times once they
-      have 2+ purchases (``learn_consumption``);
+      (7: one can a week; ``consumption`` sets a rate per product), so a
+      purchase runs out ``units x days_per_unit`` days later; once a customer
+      has 2+ purchases their own pace (days between purchases per unit bought)
+      scales that rate (``learn_consumption``, default True because on the
+      synthetic world it halves the error against the actual next purchase
+      while the fixed rate is no better than a median-gap rule; a first
+      purchase always uses the case's rate); ``carry_over`` adds stock left
+      from earlier purchases;
     * **habit** - a customer who bought ``habit_units`` (3) units in total;
     * **follow-up call** - ``call_days_before_depletion`` (2) days before the
       expected depletion date, by phone, to ask about the feeding experience;
@@ -91,8 +95,8 @@ class ReplenishmentModel:
         days_per_unit: float = 7.0,
         consumption: Mapping[str, float] | None = None,
         category: str | None = "formula",
-        carry_over: bool = True,
-        learn_consumption: bool = False,
+        carry_over: bool = False,
+        learn_consumption: bool = True,
         habit_units: float = 3,
         call_days_before_depletion: int = 2,
         prompt_day: int = 20,
