@@ -75,8 +75,8 @@ class Ctx:
     def require_values(self, df: pd.DataFrame, canon: str) -> None:
         s = df[canon]
         bad = s.isna().to_numpy()
-        if s.dtype.kind in "OT":
-            bad |= (s.astype("str").str.strip() == "").to_numpy()
+        if s.dtype.kind in "OT" or isinstance(s.dtype, pd.StringDtype):
+            bad = bad | (s.astype("str").str.strip() == "").fillna(False).to_numpy(bool)
         if bad.any():
             raise self.error(
                 canon, bad, "are empty", s, "Fill them in or drop these rows first."
@@ -238,9 +238,12 @@ def parse_times(
             if (aware != main_aware).any() and retry.notna().any():
                 odd = np.zeros(len(s), dtype=bool)
                 odd[np.flatnonzero(failed)[(aware != main_aware) & retry.notna().to_numpy()]] = 1
+                what = "have no time zone while others do" if main_aware else \
+                    "have a time zone while others do not"
                 raise ctx.error(
-                    canon, odd, "differ from the other rows in having a time zone or not", raw,
-                    "Use one convention: all with a time zone or all without.",
+                    canon, odd, what, raw,
+                    "Make them consistent: localise the naive ones (e.g. to UTC) or strip the "
+                    "zone from all rows.",
                 )
             if main_aware:
                 parsed = parsed.dt.tz_convert("UTC")
@@ -257,6 +260,14 @@ def parse_times(
                 "Fix or drop them, or parse the column yourself with pd.to_datetime(..., "
                 "format=...).",
             )
+    if now is not None:
+        fut = (parsed > now).to_numpy()
+        if fut.any():
+            raise ctx.error(
+                canon, fut, f"lie in the future (after {now:%Y-%m-%d %H:%M})", raw,
+                "Check the dates (a wrong year or day/month swap?), drop them, or pass "
+                "now=... if the data really runs past today.",
+            )
     if parsed.dtype != "datetime64[ns]":
         try:
             parsed = parsed.astype("datetime64[ns]")
@@ -271,14 +282,6 @@ def parse_times(
         if miss.any():
             raise ctx.error(
                 canon, miss, "have no timestamp", raw, "Fill them in or drop these rows."
-            )
-    if now is not None:
-        fut = (parsed > now).to_numpy()
-        if fut.any():
-            raise ctx.error(
-                canon, fut, f"lie in the future (after {now:%Y-%m-%d %H:%M})", raw,
-                "Check the dates (a wrong year or day/month swap?), drop them, or pass "
-                "now=... if the data really runs past today.",
             )
     return parsed.rename(canon)
 
@@ -419,7 +422,8 @@ def _order_rows(
     sub = df.take(order[pos])
     # Rows with equal keys are ordered by every other column, so any shuffle of the
     # input gives the same output; rows equal in every column are duplicates.
-    by = list(keys) + [c for c in df.columns if c not in keys]
+    by = list(keys) + [c for c in ("order_id", "stage") if c in df.columns and c not in keys]
+    by += [c for c in df.columns if c not in by]
     try:
         sub = sub.sort_values(by, kind="stable", key=tie_key)
     except TypeError:  # mixed python types in an extra object column
@@ -439,7 +443,11 @@ def _finish(
     n_dup = int(dup.sum())
     if n_dup and duplicates != "keep":
         first = df.iloc[order[dup][:3]]
-        ex = examples(first["customer_id"])
+        when = first["timestamp"] if "timestamp" in first else first["customer_id"]
+        ex = ", ".join(
+            f"{c!r}" + (f" at {t}" if "timestamp" in first else "")
+            for c, t in zip(first["customer_id"].tolist(), when.tolist(), strict=True)
+        )
         msg = (
             f"{ctx.table}: {n_dup:,} of {len(df):,} rows are exact duplicates of another row "
             f"(e.g. customer_id {ex})"

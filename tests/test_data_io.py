@@ -1,0 +1,176 @@
+"""Tests of omnimkt.data.io: reading, writing and loading data folders."""
+
+from __future__ import annotations
+
+import gzip
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from omnimkt import Columns, DataError
+from omnimkt.data import (
+    Dataset,
+    load_dataset,
+    read_table,
+    validate_dataset,
+    write_dataset,
+)
+
+
+def make_dataset() -> Dataset:
+    tx = pd.DataFrame({
+        "customer_id": [1, 1, 2, 3],
+        "timestamp": pd.to_datetime(["2025-01-05 10:00:01", "2025-02-01", "2025-03-01",
+                                     "2025-01-01"], format="ISO8601"),
+        "amount": [0.1 + 0.2, 12.0, 1e-7, 123456.789],
+        "channel": ["app", "store_pos", "ecommerce", "app"],
+        "quantity": [1, 3, 6, 1],
+    })
+    cu = pd.DataFrame({
+        "customer_id": [1, 2, 3],
+        "signup_date": pd.to_datetime(["2025-01-05", "2025-03-01", None]),
+        "referrer_id": pd.array([pd.NA, 1, 1], dtype="Int64"),
+    })
+    tp = pd.DataFrame({"customer_id": [1, 9], "timestamp": pd.to_datetime(["2025-01-01"] * 2),
+                       "channel": ["sms", "tv"], "cost": [0.05, 1.0]})
+    ev = pd.DataFrame({"customer_id": [1, 1], "timestamp": pd.to_datetime(["2025-01-01"] * 2),
+                       "stage": ["aware", "purchase"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return validate_dataset(Dataset(tx, touchpoints=tp, customers=cu, stage_events=ev))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv.gz", "parquet"])
+def test_roundtrip(tmp_path, fmt):
+    ds = make_dataset()
+    paths = write_dataset(ds, tmp_path / "out", format=fmt)
+    assert sorted(p.name for p in paths.values()) == sorted(
+        f"{k}.{fmt}" for k in ("transactions", "touchpoints", "customers", "stage_events"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        back = load_dataset(tmp_path / "out")
+    for name in ds.tables():
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(ds, name))
+
+
+def test_write_is_byte_for_byte_reproducible(tmp_path):
+    ds = make_dataset()
+    a = write_dataset(ds, tmp_path / "a")
+    b = write_dataset(ds, tmp_path / "b" / "deeper")
+    for name, p in a.items():
+        assert p.read_bytes() == b[name].read_bytes()
+    raw = a["transactions"].read_bytes()
+    assert raw[4:8] == b"\x00\x00\x00\x00"  # gzip mtime field is zero
+    text = gzip.decompress(raw).decode()
+    assert text.splitlines()[1] == "1,2025-01-05T10:00:01,0.30000000000000004,app,1"
+    assert "\r" not in text
+
+
+def test_write_refuses_ambiguous_folder(tmp_path):
+    ds = make_dataset()
+    write_dataset(ds, tmp_path, format="csv")
+    with pytest.raises(DataError, match="already holds transactions.csv"):
+        write_dataset(ds, tmp_path, format="parquet")
+    with pytest.raises(ValueError, match="format must be one of"):
+        write_dataset(ds, tmp_path, format="xlsx")
+
+
+def test_load_missing_folder(tmp_path):
+    with pytest.raises(DataError, match="does not exist. Pass a folder holding transactions"):
+        load_dataset(tmp_path / "nope")
+    (tmp_path / "f.csv").write_text("a\n1\n")
+    with pytest.raises(DataError, match="is a file, not a folder.*read_table"):
+        load_dataset(tmp_path / "f.csv")
+
+
+def test_load_folder_without_transactions_lists_files(tmp_path):
+    (tmp_path / "orders.csv").write_text("customer_id,timestamp,amount\n1,2025-01-01,1\n")
+    (tmp_path / "customers.csv").write_text("customer_id\n1\n")
+    with pytest.raises(DataError) as e:
+        load_dataset(tmp_path)
+    msg = str(e.value)
+    assert "no transactions file" in msg and "customers.csv, orders.csv" in msg
+
+
+def test_load_ambiguous_folder(tmp_path):
+    ds = make_dataset()
+    write_dataset(Dataset(ds.transactions), tmp_path, format="csv")
+    ds.transactions.to_parquet(tmp_path / "transactions.parquet")
+    with pytest.raises(DataError, match="more than one file for this table"):
+        load_dataset(tmp_path)
+
+
+def test_load_with_column_mapping_and_options(tmp_path):
+    (tmp_path / "transactions.csv").write_text(
+        "member,paid_at,total\n7,2025-01-02,9.5\n8,2025-01-03,-2\n")
+    (tmp_path / "customers.csv").write_text("member,region\n7,north\n8,south\n")
+    cols = Columns(customer_id="member", timestamp="paid_at", amount="total")
+    with pytest.raises(DataError, match=r"transactions.amount \(your column 'total'\): 1 of 2"):
+        load_dataset(tmp_path, cols)
+    ds = load_dataset(tmp_path, cols, allow_refunds=True, duplicates="raise")
+    assert ds.transactions["amount"].tolist() == [9.5, -2.0]
+    assert ds.customers["region"].tolist() == ["north", "south"]
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        load_dataset(tmp_path, cols, allow_refund=True)
+
+
+def test_leading_zero_ids_stay_text(tmp_path):
+    (tmp_path / "transactions.csv").write_text(
+        "customer_id,timestamp,amount\n00042,2025-01-02,9.5\n42,2025-01-03,2\n")
+    (tmp_path / "customers.csv").write_text("customer_id,referrer_id\n00042,\n42,00042\n")
+    ds = load_dataset(tmp_path)
+    assert ds.transactions["customer_id"].tolist() == ["00042", "42"]
+    assert ds.customers["referrer_id"].tolist()[1] == "00042"
+    tx = read_table(tmp_path / "transactions.csv", "transactions", id_type="str")
+    assert tx["customer_id"].dtype == "str"
+
+
+def test_plain_integer_ids_become_int(tmp_path):
+    (tmp_path / "transactions.csv").write_text(
+        "customer_id,timestamp,amount\n2,2025-01-02,9.5\n10,2025-01-03,2\n")
+    tx = read_table(tmp_path / "transactions.csv", "transactions")
+    assert tx["customer_id"].tolist() == [2, 10] and tx["customer_id"].dtype == "int64"
+
+
+def test_read_table_errors(tmp_path):
+    with pytest.raises(DataError, match="does not exist"):
+        read_table(tmp_path / "missing.csv", "transactions")
+    (tmp_path / "t.xlsx").write_text("x")
+    with pytest.raises(DataError, match=r"supported file types are \.csv, \.csv\.gz, \.parquet"):
+        read_table(tmp_path / "t.xlsx", "transactions")
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(DataError, match="is empty"):
+        read_table(tmp_path / "empty.csv", "transactions")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        read_table(tmp_path / "empty.csv", "orders")
+
+
+def test_read_gzip_written_by_pandas(tmp_path):
+    df = pd.DataFrame({"customer_id": [1, 2], "timestamp": ["2025-01-01", "2025-01-02"],
+                       "amount": [1, 2]})
+    df.to_csv(tmp_path / "x.csv.gz", index=False)
+    out = read_table(tmp_path / "x.csv.gz", "transactions")
+    assert out["amount"].tolist() == [1.0, 2.0]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 50), st.integers(0, 10**6),
+                          st.floats(0, 1e6, allow_nan=False)), min_size=2, max_size=20))
+def test_csv_roundtrip_is_exact(tmp_path_factory, rows):
+    raw = pd.DataFrame(rows, columns=["customer_id", "sec", "amount"])
+    raw["timestamp"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(raw.pop("sec"), unit="s")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = validate_dataset(Dataset(raw))
+    folder = tmp_path_factory.mktemp("rt")
+    write_dataset(ds, folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        back = load_dataset(folder)
+    pd.testing.assert_frame_equal(back.transactions, ds.transactions)
+    assert np.array_equal(back.transactions["amount"].to_numpy(),
+                          ds.transactions["amount"].to_numpy())
