@@ -13,7 +13,13 @@ Every model returns an :class:`AttributionResult` (credit and value per channel,
 summing to the totals) with a ``summary`` DataFrame.
 """
 
-from omnimkt.attribution.compare import DEFAULT_MODELS, MODELS, attribute, compare_models
+from omnimkt.attribution.compare import (
+    DEFAULT_MODELS,
+    MODELS,
+    attribute,
+    compare_models,
+    credit_per_touch,
+)
 from omnimkt.attribution.economics import (
     PRICING_MODELS,
     Concentration,
@@ -48,6 +54,7 @@ __all__ = [
     "AttributionResult", "Concentration", "ModelComparison", "Paths", "Pricing",
     "account_concentration", "attribute", "budget_reallocation", "build_paths",
     "channel_costs", "channel_roi", "channel_sets", "compare_models", "concentration",
+    "credit_per_touch",
     "first_touch", "last_non_direct", "last_touch", "linear", "markov", "position_based",
     "read_paths", "shapley", "time_decay", "to_channelattribution",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
+
 from omnimkt.attribution import heuristics
 from omnimkt.attribution.markov import markov
 from omnimkt.attribution.paths import Paths
@@ -90,3 +92,26 @@ def compare_models(
                   if not (m == "time_decay" and paths.days_before is None)]
     results = {m: attribute(paths, m, **options.get(m, {})) for m in models}
     return ModelComparison(results)
+
+
+def credit_per_touch(results: AttributionResult | ModelComparison, paths: Paths) -> pd.DataFrame:
+    """Attributed conversions per touch of each channel (efficiency, not volume).
+
+    A model's credit mixes how often a channel is used with how well each touch
+    works; dividing by the channel's touches isolates the second, which is what a
+    per-touch lift (and the next yuan of budget) is about.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from omnimkt.attribution import read_paths, last_touch
+    >>> p = read_paths(pd.DataFrame({"path": ["a > a > b"], "total_conversions": [2]}))
+    >>> credit_per_touch(last_touch(p), p)["last_touch"].to_dict()
+    {'a': 0.0, 'b': 2.0}
+    """
+    conv = (results.conversions.to_frame(results.model)
+            if isinstance(results, AttributionResult) else results.conversions)
+    touches = paths.summary["touches"].reindex(conv.index)
+    out = conv.div(touches.where(touches > 0), axis=0)
+    out.index.name = "channel"
+    return out

@@ -227,40 +227,56 @@ def _timestamps(s: pd.Series, table: str) -> pd.Series:
     return ts
 
 
-def _prepare(touchpoints: pd.DataFrame, transactions: pd.DataFrame, columns: Any):
+def _prepare(touchpoints: pd.DataFrame, transactions: pd.DataFrame, columns: Any) -> dict:
+    """Check the two tables and return plain numpy arrays (int64 ns timestamps)."""
     if columns is not None:
         touchpoints = columns.to_canonical(touchpoints)
         transactions = columns.to_canonical(transactions)
     _need_columns(touchpoints, "touchpoints", ("customer_id", "timestamp", "channel"))
     _need_columns(transactions, "transactions", ("customer_id", "timestamp", "amount"))
-    tp = pd.DataFrame({
-        "customer_id": touchpoints["customer_id"].to_numpy(),
-        "timestamp": _timestamps(touchpoints["timestamp"], "touchpoints").to_numpy(),
-        "channel": touchpoints["channel"].astype("str").to_numpy(),
-    })
-    for col, table, frame in (("customer_id", "touchpoints", tp),):
-        bad = frame[col].isna()
+    for table, frame in (("touchpoints", touchpoints), ("transactions", transactions)):
+        bad = frame["customer_id"].isna()
         if bad.any():
-            raise DataError(f"{table}.{col}: {int(bad.sum())} rows have no customer id. "
+            raise DataError(f"{table}.customer_id: {int(bad.sum())} rows have no customer id. "
                             "Drop them or fill them.")
-    bad = touchpoints["channel"].isna().to_numpy() | (tp["channel"].str.strip() == "").to_numpy()
+    ch = touchpoints["channel"]
+    bad = ch.isna().to_numpy() | (ch.astype("str").str.strip() == "").to_numpy()
     if bad.any():
         raise DataError(f"touchpoints.channel: {int(bad.sum())} rows have an empty channel. "
                         "Drop them or label them (e.g. 'unknown').")
+    codes, names = pd.factorize(ch.astype("str"), sort=True)
     amount = pd.to_numeric(transactions["amount"], errors="coerce")
     bad = amount.isna()
     if bad.any():
         raise DataError(f"transactions.amount: {int(bad.sum())} rows are not numbers "
                         f"(e.g. {examples(transactions['amount'][bad])}). Clean them.")
-    tx = pd.DataFrame({
-        "customer_id": transactions["customer_id"].to_numpy(),
-        "timestamp": _timestamps(transactions["timestamp"], "transactions").to_numpy(),
-        "amount": amount.to_numpy(dtype=float),
-    })
-    if tx["customer_id"].isna().any():
-        raise DataError(f"transactions.customer_id: {int(tx['customer_id'].isna().sum())} rows "
-                        "have no customer id. Drop them or fill them.")
-    return tp, tx
+    return {
+        "t_cust": touchpoints["customer_id"].to_numpy(),
+        "t_ts": _timestamps(touchpoints["timestamp"], "touchpoints")
+        .to_numpy(dtype="datetime64[ns]").view(np.int64),
+        "t_ch": codes.astype(np.int64),
+        "channels": [str(c) for c in names],
+        "x_cust": transactions["customer_id"].to_numpy(),
+        "x_ts": _timestamps(transactions["timestamp"], "transactions")
+        .to_numpy(dtype="datetime64[ns]").view(np.int64),
+        "x_amt": amount.to_numpy(dtype=float),
+    }
+
+
+def _order(key: np.ndarray, ts: np.ndarray, ch: np.ndarray, n_ch: int) -> np.ndarray | None:
+    """Permutation sorting by (key, ts, channel); ``None`` when already sorted."""
+    if len(key) < 2:
+        return None
+    dk, dt, dc = np.diff(key), np.diff(ts), np.diff(ch)
+    if np.all((dk > 0) | ((dk == 0) & ((dt > 0) | ((dt == 0) & (dc >= 0))))):
+        return None  # validated tables arrive sorted: skip the sort
+    rel = ts - ts.min()
+    if rel.max() < (2**62) // max(n_ch, 1):
+        # Two stable argsorts on int64 (time+channel, then journey) beat a 3-key lexsort.
+        first = np.argsort(rel * n_ch + ch, kind="stable")
+    else:
+        first = np.lexsort((ch, ts))
+    return first[np.argsort(key[first], kind="stable")]
 
 
 def build_paths(
@@ -331,96 +347,117 @@ def build_paths(
         raise DataError(f"build_paths: no_touch={no_touch!r}; use 'drop' or 'direct'.")
     if lookback_days is not None and not lookback_days > 0:
         raise DataError(f"build_paths: lookback_days must be positive or None, got {lookback_days!r}.")
-    tp, tx = _prepare(touchpoints, transactions, columns)
+    d = _prepare(touchpoints, transactions, columns)
+    n_t = len(d["t_ts"])
+    cust_codes, cust_names = pd.factorize(np.concatenate([d["t_cust"], d["x_cust"]]), sort=True)
+    tc, xc = cust_codes[:n_t].astype(np.int64), cust_codes[n_t:].astype(np.int64)
+    t_ts, t_ch, x_ts, x_amt = d["t_ts"], d["t_ch"], d["x_ts"], d["x_amt"]
+    channels = d["channels"]
+    n_cust = len(cust_names)
 
-    # Conversion events: one per customer (first purchase) or per order.
-    if conversion == "first_purchase":
-        first = tx.groupby("customer_id", sort=False)["timestamp"].transform("min")
-        tx = tx[tx["timestamp"].to_numpy() == first.to_numpy()]
-    conv = (tx.groupby(["customer_id", "timestamp"], sort=True)["amount"].sum()
-            .reset_index().rename(columns={"timestamp": "conv_time", "amount": "conv_value"}))
-    conv["conv_id"] = np.arange(len(conv), dtype=np.int64)
+    # Conversion events: one per customer (first purchase) or per order (customer, time),
+    # sorted by customer then time; order lines at the same moment are one conversion.
+    if conversion == "first_purchase" and len(xc):
+        first = np.full(n_cust, np.iinfo(np.int64).max)
+        np.minimum.at(first, xc, x_ts)
+        keep = x_ts == first[xc]
+        xc, x_ts, x_amt = xc[keep], x_ts[keep], x_amt[keep]
+    o = np.lexsort((x_ts, xc))
+    xc, x_ts, x_amt = xc[o], x_ts[o], x_amt[o]
+    new = np.r_[True, (np.diff(xc) != 0) | (np.diff(x_ts) != 0)] if len(xc) else np.zeros(0, bool)
+    grp = np.cumsum(new) - 1
+    conv_cust, conv_ts = xc[new], x_ts[new]
+    conv_val = np.bincount(grp, weights=x_amt, minlength=len(conv_cust)) if len(xc) else x_amt
+    n_conv = len(conv_cust)
 
+    # The conversion each touch leads to (-1: none).
     if conversion == "first_purchase":
-        # One conversion per customer: a plain lookup, faster than an as-of join.
-        m = tp.merge(conv, on="customer_id", how="left", sort=False)
-        after = m["conv_time"].notna().to_numpy() & (m["timestamp"] > m["conv_time"]).to_numpy()
-        m = m[~after]
+        conv_of = np.full(n_cust, -1, dtype=np.int64)
+        conv_of[conv_cust] = np.arange(n_conv)
+        ci = conv_of[tc]
+        after = (ci >= 0) & (t_ts > conv_ts[np.maximum(ci, 0)] if n_conv else np.zeros(n_t, bool))
+        ci = np.where(after, -1, ci)
+        drop = after  # touches after the first purchase belong to no journey
     else:
-        tp_sorted = tp.sort_values("timestamp", kind="stable")
-        conv_sorted = conv.sort_values("conv_time", kind="stable")
-        m = pd.merge_asof(tp_sorted, conv_sorted, left_on="timestamp", right_on="conv_time",
-                          by="customer_id", direction="forward", allow_exact_matches=True)
-    converted = m["conv_time"].notna().to_numpy()
-    if not include_nulls:
-        m = m[converted]
-        converted = converted[converted]
+        uts = np.unique(conv_ts)
+        span = len(uts) + 1
+        comp_conv = conv_cust * span + np.searchsorted(uts, conv_ts)
+        comp_t = tc * span + np.searchsorted(uts, t_ts)
+        idx = np.searchsorted(comp_conv, comp_t, side="left")
+        ok = idx < n_conv
+        ok[ok] = conv_cust[idx[ok]] == tc[ok]
+        ci = np.where(ok, idx, -1)
+        drop = np.zeros(n_t, dtype=bool)
+    converted = ci >= 0
+    keep = ~drop & (converted | include_nulls)
+    key = np.where(converted, ci, n_conv + tc)[keep]
+    ts, ch, cust = t_ts[keep], t_ch[keep], tc[keep]
+    conv_mask = key < n_conv
+    end = np.empty(len(key), dtype=np.int64)
+    end[conv_mask] = conv_ts[key[conv_mask]]
+    null_end = np.full(n_cust, np.iinfo(np.int64).min)
+    np.maximum.at(null_end, cust[~conv_mask], ts[~conv_mask])  # a null journey ends at its last touch
+    end[~conv_mask] = null_end[cust[~conv_mask]]
+    if lookback_days is not None:
+        inside = (end - ts) <= int(round(lookback_days * 86400e9))
+        key, ts, ch, cust, end = key[inside], ts[inside], ch[inside], cust[inside], end[inside]
 
-    # Journey key: the conversion id, or (for null journeys) a per-customer id after them.
-    cust_codes, _ = pd.factorize(m["customer_id"], sort=True)
-    key = np.where(converted, m["conv_id"].fillna(-1).to_numpy(dtype=np.int64),
-                   len(conv) + cust_codes.astype(np.int64))
-    ts = m["timestamp"].to_numpy(dtype="datetime64[ns]")
-    end = np.where(converted, m["conv_time"].to_numpy(dtype="datetime64[ns]"), ts)
-    work = pd.DataFrame({"key": key, "ts": ts, "end": end, "channel": m["channel"].to_numpy(),
-                         "customer_id": m["customer_id"].to_numpy()})
-    if len(work):
-        # A null journey ends at its last touch.
-        work["end"] = work.groupby("key", sort=False)["end"].transform("max")
-    if lookback_days is not None and len(work):
-        window = np.timedelta64(int(round(lookback_days * 86400e3)), "ms")
-        work = work[(work["end"] - work["ts"]).to_numpy() <= window]
-
-    conv_with_touch = np.unique(work["key"].to_numpy()[work["key"].to_numpy() < len(conv)])
-    lost = np.setdiff1d(conv["conv_id"].to_numpy(), conv_with_touch)
-    unattributed_c, unattributed_v = float(len(lost)), float(conv["conv_value"].to_numpy()[lost].sum())
+    present = np.zeros(n_conv, dtype=bool)
+    present[key[key < n_conv]] = True
+    lost = np.flatnonzero(~present)
+    unattributed_c, unattributed_v = float(len(lost)), float(conv_val[lost].sum())
     if no_touch == "direct" and len(lost):
-        extra = pd.DataFrame({"key": lost, "ts": conv["conv_time"].to_numpy()[lost],
-                              "end": conv["conv_time"].to_numpy()[lost], "channel": direct_label,
-                              "customer_id": conv["customer_id"].to_numpy()[lost]})
-        work = pd.concat([work, extra], ignore_index=True)
+        if direct_label not in channels:
+            names = sorted([*channels, direct_label])
+            remap = np.array([names.index(c) for c in channels], dtype=np.int64)
+            ch = remap[ch] if len(ch) else ch
+            channels = names
+        key = np.r_[key, lost]
+        ts = np.r_[ts, conv_ts[lost]]
+        end = np.r_[end, conv_ts[lost]]
+        cust = np.r_[cust, conv_cust[lost]]
+        ch = np.r_[ch, np.full(len(lost), channels.index(direct_label), dtype=np.int64)]
         unattributed_c, unattributed_v = 0.0, 0.0
 
-    work = work.sort_values(["key", "ts", "channel"], kind="stable")
-    keys = work["key"].to_numpy()
-    channel_codes, channels = pd.factorize(work["channel"], sort=True)
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], np.int64)
-    offsets = np.r_[starts, len(keys)].astype(np.int64)
-    jkey = keys[starts]
-    is_conv = jkey < len(conv)
+    order = _order(key, ts, ch, len(channels))
+    if order is not None:
+        key, ts, ch, cust, end = key[order], ts[order], ch[order], cust[order], end[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    offsets = np.r_[starts, len(key)].astype(np.int64)
+    jkey = key[starts]
+    is_conv = jkey < n_conv
     cid = np.where(is_conv, jkey, 0)
-    if len(conv):
-        conv_time = np.where(is_conv, conv["conv_time"].to_numpy(dtype="datetime64[ns]")[cid],
-                             np.datetime64("NaT", "ns"))
-        value = np.where(is_conv, conv["conv_value"].to_numpy()[cid], 0.0)
-    else:
-        conv_time = np.full(len(jkey), np.datetime64("NaT", "ns"))
-        value = np.zeros(len(jkey))
-    ts_sorted = work["ts"].to_numpy(dtype="datetime64[ns]")
-    days_before = (work["end"].to_numpy(dtype="datetime64[ns]") - ts_sorted) / np.timedelta64(1, "D")
-
-    customer = work["customer_id"].to_numpy()[starts]
+    value = np.where(is_conv, conv_val[cid], 0.0) if n_conv else np.zeros(len(jkey))
+    conv_time = (np.where(is_conv, conv_ts[cid], np.iinfo(np.int64).min) if n_conv
+                 else np.full(len(jkey), np.iinfo(np.int64).min))
+    used = np.zeros(len(channels), dtype=bool)
+    used[ch] = True
+    if not used.all():  # channels whose touches all fell outside the windows
+        remap = np.cumsum(used) - 1
+        ch = remap[ch]
+        channels = [c for c, u in zip(channels, used, strict=True) if u]
     paths = Paths(
-        channels=[str(c) for c in channels],
-        codes=channel_codes.astype(np.int32),
+        channels=channels,
+        codes=ch.astype(np.int32),
         offsets=offsets,
         conversions=is_conv.astype(float),
         value=value.astype(float),
         nulls=(~is_conv).astype(float),
-        days_before=days_before.astype(float),
+        days_before=(end - ts) / 86400e9,
         unattributed_conversions=unattributed_c,
         unattributed_value=unattributed_v,
         params={"lookback_days": lookback_days, "conversion": conversion,
                 "include_nulls": include_nulls, "no_touch": no_touch},
     )
     paths.journeys = pd.DataFrame({
-        "customer_id": customer,
+        "customer_id": np.asarray(cust_names)[cust[starts]] if len(starts) else cust_names[:0],
         "converted": is_conv,
-        "conversion_time": conv_time,
+        "conversion_time": conv_time.view("datetime64[ns]"),
         "value": value.astype(float),
         "n_touches": np.diff(offsets),
-        "first_touch": ts_sorted[starts] if len(starts) else ts_sorted[:0],
-        "last_touch": ts_sorted[offsets[1:] - 1] if len(starts) else ts_sorted[:0],
+        "first_touch": ts[starts].view("datetime64[ns]"),
+        "last_touch": ts[offsets[1:] - 1].view("datetime64[ns]") if len(starts)
+        else ts[:0].view("datetime64[ns]"),
     })
     paths.journeys.index.name = "journey"
     return paths
