@@ -86,25 +86,64 @@ def resolve_as_of(tx: pd.DataFrame, as_of: Any) -> pd.Timestamp:
     return ts.tz_convert(None) if ts.tzinfo is not None else ts
 
 
+def _segments(*keys: np.ndarray) -> np.ndarray:
+    """Start positions of runs of equal consecutive keys (keys already grouped)."""
+    n = len(keys[0])
+    change = np.zeros(n, dtype=bool)
+    change[0] = True
+    for k in keys:
+        change[1:] |= k[1:] != k[:-1]
+    return np.flatnonzero(change)
+
+
+def _is_sorted(a: np.ndarray, b: np.ndarray) -> bool:
+    """True if rows are sorted by (a, b) ascending."""
+    if len(a) < 2:
+        return True
+    da = a[1:] > a[:-1]
+    same = a[1:] == a[:-1]
+    return bool(np.all(da | (same & (b[1:] >= b[:-1]))))
+
+
 def orders_table(tx: pd.DataFrame) -> pd.DataFrame:
     """One row per order (basket): customer_id, timestamp, amount, units, list_spend.
 
     An order is an ``order_id`` when the column is present, else one
     (customer_id, timestamp) pair, so the lines of one basket add up to one
-    purchase (frequency counts visits, not lines).
+    purchase (frequency counts visits, not lines). The result is sorted by
+    customer_id then timestamp. Runs on numpy arrays (``reduceat``) because it
+    sees every row of logs with tens of millions of lines.
     """
     key = "order_id" if "order_id" in tx.columns else "timestamp"
-    cols: dict[str, Any] = {"amount": ("amount", "sum")}
-    if key != "timestamp":
-        cols["timestamp"] = ("timestamp", "min")
+    cid = tx["customer_id"].to_numpy()
+    kv = tx[key].to_numpy()
+    if key == "timestamp":
+        kv = kv.astype("datetime64[ns]").view("int64")
+    order = None
+    if not _is_sorted(cid, kv):
+        order = np.lexsort((kv, cid))
+        cid, kv = cid[order], kv[order]
+
+    def col(name: str) -> np.ndarray:
+        v = tx[name].to_numpy()
+        return v if order is None else v[order]
+
+    starts = _segments(cid, kv)
+    ts = col("timestamp").astype("datetime64[ns]").view("int64")
+    data = {
+        "customer_id": cid[starts],
+        "timestamp": np.minimum.reduceat(ts, starts) if key != "timestamp" else ts[starts],
+        "amount": np.add.reduceat(col("amount").astype(float), starts),
+    }
     if "quantity" in tx.columns:
-        cols["units"] = ("quantity", "sum")
+        data["units"] = np.add.reduceat(col("quantity").astype(float), starts)
     if "list_price" in tx.columns:
-        cols["list_spend"] = ("list_price", "sum")
-    out = tx.groupby(["customer_id", key], sort=True).agg(**cols).reset_index()
-    if key != "timestamp":
-        out = out.drop(columns=key)
-    return out.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
+        data["list_spend"] = np.add.reduceat(col("list_price").astype(float), starts)
+    if not _is_sorted(data["customer_id"], data["timestamp"]):
+        o2 = np.lexsort((data["timestamp"], data["customer_id"]))
+        data = {k: v[o2] for k, v in data.items()}
+    data["timestamp"] = data["timestamp"].view("datetime64[ns]")
+    return pd.DataFrame(data)
 
 
 def customer_table(transactions: pd.DataFrame, *, as_of: Any = None,
@@ -145,7 +184,8 @@ def customer_table(transactions: pd.DataFrame, *, as_of: Any = None,
     """
     tx = check_transactions(transactions, columns=columns)
     ref = resolve_as_of(tx, as_of)
-    tx = tx[tx["timestamp"] < ref]
+    if tx["timestamp"].max() >= ref:  # copying a large log costs; only when needed
+        tx = tx[tx["timestamp"] < ref]
     if tx.empty:
         raise DataError(f"transactions.timestamp: no purchase before as_of={ref.date()} "
                         "(0 rows left). Choose a later as_of.")
@@ -153,35 +193,44 @@ def customer_table(transactions: pd.DataFrame, *, as_of: Any = None,
 
 
 def _customer_table_from_orders(orders: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
-    g = orders.groupby("customer_id", sort=True)
-    out = g.agg(first_purchase=("timestamp", "min"), last_purchase=("timestamp", "max"),
-                orders=("amount", "size"), spend=("amount", "sum"),
-                median_basket=("amount", "median"))
-    out["units"] = g["units"].sum() if "units" in orders.columns else np.nan
-    out["list_spend"] = g["list_spend"].sum() if "list_spend" in orders.columns else np.nan
+    """Per-customer statistics from :func:`orders_table` output (sorted by customer, time)."""
+    cid = orders["customer_id"].to_numpy()
+    ts = orders["timestamp"].to_numpy().astype("datetime64[ns]")
+    amt = orders["amount"].to_numpy(dtype=float)
+    starts = _segments(cid)
+    ends = np.r_[starts[1:], len(cid)] - 1
+    n_orders = (ends - starts + 1).astype("int64")
+    first, last = ts[starts], ts[ends]
+    spend = np.add.reduceat(amt, starts)
+    index = pd.Index(cid[starts], name="customer_id")
+    out = pd.DataFrame({"first_purchase": first, "last_purchase": last, "orders": n_orders,
+                        "spend": spend}, index=index)
+    out["median_basket"] = pd.Series(amt).groupby(
+        np.repeat(np.arange(len(starts)), n_orders)).median().to_numpy()
+    for name in ("units", "list_spend"):
+        out[name] = (np.add.reduceat(orders[name].to_numpy(dtype=float), starts)
+                     if name in orders.columns else np.nan)
     day = np.timedelta64(1, "D")
-    out["recency_days"] = (ref - out["last_purchase"]) / day
-    out["tenure_days"] = (ref - out["first_purchase"]) / day
-    out["lifespan_days"] = (out["last_purchase"] - out["first_purchase"]) / day
-    out["mean_basket"] = out["spend"] / out["orders"]
+    refv = np.datetime64(ref.to_datetime64(), "ns")
+    out["recency_days"] = (refv - last) / day
+    out["tenure_days"] = (refv - first) / day
+    out["lifespan_days"] = (last - first) / day
+    out["mean_basket"] = spend / n_orders
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = out["spend"] / out["list_spend"]
     out["price_ratio"] = ratio.where(out["list_spend"] > 0)
-    # Regularity of the consumption cycle: gaps between consecutive orders.
-    ts = orders["timestamp"].to_numpy()
-    cid = orders["customer_id"].to_numpy()
-    same = np.r_[False, cid[1:] == cid[:-1]]
-    gaps = pd.Series(np.where(same, np.r_[0, np.diff(ts).astype("timedelta64[s]").astype(float)]
-                              / 86400.0, np.nan), index=cid)
-    gaps = gaps[same]
-    gs = gaps.groupby(level=0)
-    mean, std, n = gs.mean(), gs.std(ddof=0), gs.size()
+    # Regularity of the consumption cycle from the gaps between consecutive orders:
+    # per customer, sum and sum of squares of the gaps give mean and std in one pass.
+    gaps = np.r_[0.0, np.diff(ts).astype("timedelta64[s]").astype(float) / 86400.0]
+    gaps[starts] = 0.0
+    s1 = np.add.reduceat(gaps, starts)
+    s2 = np.add.reduceat(gaps * gaps, starts)
+    k = n_orders - 1
     with np.errstate(divide="ignore", invalid="ignore"):
+        mean = s1 / k
+        std = np.sqrt(np.maximum(s2 / k - mean * mean, 0.0))
         reg = 1.0 / (1.0 + std / mean)
-    reg = reg.where(n >= 2)
-    out["regularity"] = reg.reindex(out.index)
-    out["orders"] = out["orders"].astype("int64")
-    out.index.name = "customer_id"
+    out["regularity"] = np.where((k >= 2) & (mean > 0), reg, np.nan)
     return out[list(CUSTOMER_TABLE_COLUMNS)]
 
 
