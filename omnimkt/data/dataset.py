@@ -1,0 +1,47 @@
+"""A bundle of the canonical tables that models and the report take as one argument."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import pandas as pd
+
+
+@dataclass
+class Dataset:
+    """The canonical tables of one customer data set; tables not available are ``None``.
+
+    Attributes
+    ----------
+    transactions : DataFrame
+        customer_id, timestamp, amount (+ order_id, channel, product, category,
+        quantity, list_price, discount ...).
+    touchpoints : DataFrame or None
+        customer_id, timestamp, channel (+ account, campaign, event, cost).
+    customers : DataFrame or None
+        customer_id (+ signup_date, acquisition_channel, region, referrer_id,
+        baby_birth_date).
+    stage_events : DataFrame or None
+        customer_id, timestamp, stage (one of :data:`omnimkt.data.STAGES`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1], "timestamp": [pd.Timestamp("2025-01-01")],
+    ...                    "amount": [10.0]})
+    >>> Dataset(transactions=tx).tables()
+    ['transactions']
+    """
+
+    transactions: pd.DataFrame
+    touchpoints: pd.DataFrame | None = None
+    customers: pd.DataFrame | None = None
+    stage_events: pd.DataFrame | None = None
+
+    def tables(self) -> list[str]:
+        """Names of the tables present."""
+        return [f.name for f in fields(self) if isinstance(getattr(self, f.name), pd.DataFrame)]
+
+    def __repr__(self) -> str:
+        parts = [f"{name}: {len(getattr(self, name)):,} rows" for name in self.tables()]
+        return f"{type(self).__name__}(" + "; ".join(parts) + ")"

@@ -1,0 +1,5 @@
+"""Test-wide settings: a non-interactive matplotlib backend for tests and notebooks alike."""
+
+import matplotlib
+
+matplotlib.use("Agg")
