@@ -38,6 +38,7 @@ from omnimkt.errors import DataError, ModelError, examples
 __all__ = [
     "ChannelRetention", "ChurnComparison", "ChurnEvaluation", "SupervisedChurnModel",
     "WinbackPlan", "channel_retention", "churn_backtest", "churn_features", "churn_labels",
+    "churn_scores",
     "compare_churn", "evaluate_churn", "probabilistic_churn", "true_churn",
     "winback_thresholds",
 ]
@@ -1002,4 +1003,43 @@ def churn_backtest(transactions: pd.DataFrame, calibration_end: Any, horizon_day
     out.clv_model, out.supervised_model = model, sup
     out.calibration_end, out.horizon_days = cut, int(horizon_days)
     out.truth_labels = truth_labels
+    return out
+
+
+def churn_scores(transactions: pd.DataFrame, as_of: Any = None, horizon_days: int = 90, *,
+                 customers: pd.DataFrame | None = None,
+                 touchpoints: pd.DataFrame | None = None, clv_model: Any = None,
+                 method: str = "gbm", seed: int = 0, n_threads: int | None = 1) -> pd.DataFrame:
+    """Score every customer active by ``as_of`` (default: the last purchase day) for action.
+
+    The supervised model is trained on features at ``as_of - horizon_days`` with the
+    labels observed up to ``as_of`` (as in :func:`churn_backtest`, one period later);
+    the clv model (default BG/NBD, weeks) is fitted on the summary at ``as_of``.
+
+    Returns
+    -------
+    DataFrame indexed by customer_id: ``churn_prob`` (supervised), ``p_no_purchase``,
+    ``p_alive`` (clv model), ``recency_days``, ``n_orders`` and ``total_spend``.
+    """
+    from omnimkt import clv
+
+    tx = _prepare_transactions(transactions)
+    cut = tx["timestamp"].max().normalize() if as_of is None else _cutoff(tx, as_of)
+    train_cut = cut - pd.Timedelta(days=int(horizon_days))
+    if train_cut < tx["timestamp"].min().normalize():
+        raise DataError(
+            f"as_of {cut.date()}: the supervised model trains on customers active by "
+            f"{train_cut.date()} (as_of - horizon_days), before the first transaction. "
+            "Give more history or a shorter horizon_days.")
+    x_train = _features(tx, train_cut, customers, touchpoints)
+    sup = SupervisedChurnModel(method, seed=seed, n_threads=n_threads).fit(
+        x_train, _labels(tx, train_cut, cut))
+    feats = _features(tx, cut, customers, touchpoints)
+    summary = clv.rfm_summary(tx, observation_end=cut, time_unit="W")
+    model = (clv.BetaGeoModel() if clv_model is None else clv_model).fit(summary)
+    prob = probabilistic_churn(model, summary, horizon_days / clv.TIME_UNITS["W"])
+    out = pd.DataFrame({"churn_prob": sup.predict_proba(feats),
+                        "p_no_purchase": prob["p_no_purchase"], "p_alive": prob["p_alive"]})
+    out = out.join(feats[["recency_days", "n_orders", "total_spend"]])
+    out.attrs.update(as_of=cut, horizon_days=int(horizon_days))
     return out

@@ -403,3 +403,52 @@ def test_plots(backtest, world):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_churn_scores_now(world):
+    from omnimkt.churn import churn_scores
+
+    s = churn_scores(world.transactions)
+    assert s.attrs["as_of"] == pd.Timestamp("2025-12-31")
+    assert s.index.is_unique and len(s) == world.transactions["customer_id"].nunique()
+    assert s[["churn_prob", "p_no_purchase", "p_alive"]].apply(
+        lambda c: c.between(0, 1).all()).all()
+    # the longer since the last purchase, the likelier the churn (rank correlation)
+    assert s["churn_prob"].corr(s["recency_days"], method="spearman") > 0.5
+
+
+def _render_text(data) -> list[str]:
+    from unittest import mock
+
+    from omnimkt.report_sections import churn as section
+
+    shown: list[str] = []
+
+    def fake_display(obj):
+        shown.append(obj.data if hasattr(obj, "data") else
+                     obj.to_string() if isinstance(obj, pd.DataFrame) else type(obj).__name__)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with mock.patch.object(section, "display", fake_display):
+            section.render(data)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    return shown
+
+
+def test_report_section(world):
+    from omnimkt.data import Dataset
+
+    shown = _render_text(world)
+    text = "\n".join(shown)
+    assert shown[0] == "## Churn: who is slipping away"
+    assert "Figure" in shown  # gains and calibration
+    assert "did not buy in the following 90 days" in text
+    assert "3+ channels" in text and "same purchase frequency" in text
+    assert shown == _render_text(world)  # deterministic
+    only_tx = _render_text(Dataset(transactions=world.transactions.drop(columns="channel")))
+    assert "3+ channels claim is not tested" in only_tx[-1]
+    short = world.transactions[world.transactions["timestamp"] < "2024-05-01"]
+    assert "skipped" in _render_text(Dataset(transactions=short))[-1]
