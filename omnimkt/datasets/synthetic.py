@@ -185,15 +185,16 @@ def _touch_times(rng, length, end_day):
     return t
 
 
-def _simulate_orders(rng, t0, g, p, pack, regularity, pack_mix_keys, pack_mix_p, pack_switch, end_day):
+def _simulate_orders(rng, t0, g, p, pack, trial, regularity, pack_mix_keys, pack_mix_p,
+                     pack_switch, end_day):
     """Orders per customer until dropout or the end of observation."""
     n = len(t0)
     idx = np.arange(n)
     cust, times, qty = [idx], [t0], []
     q = np.where(rng.random(n) < pack_switch, rng.choice(pack_mix_keys, n, p=pack_mix_p), pack)
     qty.append(q)
-    churn = np.full(n, np.nan)
-    alive_idx, t, q_last = idx, t0, q
+    churn = np.where(trial, t0, np.nan)  # triers leave right after their first order
+    alive_idx, t, q_last = idx[~trial], t0[~trial], q[~trial]
     while len(alive_idx):
         weeks = rng.gamma(regularity, q_last / (g[alive_idx] * regularity))
         t_next = t + weeks * 7.0
@@ -240,11 +241,12 @@ def generate(
     start: str = "2024-01-01",
     end: str = "2025-12-31",
     tables: Iterable[str] = ALL_TABLES,
-    r: float = 0.5,
-    alpha: float = 0.6,
-    a: float = 0.8,
-    b: float = 8.0,
+    r: float = 6.0,
+    alpha: float = 6.5,
+    a: float = 0.7,
+    b: float = 10.0,
     regularity: float = 4.0,
+    trial_dropout: float = 0.3,
     pack_mix: Mapping[int, float] | None = None,
     pack_switch: float = 0.2,
     premium_share: float = 0.35,
@@ -274,6 +276,9 @@ def generate(
         Beta heterogeneity of the dropout probability after each repeat order.
     regularity : float
         Gamma shape of the gap between orders; 1 is memoryless (Poisson).
+    trial_dropout : float
+        Share of customers who try one order and never come back (0 for an
+        exact BG/NBD process).
     pack_mix : mapping
         Share of customers by usual pack size, default ``{1: .3, 3: .5, 6: .2}``.
     pack_switch : float
@@ -308,6 +313,8 @@ def generate(
         raise DataError(f"generate(): n_customers must be at least 1, got {n_customers}.")
     if min(r, alpha, a, b, regularity) <= 0:
         raise DataError("generate(): r, alpha, a, b and regularity must be positive.")
+    if not 0 <= trial_dropout < 1:
+        raise DataError(f"generate(): trial_dropout must be in [0, 1), got {trial_dropout}.")
     n = int(n_customers)
     pack_keys, pack_p = _check_mix("pack_mix", pack_mix or {1: 0.3, 3: 0.5, 6: 0.2})
     if channel_mix is not None:
@@ -351,6 +358,7 @@ def generate(
     # Customer latent traits.
     g = r_c.gamma(r, 1.0 / alpha, n)
     p_drop = r_c.beta(a, b, n)
+    trial = r_c.random(n) < trial_dropout
     pack = r_c.choice(pack_keys, n, p=pack_p).astype(np.int64)
     premium = r_c.random(n) < premium_share
     stickiness = r_c.beta(4.0, 1.5, n)
@@ -365,7 +373,7 @@ def generate(
     referrer = np.where(referred & (senior > 0), ref_rank + 1, 0)
 
     cust, t, qty, churn = _simulate_orders(
-        r_o, first_buy, g, p_drop, pack, regularity, pack_keys, pack_p, pack_switch, span
+        r_o, first_buy, g, p_drop, pack, trial, regularity, pack_keys, pack_p, pack_switch, span
     )
     t, first_buy, churn = _shop_hours(t), _shop_hours(first_buy), _shop_hours(churn)
     mean_pack = np.array([pack_keys @ pack_p])[0]
@@ -375,6 +383,7 @@ def generate(
             "purchase_rate": g / mean_q,
             "cans_per_week": g,
             "dropout_prob": p_drop,
+            "trial_only": trial,
             "pack_size": pack,
             "price_tier": np.where(premium, "premium", "standard"),
             "referred": referred,
@@ -388,7 +397,7 @@ def generate(
     truth_ch = _channel_truth(names, effect, log_keep, counts, log_no, p_full, conv)
     params = dict(
         n_customers=n, start=str(start), end=str(end), r=r, alpha=alpha, a=a, b=b,
-        regularity=regularity, pack_mix=dict(zip(pack_keys.tolist(), pack_p.tolist(), strict=True)),
+        regularity=regularity, trial_dropout=trial_dropout, pack_mix=dict(zip(pack_keys.tolist(), pack_p.tolist(), strict=True)),
         pack_switch=pack_switch, premium_share=premium_share, journey_mean=journey_mean,
         base_rate=base_rate, n_journeys=n_j, n_prospects=len(prospects),
         time_unit_of_rates="weeks",
