@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -299,6 +300,32 @@ def _build_log(
     )
 
 
+def _validated(transactions: pd.DataFrame, columns, validate: bool) -> pd.DataFrame:
+    """Run the shared validator (column mapping, ids, dates, amounts) unless told not to.
+
+    ``validate=False`` skips it for data already in canonical form (it costs
+    about 2 s per million rows); the retention checks on units, products and
+    dates still run.
+    """
+    if not isinstance(transactions, pd.DataFrame):
+        raise DataError(
+            f"transactions: expected a pandas DataFrame, got {type(transactions).__name__}.")
+    if not validate:
+        if columns is not None:
+            from omnimkt.data.schema import Columns
+
+            cols = columns if isinstance(columns, Columns) else Columns(columns)
+            transactions = cols.to_canonical(transactions)
+        return transactions
+    from omnimkt.data.validate import validate_transactions
+
+    with warnings.catch_warnings():
+        # per-customer rules work for one customer too; that warning is for
+        # models that learn across customers
+        warnings.filterwarnings("ignore", message=".*single customer.*")
+        return validate_transactions(transactions, columns)
+
+
 def _default_as_of(log: _PurchaseLog, as_of) -> int:
     if as_of is None:
         return log.max_day + 1
@@ -342,6 +369,8 @@ def depletion_table(
     habit_units: float = 3,
     carry_over: bool = False,
     learn_consumption: bool = False,
+    columns=None,
+    validate: bool = True,
 ) -> pd.DataFrame:
     """Each customer's consumption clock: when does the product they bought run out?
 
@@ -372,6 +401,11 @@ def depletion_table(
         factor = (days from first to last purchase + 3 units' days) / (days of
         supply bought before the last purchase + 3 units' days), clipped to
         [0.25, 4]; one purchase -> factor 1.
+    columns : omnimkt.Columns or dict, optional
+        Your column names, e.g. ``Columns(customer_id="member_no", quantity="cans")``.
+    validate : bool, default True
+        Run :func:`omnimkt.data.validate_transactions` first (skip for data
+        already canonical, e.g. at scale).
 
     Returns
     -------
@@ -392,6 +426,7 @@ def depletion_table(
     >>> str(t.loc[1, "expected_depletion"].date()), float(t.loc[1, "days_until_depletion"])
     ('2025-01-22', 1.0)
     """
+    transactions = _validated(transactions, columns, validate)
     log = _build_log(transactions, days_per_unit=days_per_unit, consumption=consumption,
                      category=category)
     a = _default_as_of(log, as_of)

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from omnimkt.errors import DataError, ModelError
-from omnimkt.retention._clock import _as_day, _build_log, _to_ts
+from omnimkt.retention._clock import _as_day, _build_log, _to_ts, _validated
 from omnimkt.retention.model import ACTIONS, ReplenishmentModel
 
 UPLIFT_NOTE = (
@@ -86,9 +86,15 @@ class BacktestResult:
 
 def _control_arm(ids: np.ndarray, share: float, seed: int) -> np.ndarray:
     """Seeded, per-customer hold-out: the same customer stays in the same arm on every date."""
-    key = f"omnimkt{int(seed) % 10**9:09d}"[:16]
-    h = pd.util.hash_array(np.asarray(ids), hash_key=key)
-    u = (h >> np.uint64(11)).astype(np.float64) / float(2**53)
+    # hash_array ignores its key for numbers, so the seed is mixed in with splitmix64
+    h = pd.util.hash_array(np.asarray(ids))
+    s = np.uint64(int(seed) % 2**64)
+    with np.errstate(over="ignore"):
+        z = h ^ (s * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019))
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    u = (z >> np.uint64(11)).astype(np.float64) / float(2**53)
     return u < share
 
 
@@ -190,6 +196,8 @@ def backtest(
     simulated_uplift: float = 0.0,
     confidence: float = 0.95,
     progress: bool = False,
+    columns=None,
+    validate: bool = True,
 ) -> BacktestResult:
     """Replay the purchase log to past dates, generate each date's actions, see what followed.
 
@@ -228,6 +236,7 @@ def backtest(
     control_share, seed : hold-out share and its seed.
     uplift_horizon, simulated_uplift, confidence : uplift settings.
     progress : show a progress bar over dates.
+    columns, validate : column mapping and shared validation, as in ``fit``.
 
     Returns
     -------
@@ -252,6 +261,7 @@ def backtest(
     for attr in ("log_", "depletion_", "factor_"):
         m.__dict__.pop(attr, None)
     m._check_settings()
+    transactions = _validated(transactions, columns, validate)
     log = _build_log(transactions, days_per_unit=m.days_per_unit, consumption=m.consumption,
                      category=m.category)
     m._set_log(log)
@@ -346,7 +356,8 @@ def backtest(
     dep_learn, _ = log.depletion(learn=True, prior_days=3 * float(m.days_per_unit))
     med = _median_gap_by_date(log, days)
     k = np.clip(np.searchsorted(days, log.day[evalrows], side="right"), 0, len(days) - 1)
-    naive = log.day[evalrows] + med[k]
+    # no gap completed yet (tiny logs): the naive rule has nothing to go on
+    naive = log.day[evalrows] + np.nan_to_num(med[k], nan=np.inf)
     fixed_name = "depletion_fixed_rate" + ("" if m.carry_over else "_no_carry_over")
     samples = {
         fixed_name: (actual - np.floor(dep_fixed[evalrows])).astype(np.float32),
@@ -362,7 +373,7 @@ def backtest(
         "last_date": str(_to_ts(days[-1:])[0])[:10], "window_days": window_days,
         "horizons": horizons, "control_share": control_share, "seed": seed,
         "uplift_horizon": H, "simulated_uplift": simulated_uplift, "confidence": confidence,
-        "median_gap_days": float(np.nanmedian(med)),
+        "median_gap_days": float(np.median(med[np.isfinite(med)])) if np.isfinite(med).any() else np.nan,
     }
     return BacktestResult(summary=summary, uplift=uplift, by_date=by_date, errors=errors,
                           error_samples=samples, settings=settings)

@@ -15,6 +15,7 @@ from omnimkt.retention._clock import (
     _PurchaseLog,
     _state_frame,
     _to_ts,
+    _validated,
 )
 
 #: Actions in the order an operations team works them.
@@ -136,13 +137,18 @@ class ReplenishmentModel:
             if v is None or v < 0:
                 raise ModelError(f"{name} must be a number of days >= 0, got {v!r}.")
 
-    def fit(self, transactions: pd.DataFrame) -> ReplenishmentModel:
-        """Read the purchase log (canonical order lines) and run the consumption clock.
+    def fit(self, transactions: pd.DataFrame, *, columns=None,
+            validate: bool = True) -> ReplenishmentModel:
+        """Read the purchase log (order lines) and run the consumption clock.
 
-        Raises :class:`omnimkt.DataError` for products without a consumption
-        rate, zero / negative / missing units, or no purchases at all.
+        ``columns`` maps your column names (``omnimkt.Columns``); ``validate``
+        runs :func:`omnimkt.data.validate_transactions` first (skip it for
+        canonical data at scale). Raises :class:`omnimkt.DataError` for
+        products without a consumption rate, zero / negative / missing units,
+        or no purchases at all.
         """
         self._check_settings()
+        transactions = _validated(transactions, columns, validate)
         self._set_log(_build_log(transactions, days_per_unit=self.days_per_unit,
                                  consumption=self.consumption, category=self.category))
         return self
@@ -280,8 +286,10 @@ class ReplenishmentModel:
 
     def _reasons(self, f: pd.DataFrame, act: np.ndarray, days_since: np.ndarray) -> pd.Series:
         """Plain-words reason per action (vectorised string building)."""
+        if len(f) == 0:
+            return pd.Series([], index=f.index, dtype="str")
         unit = self.unit_name
-        units = f["units_last"].map(lambda u: f"{u:g}")
+        units = f["units_last"].map(lambda u: f"{u:g}").astype("str")
         plural = np.where(f["units_last"].to_numpy() == 1, unit, unit + "s")
         last = f["last_purchase"].dt.strftime("%Y-%m-%d")
         dep = f["expected_depletion"].dt.strftime("%Y-%m-%d")

@@ -1,0 +1,303 @@
+"""Tests of the formula-brand replenishment model (shared CASES.md A) and its backtest."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import omnimkt
+from omnimkt.retention import (
+    ACTIONS,
+    ReplenishmentModel,
+    action_counts,
+    backtest,
+    depletion_table,
+)
+
+DAY0 = pd.Timestamp("2025-01-01")
+
+
+def day(n: float) -> pd.Timestamp:
+    return DAY0 + pd.Timedelta(days=n)
+
+
+def log(*rows) -> pd.DataFrame:
+    """rows: (customer_id, day, cans[, amount[, channel]])"""
+    recs = []
+    for r in rows:
+        cid, d, q = r[:3]
+        amount = r[3] if len(r) > 3 else 198.0 * q
+        channel = r[4] if len(r) > 4 else "store_pos"
+        recs.append({"customer_id": cid, "timestamp": day(d) + pd.Timedelta(hours=10),
+                     "amount": float(amount), "quantity": q, "channel": channel,
+                     "product": "formula_standard", "category": "formula"})
+    return pd.DataFrame(recs)
+
+
+@pytest.fixture(scope="module")
+def world_tx() -> pd.DataFrame:
+    from omnimkt.datasets import generate
+
+    return generate(5000, seed=0, tables=("transactions",)).transactions
+
+
+# ---------------------------------------------------------------- clock
+def test_depletion_three_cans_runs_out_on_day_21():
+    t = depletion_table(log((1, 0, 3)), as_of=day(10))
+    row = t.loc[1]
+    assert row["expected_depletion"] == day(21)
+    assert row["days_until_depletion"] == 11.0
+    assert row["units_last"] == 3 and row["units_total"] == 3 and row["purchases"] == 1
+    assert bool(row["habit"]) is True
+
+
+def test_depletion_overdue_is_negative_and_habit_needs_three_cans():
+    t = depletion_table(log((1, 0, 1), (2, 0, 2)), as_of=day(30))
+    assert t.loc[1, "days_until_depletion"] == 7 - 30
+    assert t.loc[2, "expected_depletion"] == day(14)
+    assert not t["habit"].any()
+
+
+def test_depletion_uses_units_of_the_last_purchase_day_and_default_as_of():
+    # two lines on the same day are one purchase of 4 cans
+    tx = log((1, 0, 3), (1, 10, 1), (1, 10, 3))
+    t = depletion_table(tx)  # as_of = day after the last purchase
+    assert t.loc[1, "units_last"] == 4 and t.loc[1, "purchases"] == 2
+    assert t.loc[1, "expected_depletion"] == day(10 + 28)
+    assert t.loc[1, "days_until_depletion"] == 27.0
+
+
+def test_depletion_carry_over_and_learned_pace():
+    tx = log((1, 0, 3), (1, 10, 1))
+    # carry over: 21 days of stock at day 0, day 10 adds 7 -> day 28
+    assert depletion_table(tx, carry_over=True).loc[1, "expected_depletion"] == day(28)
+    # learned pace: 1 can every 14 days -> factor (14 + 21) / (7 + 21) = 1.25
+    tx2 = log((1, 0, 1), (1, 14, 1))
+    t = depletion_table(tx2, learn_consumption=True)
+    assert t.loc[1, "days_per_unit_factor"] == pytest.approx(1.25)
+    assert t.loc[1, "expected_depletion"] == day(14 + 8)  # floor(14 + 8.75)
+
+
+def test_depletion_per_product_rates_and_category_filter():
+    tx = log((1, 0, 2))
+    tx.loc[0, "product"] = "formula_premium"
+    other = pd.DataFrame({"customer_id": [1], "timestamp": [day(5)], "amount": [159.0],
+                          "quantity": [1], "channel": ["app"], "product": ["probiotics"],
+                          "category": ["other"]})
+    t = depletion_table(pd.concat([tx, other]), consumption={"formula_premium": 8.0})
+    assert t.loc[1, "expected_depletion"] == day(16)
+    assert t.loc[1, "last_purchase"] == day(0)  # the probiotics line is not formula
+
+
+def test_depletion_column_mapping():
+    tx = log((7, 0, 3)).rename(columns={"customer_id": "member_no", "quantity": "cans"})
+    t = depletion_table(tx, columns=omnimkt.Columns(customer_id="member_no", quantity="cans"))
+    assert t.loc[7, "expected_depletion"] == day(21)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 4), st.integers(0, 200), st.integers(1, 6)),
+                min_size=1, max_size=25),
+       st.integers(1, 260))
+def test_depletion_is_last_purchase_plus_units_times_rate(rows, as_of):
+    tx = log(*rows)
+    first = min(r[1] for r in rows)
+    if as_of <= first:
+        as_of = first + 1
+    t = depletion_table(tx, as_of=day(as_of), validate=False)
+    for cid, r in t.iterrows():
+        mine = [x for x in rows if x[0] == cid and x[1] < as_of]
+        last = max(x[1] for x in mine)
+        units = sum(x[2] for x in mine if x[1] == last)
+        assert r["last_purchase"] == day(last)
+        assert r["units_last"] == units
+        assert r["units_total"] == sum(x[2] for x in mine)
+        assert r["expected_depletion"] == day(last + 7 * units)
+        assert r["days_until_depletion"] == last + 7 * units - as_of
+
+
+# ------------------------------------------------------------- actions
+def test_three_cans_on_day_0_call_day_19_to_21_and_prompt_day_20():
+    m = ReplenishmentModel().fit(log((1, 0, 3)))
+    acts = m.actions(day(1), horizon_days=60)
+    call = acts[acts["action"] == "follow_up_call"]
+    prompt = acts[acts["action"] == "repurchase_prompt"]
+    assert len(call) == 1 and len(prompt) == 1
+    call_day = (call["due_date"].iloc[0] - DAY0).days
+    assert 19 <= call_day <= 21 and call_day == 19  # 2 days before running out on day 21
+    assert (prompt["due_date"].iloc[0] - DAY0).days == 20
+    assert call["channel"].iloc[0] == "phone"
+    # today's list on day 20 holds exactly the prompt
+    today = m.actions(day(20))
+    assert today["action"].astype(str).tolist() == ["repurchase_prompt"]
+    assert "20 days since buying 3 cans on 2025-01-01" in today["reason"].iloc[0]
+
+
+def test_silent_91_days_gets_win_back_90_does_not():
+    m = ReplenishmentModel().fit(log((1, 0, 1)))
+    assert m.actions(day(90)).empty
+    a = m.actions(day(91))
+    assert a["action"].astype(str).tolist() == ["win_back"]
+    assert a["due_date"].iloc[0] == day(91)
+    assert "no purchase for 91 days" in a["reason"].iloc[0]
+
+
+def test_buying_again_before_the_prompt_cancels_it():
+    m = ReplenishmentModel().fit(log((1, 0, 3), (1, 10, 1)))
+    assert m.actions(day(20)).empty
+    later = m.actions(day(11), horizon_days=200)
+    assert "repurchase_prompt" not in set(later["action"].astype(str))
+    # the win-back clock restarts at the new purchase: day 10 + 91
+    wb = later[later["action"] == "win_back"]
+    assert wb["due_date"].tolist() == [day(101)]
+
+
+def test_prompt_needs_a_three_can_purchase_and_a_new_customer():
+    m = ReplenishmentModel().fit(log((1, 0, 1), (2, 0, 3), (2, 30, 3)))
+    acts = m.actions(day(31), horizon_days=30)
+    assert "repurchase_prompt" not in set(acts["action"].astype(str))
+    everyone = ReplenishmentModel(new_customer_purchases=None).fit(log((2, 0, 3), (2, 30, 3)))
+    acts = everyone.actions(day(31), horizon_days=30)
+    assert day(50) in set(acts.loc[acts["action"] == "repurchase_prompt", "due_date"])
+
+
+def test_offer_type_by_basket_and_message_channel():
+    tx = log((1, 0, 3, 450.0, "app"), (2, 0, 3, 150.0, "mini_shop"), (3, 0, 3, 300.0, "ecommerce"))
+    a = ReplenishmentModel().fit(tx).actions(day(20)).set_index("customer_id")
+    assert a.loc[1, "offer_type"] == "service_content" and a.loc[1, "channel"] == "app_push"
+    assert a.loc[2, "offer_type"] == "price_offer" and a.loc[2, "channel"] == "messaging"
+    assert a.loc[3, "offer_type"] == "standard" and a.loc[3, "channel"] == "sms"
+    counts = action_counts(a.reset_index())
+    assert counts.loc["repurchase_prompt", "total"] == 3
+    assert list(counts.index) == list(ACTIONS)
+
+
+def test_thresholds_are_parameters():
+    m = ReplenishmentModel(prompt_day=25, winback_silent_days=60,
+                           call_days_before_depletion=5, days_per_unit=10).fit(log((1, 0, 3)))
+    acts = m.actions(day(1), horizon_days=100)
+    due = {str(a): (d - DAY0).days for a, d in zip(acts["action"], acts["due_date"], strict=True)}
+    assert due == {"follow_up_call": 25, "repurchase_prompt": 25, "win_back": 61}
+
+
+def test_export_csv_and_excel(tmp_path):
+    m = ReplenishmentModel().fit(log((1, 0, 3), (2, 0, 1)))
+    p = m.to_csv(tmp_path / "actions.csv", day(1), horizon_days=100)
+    back = pd.read_csv(p, encoding="utf-8-sig")
+    assert list(back.columns[:6]) == ["customer_id", "action", "due_date", "reason", "channel",
+                                      "offer_type"]
+    assert len(back) == 5 and back["due_date"].iloc[0] == "2025-01-06"
+    x = m.to_excel(tmp_path / "actions.xlsx", day(1), horizon_days=100)
+    sheets = pd.read_excel(x, sheet_name=None)
+    assert set(sheets) == {"actions", "summary"} and len(sheets["actions"]) == 5
+
+
+# ----------------------------------------------------------- bad input
+def test_product_without_rate_is_a_data_error():
+    tx = log((1, 0, 3), (2, 0, 1))
+    tx.loc[1, "product"] = "formula_goat"
+    with pytest.raises(omnimkt.DataError, match=r"transactions\.product: 1 rows.*'formula_goat'"):
+        ReplenishmentModel(consumption={"formula_standard": 7.0}).fit(tx)
+
+
+@pytest.mark.parametrize("bad", [0, -3])
+def test_zero_or_negative_units_is_a_data_error(bad):
+    tx = log((1, 0, 3), (2, 0, 1), (3, 0, 1))
+    tx["quantity"] = [3, bad, bad]
+    with pytest.raises(omnimkt.DataError, match=r"transactions\.quantity: 2 rows"):
+        ReplenishmentModel().fit(tx, validate=False)
+    with pytest.raises(omnimkt.DataError, match=r"quantity"):
+        depletion_table(tx)
+
+
+def test_no_purchases_is_a_data_error():
+    empty = log((1, 0, 3)).iloc[:0]
+    with pytest.raises(omnimkt.DataError, match="transactions"):
+        ReplenishmentModel().fit(empty)
+    other = log((1, 0, 3)).assign(category="other")
+    with pytest.raises(omnimkt.DataError, match=r"no purchases in category 'formula'"):
+        depletion_table(other)
+    with pytest.raises(omnimkt.DataError, match="no purchases before as_of"):
+        depletion_table(log((1, 5, 3)), as_of=day(2))
+
+
+def test_as_of_before_data_and_unfitted_model():
+    m = ReplenishmentModel().fit(log((1, 5, 3)))
+    with pytest.raises(omnimkt.DataError, match="first purchase"):
+        m.actions(day(0))
+    with pytest.raises(omnimkt.ModelError, match="not fitted"):
+        ReplenishmentModel().actions()
+    with pytest.raises(omnimkt.ModelError, match="price_threshold"):
+        ReplenishmentModel(price_threshold=500).fit(log((1, 0, 1)))
+
+
+def test_backtest_date_outside_data_is_a_data_error():
+    tx = log((1, 0, 3), (1, 20, 3), (2, 3, 1), (2, 40, 1))
+    with pytest.raises(omnimkt.DataError, match=r"1 replay date\(s\) outside the data"):
+        backtest(tx, dates=[day(10), day(300)])
+    with pytest.raises(omnimkt.DataError, match="outside the data"):
+        backtest(tx, dates=[day(-5)])
+
+
+# ------------------------------------------------- backtest, hand-sized
+def test_backtest_small_log_outcomes_by_hand():
+    # customer 1: 3 cans day 0, buys day 24 -> call day 19 (bought 5 days later),
+    # prompt day 20 (4 days later); customer 2: 3 cans day 0, buys day 15 (before both)
+    tx = log((1, 0, 3), (1, 24, 1), (2, 0, 3), (2, 15, 1), (3, 0, 1), (3, 120, 1))
+    res = backtest(tx, dates=[day(14)], window_days=7, control_share=0.0)
+    s = res.summary
+    assert s.loc["follow_up_call", "actions"] == 2 and s.loc["follow_up_call", "cancelled"] == 1
+    assert s.loc["follow_up_call", "repurchase_7d"] == 1.0
+    assert s.loc["repurchase_prompt", "repurchase_7d"] == 1.0
+    assert s.loc["win_back", "actions"] == 0
+
+
+# ------------------------------------------- backtest, synthetic world
+def test_depletion_beats_median_gap_on_the_synthetic_world(world_tx):
+    res = backtest(world_tx, start="2024-12-02", end="2025-11-24")
+    e = res.errors
+    assert e.loc["depletion_learned_pace", "used_by_model"]
+    assert e.loc["depletion_learned_pace", "n"] == e.loc["median_gap", "n"] > 10_000
+    assert e.loc["depletion_learned_pace", "mae"] < 0.8 * e.loc["median_gap", "mae"]
+    assert (e.loc["depletion_learned_pace", "median_ae"]
+            < e.loc["median_gap", "median_ae"])
+    assert res.settings["n_dates"] == 52 and res.settings["window_days"] == 7
+
+
+def test_historical_uplift_is_zero_within_its_ci_and_a_simulated_effect_is_found(world_tx):
+    res = backtest(world_tx, control_share=0.3, seed=3)
+    u = res.uplift
+    assert (u["ci_low"] <= 0).all() and (u["ci_high"] >= 0).all()
+    assert u.loc["all", "control"] > 0.25 * (u.loc["all", "control"] + u.loc["all", "treated"])
+    sim = backtest(world_tx, control_share=0.3, seed=3, simulated_uplift=0.10)
+    assert sim.uplift.loc["all", "ci_low"] > 0
+    assert sim.uplift.loc["all", "uplift"] == pytest.approx(0.10, abs=0.04)
+    # the simulation touches only the treated arm
+    assert sim.uplift.loc["all", "control_rate"] == u.loc["all", "control_rate"]
+
+
+def test_backtest_is_deterministic_and_control_arm_is_per_customer(world_tx):
+    a = backtest(world_tx, start="2025-03-03", end="2025-06-30", seed=5)
+    b = backtest(world_tx, start="2025-03-03", end="2025-06-30", seed=5)
+    pd.testing.assert_frame_equal(a.summary, b.summary)
+    c = backtest(world_tx, start="2025-03-03", end="2025-06-30", seed=6)
+    assert not a.summary["control"].equals(c.summary["control"])
+    assert "Taitel" in a.note and "|" in a.to_markdown() and "<table" in a._repr_html_()
+
+
+def test_world_action_list_has_all_actions_and_no_warnings(world_tx):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = ReplenishmentModel().fit(world_tx)
+        acts = m.actions(horizon_days=7)
+    assert set(acts["action"].astype(str)) == set(ACTIONS)
+    assert acts["due_date"].between(m.last_day_ + pd.Timedelta(days=1),
+                                    m.last_day_ + pd.Timedelta(days=7)).all()
+    assert set(acts["offer_type"].astype(str)) == {"service_content", "standard", "price_offer"}
+    assert acts["reason"].str.len().min() > 20
+    assert np.isfinite(m.depletion()["days_until_depletion"]).all()
