@@ -220,18 +220,63 @@ def _seed(seed) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
-def _gsum(rng: np.random.Generator, k: np.ndarray, m: np.ndarray, kappa) -> np.ndarray:
-    """Sum of ``k`` baskets of mean ``m`` (Gamma with shape k x kappa; k >= 1)."""
+def _inv_poisson(u: np.ndarray, lam: np.ndarray, p0: np.ndarray | None = None) -> np.ndarray:
+    """Exact Poisson(lam) quantile at ``u`` (inverse transform), cheap for small rates.
+
+    Using one uniform per member and week for both worlds couples them
+    comonotonically: with a higher rate a member never buys less.
+    """
+    k = np.zeros(u.size, dtype=np.int64)
+    if p0 is None:
+        # exp(-lam) >= 1 - lam, so u < 1 - lam surely gives 0 orders: skip exp() there
+        cand = np.flatnonzero(u >= 1.0 - lam)
+        if cand.size == 0:
+            return k
+        lam_c = lam[cand]
+        p = np.exp(-lam_c)
+    else:
+        cand = np.flatnonzero(u >= p0)
+        if cand.size == 0:
+            return k
+        lam_c = lam[cand]
+        p = p0[cand]
+    u_c = u[cand]
+    F = p.copy()
+    j = 0
+    act = np.flatnonzero(u_c >= F)
+    pos, p, F, u_c, lam_c = cand[act], p[act], F[act], u_c[act], lam_c[act]
+    while pos.size:
+        j += 1
+        k[pos] = j
+        p = p * lam_c / j
+        F = F + p
+        # stop where the remaining tail mass is below float precision (u ~ 1 - 1e-16)
+        more = (u_c >= F) & (p > 1e-16)
+        pos, p, F, u_c, lam_c = pos[more], p[more], F[more], u_c[more], lam_c[more]
+    return k
+
+
+def _baskets(rng: np.random.Generator, k: np.ndarray, m: np.ndarray, kappa, pool: np.ndarray
+             ) -> np.ndarray:
+    """Spend of ``k >= 1`` orders with mean basket ``m``: a Gamma sum (shape k x kappa).
+
+    Single orders (the vast majority) take a Gamma(kappa)/kappa factor from a
+    pre-drawn pool -- far cheaper than a fresh gamma draw each.
+    """
     if kappa is None:
         return k * m
-    return rng.gamma(k * kappa, m / kappa)
+    out = m * pool[rng.integers(0, pool.size, k.size)]
+    many = np.flatnonzero(k > 1)
+    if many.size:
+        out[many] = rng.gamma(k[many] * kappa, m[many] / kappa)
+    return out
 
 
 def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Generator,
              tick=None) -> tuple[dict, dict]:
     # two streams: ``wrng`` drives the world (members, orders, baskets), ``rng`` the
-    # programme (its behavioural effects, voucher redemptions), so the counterfactual
-    # world is the same whatever the ladder or the behavioural settings.
+    # programme (its extra baskets, voucher redemptions), so the counterfactual world is
+    # the same whatever the ladder or the behavioural settings.
     wrng, rng = rng.spawn(2)
     N = beh.max_members
     K = len(ladder.tiers)
@@ -240,24 +285,32 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
     if ladder.reset_at is not None:
         lower[K] = 0.0  # at the top the balance restarts from zero after each reset
     upper = np.concatenate([th, [ladder.reset_at if ladder.reset_at else np.inf]])
+    inv_span = np.where(np.isfinite(upper), 1.0 / np.maximum(upper - lower, 1e-12), 0.0)
     disc = np.array([0.0] + [t.discount for t in ladder.tiers])
     vouch = np.array([0.0] + [t.voucher for t in ladder.tiers])
     q = 1.0 - ladder.voucher_breakage
     E = max(1, int(np.ceil(ladder.voucher_expiry_days / 7)))
     W = min(beh.voucher_redeem_weeks, E)
     kappa = 1.0 / beh.basket_cv ** 2 if beh.basket_cv > 0 else None
+    pool = wrng.gamma(kappa, 1.0 / kappa, 1 << 18) if kappa is not None else np.ones(1)
     c = beh.weekly_churn
     annuity = sum((1 - c) ** h for h in range(1, beh.liability_weeks + 1))
+    g = beh.goal_gradient
+    dip = beh.post_reward_dip
+    effects = g > 0 or dip > 0
 
     rate, basket = beh._draw_members(N, wrng)
-    life = (wrng.geometric(c, N) if c > 0 else np.full(N, np.iinfo(np.int32).max)).astype(np.int64)
-    death = np.full(N, np.iinfo(np.int64).max // 4, dtype=np.int64)
+    p0 = np.exp(-rate)
+    week_value = rate * basket                               # expected spend per week
+    life = (wrng.geometric(c, N) if c > 0 else np.full(N, 1 << 40)).astype(np.int64)
+    death = np.full(N, 1 << 40, dtype=np.int64)
     ref = np.full(N, -1, dtype=np.int64)
     balance = np.zeros(N)
     earned = np.zeros(N)
     removed = np.zeros(N)
     level = np.zeros(N, dtype=np.int8)
-    dip_until = np.full(N, -1, dtype=np.int32)
+    gg = np.ones(N)                                         # goal-gradient multiplier
+    recent: list[np.ndarray] = []                           # tier-ups of the last weeks
     n_join = min(beh.n_initial, N)
     death[:n_join] = life[:n_join]                          # week index at which they stop
 
@@ -265,92 +318,85 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
     tiers_out = np.zeros((weeks, K + 1))
     redeem_s = np.zeros(weeks + E + 2)
     expire_s = np.zeros(weeks + E + 2)
-    milestone = np.nan
-    if n_join >= ladder.milestone_members:
-        milestone = 0.0
+    milestone = 0.0 if n_join >= ladder.milestone_members else np.nan
     for t in range(weeks):
         n = n_join
-        alive = death[:n] > t
-        idx = np.flatnonzero(alive)
-        lam = rate[idx]
-        lv = level[idx]
-        mult = None
-        if beh.goal_gradient > 0:
-            b = balance[idx]
-            lo, hi = lower[lv], upper[lv]
-            fin = np.isfinite(hi)
-            prog = np.zeros(idx.size)
-            prog[fin] = (b[fin] - lo[fin]) / (hi[fin] - lo[fin])
-            mult = 1.0 / (1.0 - beh.goal_gradient * np.clip(prog, 0.0, 1.0))
-        if beh.post_reward_dip > 0:
-            dip = np.where(dip_until[idx] > t, 1.0 - beh.post_reward_dip, 1.0)
-            mult = dip if mult is None else mult * dip
-        # the world without the programme: its own random stream, untouched by the ladder
-        n_base = wrng.poisson(lam)
+        dead = death[:n] <= t
+        u = wrng.random(n)
+        u[dead] = 0.0                                       # u = 0 -> no orders
+        lam = rate[:n]
+        n_base = _inv_poisson(u, lam, p0[:n])
         buy_b = np.flatnonzero(n_base)
-        spend_base = np.zeros(idx.size)
+        spend_base = np.zeros(n)
         if buy_b.size:
-            spend_base[buy_b] = _gsum(wrng, n_base[buy_b], basket[idx[buy_b]], kappa)
-        spend_with = spend_base
-        if mult is not None:
-            # the programme's behavioural effect, drawn from the programme's stream:
-            # extra orders where the rate rises, thinned orders where it falls
+            spend_base[buy_b] = _baskets(wrng, n_base[buy_b], basket[buy_b], kappa, pool)
+        if effects:
+            mult = gg[:n].copy() if g > 0 else np.ones(n)
+            if dip > 0 and recent:
+                r_idx = np.concatenate(recent)
+                mult[r_idx] *= 1.0 - dip
+            n_with = _inv_poisson(u, lam * mult)
             spend_with = spend_base.copy()
-            up = np.flatnonzero(mult > 1.0)
-            if up.size:
-                extra = rng.poisson(lam[up] * (mult[up] - 1.0))
-                e = np.flatnonzero(extra)
-                if e.size:
-                    spend_with[up[e]] += _gsum(rng, extra[e], basket[idx[up[e]]], kappa)
-            down = np.flatnonzero((mult < 1.0) & (n_base > 0))
-            if down.size:
-                nb = n_base[down]
-                kept = rng.binomial(nb, mult[down])
-                share = (kept / nb).astype(float)
-                part = np.flatnonzero((kept > 0) & (kept < nb))
+            more = np.flatnonzero(n_with > n_base)
+            if more.size:
+                spend_with[more] += _baskets(rng, n_with[more] - n_base[more], basket[more],
+                                             kappa, pool)
+            fewer = np.flatnonzero(n_with < n_base)
+            if fewer.size:
+                kept, nb = n_with[fewer], n_base[fewer]
+                share = kept / nb
+                part = np.flatnonzero(kept > 0)
                 if part.size and kappa is not None:
                     # the kept orders' share of a gamma sum is Beta distributed
                     share[part] = rng.beta(kept[part] * kappa, (nb[part] - kept[part]) * kappa)
-                spend_with[down] = spend_base[down] * share
-        if beh.uplift:
-            spend_with = spend_with * (1.0 + beh.uplift)
-        buy = np.flatnonzero(spend_with > 0)
-        d = disc[lv]
-        disc_amt = spend_with * d
-        paid = spend_with - disc_amt
-        base_pts = paid if ladder.discount_before_points else spend_with
-        pts = np.zeros(N)
-        pts[idx] = ladder.own_rate * base_pts
+                spend_with[fewer] = spend_base[fewer] * share
+            buy = np.flatnonzero(spend_with)
+        else:
+            spend_with = spend_base
+            buy = buy_b
+        sw = spend_with[buy] * (1.0 + beh.uplift)
+        d_amt = sw * disc[level[buy]]                      # level at the start of the week
+        paid = sw - d_amt
+        pts_own = ladder.own_rate * (paid if ladder.discount_before_points else sw)
         # referral credits on the referee's paid amount
-        if ladder.referral_rate > 0:
-            r = ref[idx[buy]]
-            has = r >= 0
-            if has.any():
-                pts += np.bincount(r[has], weights=ladder.referral_rate * paid[buy][has],
-                                   minlength=N)
-        who = np.flatnonzero(pts[:n] > 0)
-        balance[who] += pts[who]
-        earned[who] += pts[who]
-        vouchers_value = np.zeros(who.size)
+        r = ref[buy]
+        has = r >= 0
+        if ladder.referral_rate > 0 and has.any():
+            pts = np.bincount(r[has], weights=ladder.referral_rate * paid[has], minlength=n)
+            pts[buy] += pts_own
+            who = np.flatnonzero(pts)
+            pw = pts[who]
+        else:
+            who, pw = buy, pts_own
+        balance[who] += pw
+        earned[who] += pw
         lw = level[who]
-        new_lv = lw.copy()
         bw = balance[who]
+        new_lv = lw.copy()
+        vouchers_value = np.zeros(who.size)
         for k in range(1, K + 1):
             hit = (lw < k) & (bw >= th[k - 1])
             vouchers_value += hit * vouch[k]
-            new_lv = np.where(hit, np.int8(k), new_lv)
-        up_idx = who[new_lv > lw]
+            new_lv[hit] = k
+        upd = new_lv > lw
+        up_idx = who[upd]
         level[who] = new_lv
-        if beh.post_reward_weeks > 0 and up_idx.size:
-            dip_until[up_idx] = t + 1 + beh.post_reward_weeks
         if ladder.reset_at is not None:
-            rs = who[balance[who] >= ladder.reset_at]
+            rs = who[bw >= ladder.reset_at]
             if rs.size:
                 b = balance[rs]
                 rem = b if not ladder.carry_over else ladder.reset_at * np.floor(b / ladder.reset_at)
                 removed[rs] += rem
                 balance[rs] = b - rem
                 out["points_reset"][t] = rem.sum()
+        if g > 0:
+            lv2 = level[who]
+            prog = np.clip((balance[who] - lower[lv2]) * inv_span[lv2], 0.0, 1.0)
+            gg[who] = 1.0 / (1.0 - g * prog)
+        if dip > 0 and beh.post_reward_weeks > 0:
+            recent.append(up_idx)
+            if len(recent) > beh.post_reward_weeks:
+                recent.pop(0)
         # vouchers: redeemed (prob q) uniformly within W weeks, else expire after E weeks
         vi = vouchers_value[vouchers_value > 0]
         if vi.size:
@@ -358,11 +404,12 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
             delay = rng.integers(1, W + 1, vi.size)
             np.add.at(redeem_s, t + delay[red], vi[red])
             expire_s[t + E] += vi[~red].sum()
-        # liability for discount rights: expected discount on next weeks of spend
-        tiered = lv > 0
-        dl = float(np.sum(d[tiered] * lam[tiered] * basket[idx[tiered]])) * (1 + beh.uplift) * annuity
+        # liability for discount rights: expected discount on the next weeks of spend
+        tiered = np.flatnonzero(level[:n] > 0)
+        tiered = tiered[~dead[tiered]]
+        dl = float(np.sum(disc[level[tiered]] * week_value[tiered])) * (1 + beh.uplift) * annuity
         # new members: own recruiting + referrals by live members
-        n_alive = idx.size
+        n_alive = n - int(dead.sum())
         n_nat = wrng.poisson(beh.weekly_joins) if beh.weekly_joins > 0 else 0
         n_ref = wrng.binomial(n_alive, beh.referral_rate) if n_alive and beh.referral_rate > 0 else 0
         n_new = min(n_nat + n_ref, N - n_join)
@@ -371,7 +418,8 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
             sl = slice(n_join, n_join + n_new)
             death[sl] = t + 1 + life[sl]
             if n_ref:
-                ref[n_join:n_join + n_ref] = idx[wrng.integers(0, n_alive, n_ref)]
+                live = np.flatnonzero(~dead)
+                ref[n_join:n_join + n_ref] = live[wrng.integers(0, live.size, n_ref)]
             n_join += n_new
         if np.isnan(milestone) and n_join >= ladder.milestone_members:
             milestone = float(t + 1)
@@ -380,10 +428,10 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
         o["members"][t] = n_join
         o["members_alive"][t] = n_alive
         o["new_members"][t] = n_new
-        o["gross_with"][t] = spend_with.sum()
-        o["gross_without"][t] = spend_base.sum()
-        o["discount"][t] = disc_amt.sum()
-        o["points_earned"][t] = pts.sum()
+        o["gross_with"][t] = sw.sum()
+        o["gross_without"][t] = spend_base[buy_b].sum()
+        o["discount"][t] = d_amt.sum()
+        o["points_earned"][t] = pw.sum()
         o["vouchers_issued"][t] = vouchers_value.sum()
         o["vouchers_redeemed"][t] = redeem_s[t]
         o["vouchers_expired"][t] = expire_s[t]
