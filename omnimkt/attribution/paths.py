@@ -21,7 +21,7 @@ from omnimkt.errors import DataError, examples
 CA_COLUMNS = ("path", "total_conversions", "total_conversion_value", "total_null")
 
 #: Characters that, left inside a channel name after splitting, betray a wrong separator.
-_SUSPECT_SEPARATORS = (">", "|", ",", ";", "\u2192", "=>", "/")
+_SUSPECT_SEPARATORS = (">", "|", ",", ";", "\u2192")
 
 
 @dataclass
@@ -523,8 +523,6 @@ def read_paths(
         raise DataError(f"{table}.{path}: {len(rows)} paths have an empty channel name between "
                         f"separators {sep!r} (e.g. {examples(raw.iloc[rows])}). Fix the paths.")
     for s in _SUSPECT_SEPARATORS:
-        if s in sep.strip() or (s == "/" and sep.strip() == ""):
-            continue
         hit = flat.str.contains(s, regex=False).to_numpy()
         if hit.any():
             rows = np.unique(np.repeat(np.arange(n), lens)[hit])

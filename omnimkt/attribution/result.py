@@ -16,6 +16,22 @@ def _markdown(df: pd.DataFrame, floatfmt: str = ".3f") -> str:
         return df.to_string()
 
 
+def spearman(a: pd.Series, b: pd.Series) -> float:
+    """Spearman rank correlation over the common index; NaN (no warning) if either is constant.
+
+    >>> spearman(pd.Series([1, 2, 3]), pd.Series([10, 30, 20]))
+    0.5
+    """
+    df = pd.concat([a, b], axis=1, join="inner").dropna()
+    if len(df) < 2:
+        return float("nan")
+    r = df.rank()
+    x, y = r.iloc[:, 0].to_numpy(), r.iloc[:, 1].to_numpy()
+    if x.std() == 0 or y.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
 @dataclass
 class AttributionResult:
     """Credit and value per channel from one attribution model.
@@ -141,8 +157,7 @@ class ModelComparison:
     def rank_correlation(self, truth: pd.Series) -> pd.Series:
         """Spearman rank correlation of each model's credit with a per-channel truth."""
         conv = self.conversions
-        t = truth.reindex(conv.index)
-        return conv.apply(lambda col: col.corr(t, method="spearman")).rename("spearman")
+        return conv.apply(lambda col: spearman(col, truth)).rename("spearman")
 
     def __repr__(self) -> str:
         return "ModelComparison (conversion shares)\n" + self.summary.round(3).to_string()

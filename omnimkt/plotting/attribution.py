@@ -125,8 +125,9 @@ def plot_budget_shift(shift: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 def plot_rank_agreement(credit: pd.DataFrame, truth: pd.Series, *, ax: Axes | None = None) -> Axes:
     """Spearman correlation of each model's channel ranking with a known truth."""
     ax = _axes(ax)
-    t = truth.reindex(credit.index)
-    rho = credit.apply(lambda c: c.corr(t, method="spearman")).sort_values()
+    from omnimkt.attribution.result import spearman
+
+    rho = credit.apply(lambda c: spearman(c, truth)).fillna(0.0).sort_values()
     colors = ["#55a868" if v > 0 else "#c44e52" for v in rho]
     ax.barh(rho.index.astype(str), rho.to_numpy(), color=colors)
     ax.axvline(0, color="black", linewidth=0.8)
