@@ -574,17 +574,21 @@ def _stage_events(day0, length, ch, t_touch, owner, jid_conv, names, cust, t, fi
     first_of = np.r_[True, cs[1:] != cs[:-1]]
     grp_start = np.maximum.accumulate(np.where(first_of, np.arange(len(cs)), 0))
     n_th = np.arange(len(cs)) - grp_start
+    loyal_at = np.full(int(cs.max()) + 1 if len(cs) else 1, np.nan)
     for k, stage in ((0, "purchase"), (1, "satisfied"), (2, "loyal")):
         m = n_th == k
         ev_c.append(cs[m] + 1)
         ev_t.append(ts_[m])
         ev_s.append(np.full(int(m.sum()), STAGES.index(stage), np.int8))
-    # Advocate: when the first customer they referred made a first purchase.
+    loyal_at[cs[n_th == 2]] = ts_[n_th == 2]
+    # Advocate: a loyal customer who referred someone, from the later of the two dates.
     has_ref = referrer > 0
     adv = pd.Series(first_buy[has_ref]).groupby(referrer[has_ref]).min()
-    ev_c.append(adv.index.to_numpy())
-    ev_t.append(adv.to_numpy())
-    ev_s.append(np.full(len(adv), STAGES.index("advocate"), np.int8))
+    adv_t = np.fmax(adv.to_numpy(), loyal_at[adv.index.to_numpy() - 1])
+    ok = ~np.isnan(loyal_at[adv.index.to_numpy() - 1])
+    ev_c.append(adv.index.to_numpy()[ok])
+    ev_t.append(adv_t[ok])
+    ev_s.append(np.full(int(ok.sum()), STAGES.index("advocate"), np.int8))
     cid = np.concatenate(ev_c).astype(np.int64)
     when = _to_ts(day0, np.concatenate(ev_t)).astype("datetime64[ns]")
     stage = np.concatenate(ev_s)

@@ -1,0 +1,6 @@
+"""Plots over omnimkt results, one module per model family: ``plot_x(result, *, ax=None) -> Axes``.
+
+Import from the family's module, e.g. ``from omnimkt.plotting.clv import
+plot_cumulative_tracking``. Each function draws on the axes it is given (or a
+new one), labels its axes with units and never calls ``plt.show()``.
+"""

@@ -1,0 +1,81 @@
+"""Plots of the descriptive tables of :mod:`omnimkt.overview`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> ax = plot_basket_sizes(pd.Series([150.0, 250.0, 450.0]))
+>>> ax.get_xlabel()
+'order value (yuan)'
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+__all__ = [
+    "plot_basket_sizes", "plot_customers_by_channel", "plot_journey_lengths", "plot_monthly_sales",
+]
+
+
+def _axes(ax: Axes | None) -> Axes:
+    return ax if ax is not None else plt.subplots(figsize=(7, 3.5))[1]
+
+
+def plot_monthly_sales(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Stacked monthly revenue by channel, from :func:`omnimkt.overview.monthly_sales`."""
+    ax = _axes(ax)
+    x = table.index.astype(str)
+    bottom = np.zeros(len(table))
+    for col in table.columns:
+        ax.bar(x, table[col].to_numpy() / 1e3, bottom=bottom, label=str(col), width=0.85)
+        bottom += table[col].to_numpy() / 1e3
+    step = max(1, len(x) // 8)
+    ax.set_xticks(range(0, len(x), step), x[::step], rotation=45, ha="right")
+    ax.set_xlabel("month")
+    ax.set_ylabel("revenue (thousand yuan)")
+    if len(table.columns) > 1:
+        ax.legend(title="channel", fontsize="small", frameon=False)
+    return ax
+
+
+def plot_basket_sizes(
+    baskets: pd.Series, *, thresholds: tuple[float, float] = (200.0, 400.0), ax: Axes | None = None
+) -> Axes:
+    """Histogram of order values with the case's price-sensitivity thresholds marked."""
+    ax = _axes(ax)
+    upper = float(np.quantile(baskets, 0.99))
+    ax.hist(baskets.clip(upper=upper), bins=40, color="tab:blue", alpha=0.8)
+    for t, label in zip(thresholds, ("price offers below", "service above"), strict=True):
+        ax.axvline(t, color="tab:red", ls="--", lw=1)
+        ax.annotate(f"{label} {t:.0f}", (t, 0.95), xycoords=("data", "axes fraction"),
+                    rotation=90, va="top", ha="right", fontsize="small", color="tab:red")
+    ax.set_xlabel("order value (yuan)")
+    ax.set_ylabel("orders")
+    return ax
+
+
+def plot_customers_by_channel(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Horizontal bars of customers by acquisition channel, from ``customers_by_channel``."""
+    ax = _axes(ax)
+    t = table.sort_values("customers")
+    ax.barh(t.index.astype(str), t["customers"], color="tab:green")
+    for y, (n, share) in enumerate(zip(t["customers"], t["share_of_customers"], strict=True)):
+        ax.annotate(f" {share:.0%}", (n, y), va="center", fontsize="small")
+    ax.set_xlabel("customers")
+    ax.set_ylabel("first purchase channel")
+    return ax
+
+
+def plot_journey_lengths(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """People by touches before buying, with the conversion rate on a second axis."""
+    ax = _axes(ax)
+    ax.bar(table.index, table["people"], color="tab:gray", label="people")
+    ax.set_xlabel("touches before the first purchase (or in all, if none)")
+    ax.set_ylabel("people")
+    ax2 = ax.twinx()
+    ax2.plot(table.index, table["conversion_rate"] * 100, color="tab:orange", marker="o")
+    ax2.set_ylabel("bought (%)", color="tab:orange")
+    return ax

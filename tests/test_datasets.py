@@ -1,0 +1,184 @@
+"""The synthetic world, the bundled sample and CDNOW: shapes, truths, reproducibility."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from omnimkt import DataError, overview
+from omnimkt.data import STAGES, validate_dataset
+from omnimkt.datasets import generate, load_cdnow, load_sample, make_sample
+from omnimkt.datasets.synthetic import TOUCH_CHANNELS
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def world():
+    return generate(3000, seed=11)
+
+
+def test_exact_customer_count_and_ids(world):
+    assert len(world.customers) == 3000
+    assert world.customers["customer_id"].tolist() == list(range(1, 3001))
+    assert set(world.transactions["customer_id"]) == set(range(1, 3001))
+    # prospects (never bought) have ids after the customers'
+    prospects = world.touchpoints.loc[world.touchpoints["customer_id"] > 3000, "customer_id"]
+    assert prospects.nunique() == world.truth.params["n_prospects"]
+
+
+def test_same_seed_same_world_and_tables_independent():
+    a = generate(400, seed=3)
+    b = generate(400, seed=3, tables=("transactions",))
+    pd.testing.assert_frame_equal(a.transactions, b.transactions)
+    pd.testing.assert_frame_equal(a.truth.customers, b.truth.customers)
+    assert b.touchpoints is None and b.customers is None
+    c = generate(400, seed=4, tables=("transactions",))
+    assert not c.transactions["amount"].equals(a.transactions["amount"])
+
+
+def test_tables_pass_validation_unchanged(world):
+    valid = validate_dataset(world)
+    for name in world.tables():
+        pd.testing.assert_frame_equal(getattr(valid, name), getattr(world, name))
+
+
+def test_first_order_is_signup_and_acquisition(world):
+    first = world.transactions.groupby("customer_id")["timestamp"].min()
+    signup = world.customers.set_index("customer_id")["signup_date"]
+    pd.testing.assert_series_equal(first, signup, check_names=False)
+
+
+def test_orders_follow_consumption_clock(world):
+    # ~1 can a week: the median gap after an order grows with its pack size,
+    # near 7 days a can (shorter than the mean because heavy buyers order more often).
+    gaps = overview.gaps_by_pack(world.transactions)["median_days_to_next"]
+    assert 4 <= gaps.loc[1] <= 9
+    assert 14 <= gaps.loc[3] <= 24
+    assert 28 <= gaps.loc[6] <= 45
+
+
+def test_baskets_span_the_case_price_thresholds(world):
+    baskets = overview.basket_sizes(world.transactions)
+    assert 0.05 < (baskets < 200).mean() < 0.5
+    assert 0.3 < (baskets > 400).mean() < 0.9
+
+
+def test_one_time_buyers_and_churn_truth(world):
+    k = overview.key_figures(world)
+    assert 0.25 < k["one_time_buyer_share"] < 0.45
+    truth = world.truth.customers
+    # a churned customer never buys after their churn date
+    last = world.transactions.groupby("customer_id")["timestamp"].max()
+    churned = truth["churn_date"].notna()
+    assert (last[churned] == truth.loc[churned, "churn_date"]).all()
+    assert (truth["alive_at_end"] == ~churned).all()
+    # trial-only customers bought exactly once
+    n_orders = world.transactions.groupby("customer_id")["order_id"].nunique()
+    assert (n_orders[truth["trial_only"]] == 1).all()
+
+
+def test_channel_truth_orders_conversion(world):
+    ch = world.truth.channels
+    assert list(ch.index) == list(TOUCH_CHANNELS)
+    assert ch["true_effect"].idxmax() == "referral"
+    # the exact counterfactual is positive and larger for stronger channels of equal reach
+    assert (ch["incremental_conversions"] > 0).all()
+    conv_rate = overview.conversion_by_channel(world.touchpoints, world.transactions)
+    assert conv_rate["conversion_rate"].idxmax() in {"referral", "store_visit"}
+    assert conv_rate["conversion_rate"].idxmin() in {"sms", "tv", "app_push"}
+    touches = world.touchpoints["channel"].value_counts()
+    assert (touches.reindex(ch.index).to_numpy() == ch["touches"].to_numpy()).all()
+
+
+def test_kol_accounts_concentrated_as_in_case_e(world):
+    kol = world.touchpoints.loc[world.touchpoints["channel"] == "social_kol", "account"]
+    share = kol.value_counts(normalize=True)
+    assert share.index[0] == "kol_01"
+    assert share.iloc[0] == pytest.approx(7000 / 9000, abs=0.03)
+    assert kol.nunique() == 10
+
+
+def test_referrers_are_earlier_customers(world):
+    c = world.customers.set_index("customer_id")
+    ref = c["referrer_id"].dropna().astype("int64")
+    assert len(ref) > 0.05 * len(c)
+    gap = c.loc[ref.index, "signup_date"].to_numpy() - c.loc[ref.to_numpy(), "signup_date"].to_numpy()
+    assert (gap >= np.timedelta64(30, "D")).all()
+
+
+def test_stage_events_are_ordered_per_customer(world):
+    se = world.stage_events
+    rank = se["stage"].map({s: i for i, s in enumerate(STAGES)})
+    # stages only move forward in time for each customer
+    assert (rank.groupby(se["customer_id"]).diff().dropna() > 0).all()
+    counts = se["stage"].value_counts()
+    assert counts["purchase"] == 3000
+    assert counts["discover"] == 3000 + world.truth.params["n_prospects"]
+    assert counts["discover"] >= counts["aware"] >= counts["choose"]
+    assert counts["purchase"] >= counts["satisfied"] >= counts["loyal"]
+
+
+def test_exact_bgnbd_mode_has_poisson_gaps():
+    w = generate(3000, seed=2, tables=("transactions",), regularity=1.0, pack_mix={1: 1.0},
+                 trial_dropout=0.0)
+    assert set(w.transactions.loc[w.transactions["category"] == "formula", "quantity"]) == {1}
+    assert w.truth.params["trial_dropout"] == 0.0
+    tc = w.truth.customers
+    assert tc["purchase_rate"].to_numpy() == pytest.approx(tc["cans_per_week"].to_numpy())
+
+
+@pytest.mark.parametrize(
+    "kwargs, text",
+    [
+        ({"n_customers": 0}, "n_customers"),
+        ({"tables": ("sales",)}, "unknown tables"),
+        ({"r": -1}, "positive"),
+        ({"trial_dropout": 1.0}, "trial_dropout"),
+        ({"pack_mix": {1: 0.0}}, "pack_mix"),
+        ({"channel_mix": {"radio": 1.0}}, "unknown channels"),
+        ({"start": "2025-01-01", "end": "2025-01-10"}, "30 days"),
+        ({"seed": None}, "seed"),
+    ],
+)
+def test_bad_generator_settings(kwargs, text):
+    args = {"n_customers": 100, "seed": 0} | kwargs
+    with pytest.raises(DataError, match=text):
+        generate(**args)
+
+
+def test_sample_is_generate_5000_seed_0():
+    sample = load_sample()
+    world = generate(5000, seed=0)
+    for name in world.tables():
+        pd.testing.assert_frame_equal(getattr(sample, name), getattr(world, name))
+    pd.testing.assert_frame_equal(sample.truth.customers, world.truth.customers)
+    pd.testing.assert_frame_equal(sample.truth.channels, world.truth.channels)
+    assert sample.observation_end == world.observation_end
+
+
+def test_sample_regenerates_bit_for_bit(tmp_path):
+    written = make_sample(tmp_path)
+    for path in written.values():
+        assert filecmp.cmp(path, SAMPLE_DIR / path.name, shallow=False), path.name
+    assert sum(p.stat().st_size for p in SAMPLE_DIR.iterdir()) < 20e6
+    params = json.loads((SAMPLE_DIR / "truth_params.json").read_text())
+    assert params["n_customers"] == 5000
+
+
+def test_cdnow_sample_and_master():
+    tx = load_cdnow("sample")
+    assert tx["customer_id"].nunique() == 2357 and len(tx) == 6919
+    assert tx["timestamp"].min() == pd.Timestamp("1997-01-01")
+    assert tx["timestamp"].max() == pd.Timestamp("1998-06-30")
+    # customers of the sample first bought in the first 12 weeks of 1997
+    assert tx.groupby("customer_id")["timestamp"].min().max() < pd.Timestamp("1997-03-26")
+    master = load_cdnow("master")
+    assert master["customer_id"].nunique() == 23570
+    with pytest.raises(DataError, match="kind"):
+        load_cdnow("full")
