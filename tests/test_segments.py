@@ -404,3 +404,42 @@ def test_as_of_before_data():
     tx = tx_from([(1, 0, 10.0)])
     with pytest.raises(DataError, match="no purchase before as_of"):
         S.rfm_scores(tx, as_of="2020-01-01")
+
+
+def test_customer_table_regularity_and_orders():
+    # order 1 has two lines on day 0; orders on days 0, 10, 30 -> gaps 10, 20
+    tx = pd.DataFrame({"customer_id": [1, 1, 1, 1, 2], "order_id": [7, 7, 8, 9, 10],
+                       "timestamp": [DAY0, DAY0, DAY0 + pd.Timedelta(days=10),
+                                     DAY0 + pd.Timedelta(days=30), DAY0],
+                       "amount": [10.0, 20.0, 30.0, 40.0, 5.0]})
+    t = S.customer_table(tx.sample(frac=1, random_state=1), as_of=DAY0 + pd.Timedelta(days=40))
+    assert t.loc[1, "orders"] == 3 and t.loc[1, "spend"] == 100.0
+    assert t.loc[1, "median_basket"] == 30.0
+    assert t.loc[1, "regularity"] == pytest.approx(1 / (1 + 5 / 15))
+    assert np.isnan(t.loc[2, "regularity"])
+    assert t.loc[1, "lifespan_days"] == 30.0 and t.loc[2, "recency_days"] == 40.0
+
+
+def test_plots_and_report_section():
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from omnimkt.data import Dataset
+    from omnimkt.plotting import segments as P
+    from omnimkt.report_sections.segments import render
+
+    rows = [(c, d, 10.0 * c) for c in range(1, 21) for d in range(0, 3 * (c % 4) + 1, 3)]
+    tx = tx_from(rows)
+    for fn, res in ((P.plot_pareto, S.pareto_split(tx)), (P.plot_rfm_segments, S.rfm_scores(tx)),
+                    (P.plot_tiers, S.split_334(tx))):
+        ax = fn(res)
+        assert ax.get_ylabel() or ax.get_xlabel()
+        plt.close(ax.figure)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        render(Dataset(transactions=tx))
+        cust = pd.DataFrame({"customer_id": range(1, 21),
+                             "referrer_id": pd.array([pd.NA] * 19 + [1], dtype="Int64")})
+        render(Dataset(transactions=tx, customers=cust))
+    plt.close("all")
