@@ -38,7 +38,7 @@ from omnimkt.errors import DataError, ModelError, examples
 __all__ = [
     "ChannelRetention", "ChurnComparison", "ChurnEvaluation", "SupervisedChurnModel",
     "WinbackPlan", "channel_retention", "churn_backtest", "churn_features", "churn_labels",
-    "churn_scores",
+    "churn_scores", "saved_customer_value",
     "compare_churn", "evaluate_churn", "probabilistic_churn", "true_churn",
     "winback_thresholds",
 ]
@@ -870,6 +870,35 @@ class WinbackPlan(_Result):
         self.best_threshold = float(summary.loc[i, "threshold"]) if pays else None
 
 
+def saved_customer_value(transactions: pd.DataFrame, as_of: Any = None, *,
+                         margin: float = 0.30, days: int = 365) -> float:
+    """What keeping one customer is worth: ``margin`` x the median spend over the
+    ``days`` up to ``as_of`` (default: last purchase day) of customers who bought in them.
+
+    A plain, stated assumption for :func:`winback_thresholds`; replace it with
+    your own margin or CLV (e.g. ``omnimkt.clv.customer_value``) when known.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2, 3], "amount": [100.0, 100.0, 50.0, 400.0],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-06-01", "2025-03-01",
+    ...                                  "2024-01-01"])})
+    >>> saved_customer_value(tx, "2025-06-30", margin=0.5)
+    62.5
+    """
+    if not 0.0 < margin <= 1.0:
+        raise DataError(f"margin: must be a share in (0, 1], got {margin!r}.")
+    tx = _prepare_transactions(transactions)
+    cut = tx["timestamp"].max().normalize() if as_of is None else _cutoff(tx, as_of)
+    day = tx["timestamp"].dt.normalize()
+    year = tx[(day > cut - pd.Timedelta(days=int(days))) & (day <= cut)]
+    if year.empty:
+        raise DataError(f"transactions.timestamp: no purchase in the {days} days up to "
+                        f"{cut.date()}; choose another as_of.")
+    return margin * float(year.groupby("customer_id")["amount"].sum().median())
+
+
 def winback_thresholds(scores: pd.Series, *, cost_per_contact: float, saved_value: float,
                        success_rate: float, y_true: pd.Series | None = None,
                        thresholds: Sequence[float] | None = None,
@@ -947,9 +976,12 @@ def churn_backtest(transactions: pd.DataFrame, calibration_end: Any, horizon_day
                    n_threads: int | None = 1) -> ChurnComparison:
     """Both churn approaches on the same holdout, side by side.
 
-    * probabilistic: ``clv_model`` (default ``omnimkt.clv.BetaGeoModel()``,
-      weeks) fitted on the RFM summary at ``calibration_end``; scores
-      ``1 - P(alive)`` and ``P(no purchase in horizon_days)``;
+    * probabilistic: each ``clv_model`` (default BG/NBD and MBG/NBD, weeks)
+      fitted on the RFM summary at ``calibration_end``; scores
+      ``1 - P(alive) [model]`` and ``P(no purchase in N d) [model]``. BG/NBD
+      lets customers drop out only after a repeat purchase, so it gives every
+      one-time buyer P(alive) = 1; MBG/NBD also lets them drop out after the
+      first purchase (trial-only buyers);
     * supervised: :class:`SupervisedChurnModel` trained on features at
       ``calibration_end - horizon_days`` with the labels observed up to
       ``calibration_end`` (so nothing after the cut-off is used), then scoring
@@ -959,20 +991,27 @@ def churn_backtest(transactions: pd.DataFrame, calibration_end: Any, horizon_day
     in the next ``horizon_days``) and, with ``truth`` (``world.truth.customers``
     of a synthetic world), on the true dropout by the cut-off.
 
+    Parameters
+    ----------
+    clv_model : clv model, or dict of name -> clv model, optional
+        Unfitted :mod:`omnimkt.clv` repeat-purchase models.
+
     Returns
     -------
     ChurnComparison
         With extra attributes ``labels``, ``features``, ``probabilistic``
-        (DataFrame of :func:`probabilistic_churn`), ``clv_model``,
-        ``supervised_model``, ``calibration_end`` and ``horizon_days``.
+        (dict of name -> DataFrame of :func:`probabilistic_churn`), ``clv_models``
+        (fitted), ``supervised_model``, ``truth_labels``, ``calibration_end``
+        and ``horizon_days``.
 
     Examples
     --------
     >>> from omnimkt.datasets import generate
     >>> w = generate(1000, seed=1)
     >>> cmp = churn_backtest(w.transactions, "2025-09-30")
-    >>> list(cmp.summary.index)
-    ['1 - P(alive)', 'P(no purchase in 90 d)', 'supervised (gbm)']
+    >>> list(cmp.summary.index)  # doctest: +NORMALIZE_WHITESPACE
+    ['1 - P(alive) [BG/NBD]', 'P(no purchase in 90 d) [BG/NBD]',
+     '1 - P(alive) [MBG/NBD]', 'P(no purchase in 90 d) [MBG/NBD]', 'supervised (gbm)']
     """
     from omnimkt import clv
 
@@ -985,22 +1024,30 @@ def churn_backtest(transactions: pd.DataFrame, calibration_end: Any, horizon_day
             f"calibration_end {cut.date()}: the supervised model trains on customers active "
             f"by {train_cut.date()} (calibration_end - horizon_days), before the first "
             "transaction. Choose a later cut-off or a shorter horizon_days.")
+    if clv_model is None:
+        models = {"BG/NBD": clv.BetaGeoModel(), "MBG/NBD": clv.ModifiedBetaGeoModel()}
+    elif isinstance(clv_model, Mapping):
+        models = dict(clv_model)
+    else:
+        models = {getattr(clv_model, "_label", "") or type(clv_model).__name__: clv_model}
     summary = clv.rfm_summary(tx, observation_end=cut, time_unit="W")
-    model = clv.BetaGeoModel() if clv_model is None else clv_model
-    model.fit(summary)
     unit = clv.TIME_UNITS[summary.attrs.get("time_unit", "W")]
-    prob = probabilistic_churn(model, summary, horizon_days / unit)
+    scores: dict[str, pd.Series] = {}
+    probs: dict[str, pd.DataFrame] = {}
+    for name, model in models.items():
+        model.fit(summary)
+        probs[name] = prob = probabilistic_churn(model, summary, horizon_days / unit)
+        scores[f"1 - P(alive) [{name}]"] = prob["churn_prob"]
+        scores[f"P(no purchase in {horizon_days} d) [{name}]"] = prob["p_no_purchase"]
     x_train = _features(tx, train_cut, customers, touchpoints)
     y_train = _labels(tx, train_cut, cut)
     sup = SupervisedChurnModel(method, seed=seed, n_threads=n_threads).fit(x_train, y_train)
     feats = _features(tx, cut, customers, touchpoints)
-    scores = {"1 - P(alive)": prob["churn_prob"],
-              f"P(no purchase in {horizon_days} d)": prob["p_no_purchase"],
-              f"supervised ({method})": sup.predict_proba(feats)}
+    scores[f"supervised ({method})"] = sup.predict_proba(feats)
     truth_labels = None if truth is None else true_churn(truth, cut, labels.index)
     out = compare_churn(labels, scores, truth=truth_labels, n_bins=n_bins)
-    out.labels, out.features, out.probabilistic = labels, feats, prob
-    out.clv_model, out.supervised_model = model, sup
+    out.labels, out.features, out.probabilistic = labels, feats, probs
+    out.clv_models, out.supervised_model = models, sup
     out.calibration_end, out.horizon_days = cut, int(horizon_days)
     out.truth_labels = truth_labels
     return out
@@ -1014,7 +1061,8 @@ def churn_scores(transactions: pd.DataFrame, as_of: Any = None, horizon_days: in
 
     The supervised model is trained on features at ``as_of - horizon_days`` with the
     labels observed up to ``as_of`` (as in :func:`churn_backtest`, one period later);
-    the clv model (default BG/NBD, weeks) is fitted on the summary at ``as_of``.
+    the clv model (default MBG/NBD, weeks: unlike BG/NBD it does not give every
+    one-time buyer P(alive) = 1) is fitted on the summary at ``as_of``.
 
     Returns
     -------
@@ -1036,7 +1084,7 @@ def churn_scores(transactions: pd.DataFrame, as_of: Any = None, horizon_days: in
         x_train, _labels(tx, train_cut, cut))
     feats = _features(tx, cut, customers, touchpoints)
     summary = clv.rfm_summary(tx, observation_end=cut, time_unit="W")
-    model = (clv.BetaGeoModel() if clv_model is None else clv_model).fit(summary)
+    model = (clv.ModifiedBetaGeoModel() if clv_model is None else clv_model).fit(summary)
     prob = probabilistic_churn(model, summary, horizon_days / clv.TIME_UNITS["W"])
     out = pd.DataFrame({"churn_prob": sup.predict_proba(feats),
                         "p_no_purchase": prob["p_no_purchase"], "p_alive": prob["p_alive"]})

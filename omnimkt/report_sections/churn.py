@@ -23,6 +23,7 @@ from omnimkt.churn import (
     ChurnComparison,
     channel_retention,
     churn_backtest,
+    saved_customer_value,
     winback_thresholds,
 )
 from omnimkt.errors import DataError, ModelError
@@ -60,13 +61,6 @@ def retention_table(result: ChannelRetention) -> pd.DataFrame:
     }, index=pd.Index(["all customers (raw)", "same purchase frequency"], name="comparison"))
 
 
-def _saved_value(tx: pd.DataFrame, cut: pd.Timestamp, margin: float) -> float:
-    """Margin on the median spend over the year before the cut-off of its buyers."""
-    day = tx["timestamp"].dt.normalize()
-    year = tx[(day > cut - pd.Timedelta(days=365)) & (day <= cut)]
-    return margin * float(year.groupby("customer_id")["amount"].sum().median())
-
-
 def render(data: Any, *, horizon_days: int = 90, cost_per_contact: float = 20.0,
            success_rate: float = 0.10, saved_value: float | None = None,
            margin: float = 0.30, seed: int = 0, **options: Any) -> None:
@@ -101,7 +95,7 @@ def render(data: Any, *, horizon_days: int = 90, cost_per_contact: float = 20.0,
         display(Markdown(f"_Churn scoring skipped: {exc}_"))
         return
     names = list(cmp.summary.index)
-    sup = names[2]
+    sup = names[-1]
 
     display(Markdown(f"### Both approaches on the last {horizon_days} days "
                      f"(cut-off {cut.date()})"))
@@ -122,13 +116,16 @@ def render(data: Any, *, horizon_days: int = 90, cost_per_contact: float = 20.0,
         f"the 20% of customers it scores highest hold "
         f"{s.loc[best, 'capture_top20']:.0%} of those who stopped buying.",
     ]
-    if s.loc[names[0], "roc_auc"] < s.loc[best, "roc_auc"] - 0.05:
+    bg = "1 - P(alive) [BG/NBD]"
+    if bg in s.index and s.loc[bg, "roc_auc"] < s.loc[best, "roc_auc"] - 0.05:
         text.append(
-            f"1 - P(alive) scores worse on this test (AUC {s.loc[names[0], 'roc_auc']:.2f}): "
-            "the model counts customers who bought only once as alive, yet many of them do "
-            f"not buy within {horizon_days} days.")
+            f"BG/NBD's 1 - P(alive) scores worse (AUC {s.loc[bg, 'roc_auc']:.2f}): that model "
+            "counts every customer who bought only once as alive, yet many of them do not "
+            f"buy within {horizon_days} days; MBG/NBD, which lets customers drop out after "
+            "their first purchase, does not have this blind spot.")
 
-    value = _saved_value(tx, cut, margin) if saved_value is None else float(saved_value)
+    value = (saved_customer_value(tx, cut, margin=margin) if saved_value is None
+             else float(saved_value))
     plan = winback_thresholds(cmp.scores[sup], y_true=cmp.labels,
                               cost_per_contact=cost_per_contact, saved_value=value,
                               success_rate=success_rate)
