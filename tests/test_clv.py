@@ -406,10 +406,12 @@ def test_gamma_gamma_correlation_warning():
 
 @pytest.fixture(scope="module")
 def world():
-    # Exact BG/NBD process; a moderate purchase rate (alpha=4: 1 order per 8 weeks on
-    # average) so that same-day merging (lifetimes convention) hardly changes the counts.
+    # Exact BG/NBD process (Poisson gaps, single packs, no trial-only customers) with a
+    # moderate purchase rate (r / alpha = 1 order per 8 weeks on average), so that the
+    # same-day merging of the lifetimes convention hardly changes the counts.
     return omnimkt.datasets.generate(8000, seed=5, tables=("transactions",), regularity=1.0,
-                                     pack_mix={1: 1.0}, alpha=4.0)
+                                     pack_mix={1: 1.0}, trial_dropout=0.0, r=0.5, alpha=4.0,
+                                     a=0.8, b=8.0)
 
 
 def test_synthetic_parameters_recovered_and_churners_ranked(world):

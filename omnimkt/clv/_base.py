@@ -40,11 +40,29 @@ def _rfm_arrays(summary: pd.DataFrame, need_monetary: bool = False):
     return arrs
 
 
-def _compress(*arrays: np.ndarray):
-    """Unique rows and counts of stacked arrays; returns (unique columns, weights, inverse)."""
-    stacked = np.column_stack(arrays)
-    uniq, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
-    return [uniq[:, i] for i in range(uniq.shape[1])], counts.astype(np.float64), inverse.ravel()
+#: Above this many distinct patterns a fit is warm-started from a fit on a seeded random
+#: subsample of this many customers, so the exact fit on all patterns needs few steps. The
+#: estimates are always those of the exact (all-pattern) likelihood.
+COARSE_PATTERNS = 20_000
+
+
+def _compress(*arrays: np.ndarray, weights: np.ndarray | None = None):
+    """Unique rows of the given columns (sorted) with their total weights and the inverse
+    index (hash grouping: much faster than ``np.unique(axis=0)`` on millions of rows)."""
+    frame = pd.DataFrame({f"c{i}": np.asarray(a) for i, a in enumerate(arrays)})
+    inverse = frame.groupby(list(frame.columns), sort=True).ngroup().to_numpy()
+    _, first = np.unique(inverse, return_index=True)
+    uniq = [np.asarray(a)[first] for a in arrays]
+    counts = np.bincount(inverse, weights=weights, minlength=len(first)).astype(np.float64)
+    return uniq, counts, inverse
+
+
+def _subsample(*arrays: np.ndarray, weights: np.ndarray, n: int = COARSE_PATTERNS,
+               seed: int = 0):
+    """Compressed patterns of ``n`` customers drawn (seeded, proportional to weight)."""
+    rng = np.random.default_rng(seed)
+    idx = rng.choice(len(weights), size=n, replace=True, p=weights / weights.sum())
+    return _compress(*(np.asarray(a)[idx] for a in arrays))
 
 
 def _numeric_hessian(f, x0: np.ndarray, h: float = 1e-4) -> np.ndarray:

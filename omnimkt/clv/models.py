@@ -12,12 +12,14 @@ from scipy import integrate
 from scipy.special import expit, gammaln, hyp2f1
 
 from omnimkt.clv._base import (
+    COARSE_PATTERNS,
     _compress,
     _numeric_hessian,
     _param_table,
     _quiet_fit,
     _Result,
     _rfm_arrays,
+    _subsample,
     lifetimes_module,
 )
 from omnimkt.errors import ModelError, ModelWarning
@@ -55,21 +57,23 @@ class _RepeatPurchaseModel(_Result):
                 f"summary: only {n_rep} repeat buyers; {self._label} estimates will be "
                 "unreliable.", ModelWarning, stacklevel=2,
             )
-        (ux, utx, uT), uw, _ = _compress(x, tx, T)
-        if weights is not None:
-            uw = np.bincount(_compress(x, tx, T)[2], weights=w)
+        (ux, utx, uT), uw, _ = _compress(x, tx, T, weights=w)
         self.n_customers_ = int(round(w.sum()))
         self.n_patterns_ = len(ux)
         self.time_unit_ = summary.attrs.get("time_unit")
-        log_params = self._fit_lifetimes(ux, utx, uT, uw)
+        start = None
+        if len(ux) > COARSE_PATTERNS:
+            # Many distinct patterns (day-level recency/T over years): a fit on a subsample
+            # gives a start close to the optimum, so the exact fit needs few steps.
+            (sx, stx, sT), sw, _ = _subsample(x, tx, T, weights=w)
+            start, _ = self._fit_lifetimes(sx, stx, sT, sw)
+        log_params, H = self._fit_lifetimes(ux, utx, uT, uw, start=start)
         params = np.exp(log_params)
-
-        def negll(lp):
-            return -self._loglik(np.exp(lp), ux, utx, uT, uw)
-
-        H = _numeric_hessian(negll, log_params)
+        if H is None:
+            H = _numeric_hessian(lambda lp: -self._loglik(np.exp(lp), ux, utx, uT, uw),
+                                 log_params)
         self.params_ = pd.Series(params, index=list(self._param_names), dtype=float)
-        self.log_likelihood_ = float(-negll(log_params))
+        self.log_likelihood_ = float(self._loglik(params, ux, utx, uT, uw))
         if not np.isfinite(self.log_likelihood_):
             raise ModelError(f"{self._label} fit ended at a non-finite log-likelihood.")
         self._table = _param_table(self._param_names, params, H)
@@ -174,11 +178,19 @@ class _BetaGeoFamily(_RepeatPurchaseModel):
         cls = lt.ModifiedBetaGeoFitter if self._modified else lt.BetaGeoFitter
         return cls(penalizer_coef=self.penalizer)
 
-    def _fit_lifetimes(self, x, tx, T, w) -> np.ndarray:
+    def _fit_lifetimes(self, x, tx, T, w, start=None) -> np.ndarray:
         fitter = self._fitter()
         kwargs = {} if self.max_iter is None else {"maxiter": self.max_iter}
+        if start is not None:
+            # lifetimes optimises log-parameters with time scaled so that max(T) = 1
+            init = np.asarray(start, dtype=float).copy()
+            init[1] += np.log(1.0 / T.max())
+            kwargs["initial_params"] = init
         _quiet_fit(lambda: fitter.fit(x, tx, T, weights=w, tol=self.tol, **kwargs), self._label)
-        return np.log(fitter.params_[list(self._param_names)].to_numpy(dtype=float))
+        # lifetimes' Hessian is of the mean negative log-likelihood in log-parameters (time
+        # scaling only shifts log alpha, so it is the Hessian in our log-parameters too).
+        hess = np.asarray(fitter._hessian_, dtype=float) * w.sum()
+        return np.log(fitter.params_[list(self._param_names)].to_numpy(dtype=float)), hess
 
     def _loglik(self, params, x, tx, T, w) -> float:
         r, alpha, a, b = params
@@ -207,16 +219,22 @@ class _BetaGeoFamily(_RepeatPurchaseModel):
 
     def _cond_exp(self, t, x, tx, T):
         r, alpha, a, b = self.params_.to_numpy()
-        z = t / (alpha + T + t)
-        if self._modified:
-            A, B, C = r + x, b + x + 1, a + b + x
-            first = (a + b + x) / (a - 1)
+        x, tx, T = (np.asarray(v, dtype=float) for v in (x, tx, T))
+        # The hypergeometric term depends on (x, T) only: evaluate it once per distinct pair.
+        if x.size > 5000:
+            (ux, uT), _, inv = _compress(x, T)
         else:
-            A, B, C = r + x, b + x, a + b + x - 1
-            first = (a + b + x - 1) / (a - 1)
+            ux, uT, inv = x, T, slice(None)
+        z = t / (alpha + uT + t)
+        if self._modified:
+            A, B, C = r + ux, b + ux + 1, a + b + ux
+            first = (a + b + ux) / (a - 1)
+        else:
+            A, B, C = r + ux, b + ux, a + b + ux - 1
+            first = (a + b + ux - 1) / (a - 1)
         log_h = _log_hyp2f1(A, B, C, z)
-        second = -np.expm1(log_h + (r + x) * np.log((alpha + T) / (alpha + t + T)))
-        return first * second * self._p_alive(x, tx, T)
+        second = -np.expm1(log_h + (r + ux) * np.log((alpha + uT) / (alpha + t + uT)))
+        return (first * second)[inv] * self._p_alive(x, tx, T)
 
     def _p_zero(self, t, x, tx, T):
         # Alive at T with prob P(alive); an alive customer's rate has posterior
@@ -292,13 +310,14 @@ class ParetoNBDModel(_RepeatPurchaseModel):
                  tol: float = 1e-7) -> None:
         super().__init__(penalizer, max_iter=max_iter, tol=tol)
 
-    def _fit_lifetimes(self, x, tx, T, w) -> np.ndarray:
-        fitter = lifetimes_module().ParetoNBDFitter(penalizer_coef=self.penalizer)
-        maxiter = 4000 if self.max_iter is None else self.max_iter
-        # Deterministic start (lifetimes draws a random one otherwise).
-        _quiet_fit(lambda: fitter.fit(x, tx, T, weights=w, initial_params=np.ones(4),
-                                      tol=1e-10, maxiter=maxiter), self._label)
-        start = np.log(fitter.params_[list(self._param_names)].to_numpy(dtype=float))
+    def _fit_lifetimes(self, x, tx, T, w, start=None) -> np.ndarray:
+        if start is None:
+            fitter = lifetimes_module().ParetoNBDFitter(penalizer_coef=self.penalizer)
+            maxiter = 4000 if self.max_iter is None else self.max_iter
+            # Deterministic start (lifetimes draws a random one otherwise).
+            _quiet_fit(lambda: fitter.fit(x, tx, T, weights=w, initial_params=np.ones(4),
+                                          tol=1e-10, maxiter=maxiter), self._label)
+            start = np.log(fitter.params_[list(self._param_names)].to_numpy(dtype=float))
         # Nelder-Mead stops loosely; polish with a gradient method on our own likelihood.
         from scipy.optimize import minimize
 
@@ -311,7 +330,7 @@ class ParetoNBDModel(_RepeatPurchaseModel):
                 "Pareto/NBD fit did not converge. Try penalizer=0.001, more data, or check "
                 "that the summary has enough repeat buyers."
             )
-        return res.x if res.fun <= nll(start) else start
+        return (res.x if res.fun <= nll(start) else start), None
 
     # log of the part of the likelihood where the customer is alive at T, and of A0
     def _log_parts(self, params, x, tx, T):

@@ -10,15 +10,17 @@ import pandas as pd
 from scipy.special import gammaln
 
 from omnimkt.clv._base import (
+    COARSE_PATTERNS,
     _compress,
-    _numeric_hessian,
     _param_table,
     _quiet_fit,
     _Result,
     _rfm_arrays,
+    _subsample,
     lifetimes_module,
 )
 from omnimkt.clv.models import _RepeatPurchaseModel
+from omnimkt.clv.summary import TIME_UNITS
 from omnimkt.errors import DataError, ModelError, ModelWarning, examples
 
 __all__ = ["GammaGammaModel", "customer_value", "value_tiers"]
@@ -77,23 +79,30 @@ class GammaGammaModel(_Result):
                 ModelWarning, stacklevel=2,
             )
         (ux, um), uw, _ = _compress(xr, mr)
-        fitter = lifetimes_module().GammaGammaFitter(penalizer_coef=self.penalizer)
-        kwargs = {} if self.max_iter is None else {"maxiter": self.max_iter}
-        _quiet_fit(lambda: fitter.fit(ux, um, weights=uw, tol=self.tol, **kwargs), "Gamma-Gamma")
-        lp = np.log(fitter.params_[["p", "q", "v"]].to_numpy(dtype=float))
-
-        def negll(v):
-            return -self._loglik(np.exp(v), ux, um, uw)
+        start = None
+        if len(ux) > COARSE_PATTERNS:
+            (sx, sm), sw, _ = _subsample(xr, mr, weights=np.ones(len(xr)))
+            start, _ = self._fit_lifetimes(sx, sm, sw)
+        lp, hess = self._fit_lifetimes(ux, um, uw, start)
 
         self.params_ = pd.Series(np.exp(lp), index=list(self._param_names), dtype=float)
-        self.log_likelihood_ = float(-negll(lp))
+        self.log_likelihood_ = float(self._loglik(np.exp(lp), ux, um, uw))
         self.n_customers_ = int(rep.sum())
-        self._table = _param_table(self._param_names, np.exp(lp), _numeric_hessian(negll, lp))
+        self._table = _param_table(self._param_names, np.exp(lp), hess)
         if self.params_["q"] <= 1:
             warnings.warn("Gamma-Gamma: q <= 1, so the population mean spend is undefined; "
                           "expected spend of one-time buyers will be unreliable.",
                           ModelWarning, stacklevel=2)
         return self
+
+    def _fit_lifetimes(self, x, m, w, start=None) -> np.ndarray:
+        fitter = lifetimes_module().GammaGammaFitter(penalizer_coef=self.penalizer)
+        kwargs = {} if self.max_iter is None else {"maxiter": self.max_iter}
+        if start is not None:
+            kwargs["initial_params"] = np.asarray(start, dtype=float)
+        _quiet_fit(lambda: fitter.fit(x, m, weights=w, tol=self.tol, **kwargs), "Gamma-Gamma")
+        hess = np.asarray(fitter._hessian_, dtype=float) * w.sum()
+        return np.log(fitter.params_[["p", "q", "v"]].to_numpy(dtype=float)), hess
 
     @staticmethod
     def _loglik(params, x, m, w) -> float:
@@ -136,7 +145,7 @@ class GammaGammaModel(_Result):
 
     def customer_lifetime_value(self, transaction_model: _RepeatPurchaseModel,
                                 summary: pd.DataFrame, horizon: float = 52.0,
-                                discount_rate: float = 0.0, *, step: float = 1.0,
+                                discount_rate: float = 0.0, *, step: float | None = None,
                                 margin: float = 1.0) -> pd.Series:
         """Discounted expected value of each customer's purchases over ``horizon``.
 
@@ -149,8 +158,11 @@ class GammaGammaModel(_Result):
         discount_rate : float
             Discount rate *per time unit* (weekly rate for weeks; an annual rate ``R``
             is ``(1 + R) ** (1 / 52) - 1`` per week).
-        step : float
-            Cash flows are counted at the end of each ``step`` time units.
+        step : float, optional
+            Cash flows are counted (and discounted) at the end of each ``step`` time units.
+            Default: one month (30.4375 days) in the summary's time unit, or ``horizon / 12``
+            when the unit is unknown; without discounting the whole horizon is one step
+            (the result does not depend on the step then).
         margin : float
             Profit margin applied to spend (1 = revenue).
 
@@ -158,6 +170,10 @@ class GammaGammaModel(_Result):
         """
         self._check_fitted()
         transaction_model._check_fitted()
+        if step is None:
+            unit = summary.attrs.get("time_unit")
+            step = (horizon if discount_rate == 0 else
+                    TIME_UNITS["M"] / TIME_UNITS[unit] if unit in TIME_UNITS else horizon / 12)
         if horizon <= 0 or step <= 0:
             raise ModelError("horizon and step must be positive.")
         if discount_rate < 0:

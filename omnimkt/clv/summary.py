@@ -113,24 +113,33 @@ def _purchase_days(tx: pd.DataFrame, end_day: np.int64 | None = None,
 
     ``ids`` are the unique customer ids (sorted); ``cust_codes`` index into them.
     """
-    days = tx["timestamp"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    mask = np.ones(len(days), dtype=bool)
-    if end_day is not None:
-        mask &= days <= end_day
-    if start_day is not None:
-        mask &= days > start_day
+    ns = tx["timestamp"].to_numpy().astype("datetime64[ns]").view(np.int64)
+    days = ns // _NS_PER_DAY  # floor division: floors to the calendar day
     codes, ids = pd.factorize(tx["customer_id"], sort=True)
-    codes = codes[mask]
-    days = days[mask]
-    amount = tx["amount"].to_numpy()[mask] if "amount" in tx.columns else None
+    amount = tx["amount"].to_numpy() if "amount" in tx.columns else None
+    mask = None
+    if end_day is not None and days.max() > end_day:
+        mask = days <= end_day
+    if start_day is not None and days.min() <= start_day:
+        mask = (days > start_day) if mask is None else mask & (days > start_day)
+    if mask is not None:
+        codes, days = codes[mask], days[mask]
+        amount = amount[mask] if amount is not None else None
     if len(days) == 0:
         return ids, codes, days, amount
     dmin = days.min()
     span = np.int64(days.max() - dmin + 1)
     key = codes.astype(np.int64) * span + (days - dmin)
-    ukey, inverse = np.unique(key, return_inverse=True)
+    if not (key[1:] >= key[:-1]).all():  # validated input is sorted already: skip the sort
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        amount = amount[order] if amount is not None else None
+    new = np.empty(len(key), dtype=bool)
+    new[0] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    ukey = key[new]
     if amount is not None:
-        amount = np.bincount(inverse, weights=amount, minlength=len(ukey))
+        amount = np.add.reduceat(amount, np.flatnonzero(new))
     return ids, (ukey // span).astype(np.int64), ukey % span + dmin, amount
 
 
