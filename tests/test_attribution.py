@@ -455,6 +455,9 @@ def test_pricing_models_and_roi():
     shift = at.budget_reallocation(at.linear(p), costs)
     assert shift["suggested_spend"].sum() == pytest.approx(costs["cost"].sum())
     assert shift.loc["mall", "value_share"] == pytest.approx(300 / 550)
+    half = at.budget_reallocation(at.linear(p), costs, step=0.5)
+    assert half["change"].to_numpy() == pytest.approx(0.5 * shift["change"].to_numpy())
+    assert half["suggested_spend"].sum() == pytest.approx(costs["cost"].sum())
     with pytest.raises(DataError, match="CPA pricing of 'kol' needs billing"):
         at.channel_costs(tp, {"kol": ("CPA", 25.0)})
     with pytest.raises(DataError, match="Pricing: model 'CPX' unknown"):

@@ -173,12 +173,24 @@ def channel_roi(results: Any, costs: pd.DataFrame | pd.Series) -> pd.DataFrame:
 
 
 def budget_reallocation(result: AttributionResult, costs: pd.DataFrame | pd.Series,
-                        budget: float | None = None) -> pd.DataFrame:
+                        budget: float | None = None, *, paid_only: bool = True,
+                        step: float = 1.0) -> pd.DataFrame:
     """Move spend towards channels in proportion to their attributed value.
 
     Rule: each channel's new budget share equals its share of the attributed value,
     which equalises the average return per yuan across channels. It is a first-order
     rule: it ignores diminishing returns and should be tested with a hold-out.
+
+    Parameters
+    ----------
+    budget : float, optional
+        Budget to allocate (default: the current total spend).
+    paid_only : bool
+        Share the budget only over channels that cost something now (store visits or
+        referrals cannot be bought by the yuan); unpaid channels keep zero.
+    step : float in (0, 1]
+        Fraction of the way from today's spend to the value-proportional split; a small
+        step (e.g. 0.25) moves gradually and leaves room to re-measure.
 
     Returns
     -------
@@ -193,20 +205,25 @@ def budget_reallocation(result: AttributionResult, costs: pd.DataFrame | pd.Seri
     ...                              "total_conversion_value": [30.0, 10.0]}))
     >>> budget_reallocation(last_touch(p), pd.Series({"a": 10.0, "b": 10.0}))["change"].tolist()
     [5.0, -5.0]
+    >>> budget_reallocation(last_touch(p), pd.Series({"a": 10.0, "b": 0.0}))["change"].tolist()
+    [0.0, 0.0]
     """
+    if not 0 < step <= 1:
+        raise DataError(f"budget_reallocation: step must be in (0, 1], got {step!r}.")
     cost = (costs["cost"] if isinstance(costs, pd.DataFrame) else costs).astype(float)
     idx = result.value.index.union(cost.index)
     spend = cost.reindex(idx).fillna(0.0)
     value = result.value.reindex(idx).fillna(0.0).clip(lower=0.0)
     total_budget = float(spend.sum()) if budget is None else float(budget)
-    vshare = value / value.sum() if value.sum() > 0 else value * 0.0
+    eligible = value.where(spend > 0, 0.0) if paid_only else value
+    vshare = eligible / eligible.sum() if eligible.sum() > 0 else eligible * 0.0
     out = pd.DataFrame({
         "spend": spend,
         "spend_share": spend / spend.sum() if spend.sum() > 0 else spend * 0.0,
         "value": value,
-        "value_share": vshare,
+        "value_share": value / value.sum() if value.sum() > 0 else value * 0.0,
         "roas": (value / spend.where(spend > 0)),
-        "suggested_spend": vshare * total_budget,
+        "suggested_spend": spend + step * (vshare * total_budget - spend),
     })
     out["change"] = out["suggested_spend"] - out["spend"]
     out.index.name = "channel"
