@@ -86,6 +86,25 @@ def _prepare_transactions(transactions: pd.DataFrame, columns=None) -> pd.DataFr
                          "amount": amount.to_numpy(dtype="float64")})
 
 
+def _lookup(sorted_ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Position of each value in ``sorted_ids`` (-1 if absent).
+
+    Binary search for numeric ids (no hash table to build over millions of ids);
+    pandas' hash lookup otherwise.
+    """
+    values = np.asarray(values)
+    if (sorted_ids.dtype.kind in "iuf" and values.dtype.kind in "iuf") and sorted_ids.size:
+        if values.size > 10_000:  # sorted queries make the binary search cache friendly
+            o = np.argsort(values, kind="stable")
+            pos = np.empty(values.size, dtype=np.int64)
+            pos[o] = np.searchsorted(sorted_ids, values[o])
+        else:
+            pos = np.searchsorted(sorted_ids, values)
+        pos_c = np.minimum(pos, sorted_ids.size - 1)
+        return np.where(sorted_ids[pos_c] == values, pos_c, -1)
+    return pd.Index(sorted_ids).get_indexer(values)
+
+
 def _referrers(customers: pd.DataFrame | None, ids: np.ndarray, columns=None) -> np.ndarray:
     """Referrer code per member code (-1 = none); raises on unknown ids and cycles."""
     ref = np.full(len(ids), -1, dtype=np.int64)
@@ -104,15 +123,16 @@ def _referrers(customers: pd.DataFrame | None, ids: np.ndarray, columns=None) ->
                         f"(e.g. {examples(cust['customer_id'][dup])}). Keep one row per customer.")
     has = cust["referrer_id"].notna().to_numpy()
     r_ids = cust["referrer_id"].to_numpy()[has]
-    known = pd.Index(cust["customer_id"])
-    unknown = ~pd.Index(r_ids).isin(known)
+    c_ids = cust["customer_id"].to_numpy()
+    if r_ids.dtype == object and c_ids.dtype.kind in "iu":
+        r_ids = r_ids.astype(c_ids.dtype)
+    unknown = _lookup(np.sort(c_ids), r_ids) < 0
     if unknown.any():
         raise DataError(f"customers.referrer_id: {int(unknown.sum())} rows name a referrer that "
                         f"is not in customers.customer_id (e.g. {examples(r_ids[unknown])}). "
                         "Add the referrers to the customers table or clear those referrer ids.")
-    index = pd.Index(ids)
-    child = index.get_indexer(cust["customer_id"].to_numpy()[has])
-    ref[child] = index.get_indexer(r_ids)
+    child = _lookup(ids, c_ids[has])
+    ref[child] = _lookup(ids, r_ids)
     _depths(ref, ids)  # raises on cycles
     return ref
 
@@ -249,10 +269,6 @@ def _run(ladder: PointsLadder, seg, is_own, gross, credit, apply_discounts):
     return level, level_after, pay_level, pts, removed, balance, cross
 
 
-def _codes(values: np.ndarray, index: pd.Index) -> np.ndarray:
-    return index.get_indexer(values)
-
-
 # ---------------------------------------------------------------- public API
 def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = None,
                  ladder: PointsLadder | None = None, *, columns=None,
@@ -290,59 +306,75 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
     """
     ladder = ladder or PointsLadder()
     tx = _prepare_transactions(transactions, columns)
-    ids_tx = pd.unique(tx["customer_id"].to_numpy())
+    # factorize first (hashing once), then map the few unique ids
+    codes_tx, uniq = pd.factorize(tx["customer_id"].to_numpy())
     if customers is not None:
         cid = (columns.to_canonical(customers) if columns is not None else customers)
         if "customer_id" not in cid.columns:
             raise DataError("customers: missing column 'customer_id'.")
-        ids = pd.Index(pd.unique(np.concatenate([cid["customer_id"].to_numpy(dtype=object)
-                                                 if cid["customer_id"].dtype == object
-                                                 else cid["customer_id"].to_numpy(), ids_tx])))
+        ids = pd.Index(cid["customer_id"].to_numpy()).append(pd.Index(uniq)).unique()
     else:
-        ids = pd.Index(ids_tx)
+        ids = pd.Index(uniq)
     ids = ids.sort_values()
     ref = _referrers(customers, ids.to_numpy(), columns)
     height = referral_heights(ref)
+    M = len(ids)
 
     n_tx = len(tx)
-    mem = _codes(tx["customer_id"].to_numpy(), ids)
+    mem = _lookup(ids.to_numpy(), uniq)[codes_tx] if n_tx else np.zeros(0, dtype=np.int64)
     t = tx["timestamp"].to_numpy().view("int64")
     amount = tx["amount"].to_numpy()
-    order = np.lexsort((np.arange(n_tx), t, mem))
-    mem, t, amount = mem[order], t[order], amount[order]
-    src_row = order
-
-    # outputs for own transactions (aligned with sorted tx)
-    paid = np.empty(n_tx)
-    blocks = []
-    h_tx = height[mem]
-    for h in np.unique(height[np.concatenate([mem, ref[ref >= 0]])]) if n_tx else []:
-        own = np.flatnonzero(h_tx == h)
-        # credits from referees' purchases (already priced: lower height)
-        r_of = ref[mem]
-        cred = np.flatnonzero((r_of >= 0) & (height[np.maximum(r_of, 0)] == h))
-        if own.size == 0 and cred.size == 0:
+    # one event list: own purchases, plus a referral credit for every purchase by a
+    # referred member; ordered by (height in the referral forest, member, time,
+    # own-before-credit, input row) so each height is one contiguous slice and referees
+    # (lower height) are always priced before their referrers.
+    cred_rows = np.flatnonzero(ref[mem] >= 0)
+    ev_mem = np.concatenate([mem, ref[mem[cred_rows]]])
+    ev_kind = np.concatenate([np.zeros(n_tx, np.int8), np.ones(cred_rows.size, np.int8)])
+    ev_row = np.concatenate([np.arange(n_tx), cred_rows])
+    t_rank = np.unique(t, return_inverse=True)[1].reshape(-1) if n_tx else t
+    R = int(t_rank.max()) + 1 if n_tx else 1
+    H = int(height.max()) + 1 if M else 1
+    if float(H) * M * R * 2 < 2 ** 62:
+        key = ((height[ev_mem] * M + ev_mem) * R + t_rank[ev_row]) * 2 + ev_kind
+        order = np.argsort(key, kind="stable")
+        del key
+    else:  # pragma: no cover - astronomically many distinct timestamps
+        order = np.lexsort((ev_row, ev_kind, t_rank[ev_row], ev_mem, height[ev_mem]))
+    ev_mem, ev_kind, ev_row = ev_mem[order], ev_kind[order], ev_row[order]
+    del order
+    n_ev = ev_mem.size
+    ev_h = height[ev_mem]
+    is_own = ev_kind == 0
+    gross = np.where(is_own, amount[ev_row], 0.0)
+    ev = {"mem": ev_mem, "kind": ev_kind, "row": ev_row, "t": t[ev_row], "gross": gross,
+          "discount": np.zeros(n_ev), "points": np.zeros(n_ev), "removed": np.zeros(n_ev),
+          "balance": np.zeros(n_ev), "level_before": np.zeros(n_ev, np.int8),
+          "level_after": np.zeros(n_ev, np.int8)}
+    disc = np.array([0.0] + [tt.discount for tt in ladder.tiers])
+    paid = np.zeros(n_tx)
+    bounds = np.searchsorted(ev_h, np.arange(H + 1))
+    for h in range(H):
+        lo, hi = bounds[h], bounds[h + 1]
+        if lo == hi:
             continue
-        e_mem = np.concatenate([mem[own], r_of[cred]])
-        e_t = np.concatenate([t[own], t[cred]])
-        e_kind = np.concatenate([np.zeros(own.size, np.int8), np.ones(cred.size, np.int8)])
-        e_row = np.concatenate([own, cred])
-        o = np.lexsort((e_row, e_kind, e_t, e_mem))
-        e_mem, e_t, e_kind, e_row = e_mem[o], e_t[o], e_kind[o], e_row[o]
-        is_own = e_kind == 0
-        gross = np.where(is_own, amount[e_row], 0.0)
-        credit = np.zeros(len(e_row))
-        credit[~is_own] = _points(ladder.referral_rate, paid[e_row[~is_own]], ladder.rounding)
-        lv, lv_after, pay_lv, pts, rem, bal, cross = _run(
-            ladder, e_mem, is_own, gross, credit, apply_discounts)
-        disc = np.array([0.0] + [tt.discount for tt in ladder.tiers])
-        d_amt = np.where(is_own, gross * (disc[pay_lv] if apply_discounts else 0.0), 0.0)
-        paid[e_row[is_own]] = (gross - d_amt)[is_own]
-        blocks.append(dict(mem=e_mem, t=e_t, kind=e_kind, row=e_row, gross=gross,
-                           discount=d_amt, points=pts, removed=rem, balance=bal,
-                           level_before=lv, level_after=lv_after,
-                           cross=[c for c in cross]))
-    return LadderResult(ladder, ids, ref, blocks, src_row, mem, apply_discounts)
+        sl = slice(lo, hi)
+        own = is_own[sl]
+        rows = ev_row[sl]
+        credit = np.zeros(hi - lo)
+        # referees have a lower height: their amounts paid are already known
+        credit[~own] = _points(ladder.referral_rate, paid[rows[~own]], ladder.rounding)
+        lv, lv_after, pay_lv, pts, rem, bal, _ = _run(
+            ladder, ev_mem[sl], own, gross[sl], credit, apply_discounts)
+        d_amt = np.where(own, gross[sl] * (disc[pay_lv] if apply_discounts else 0.0), 0.0)
+        paid[rows[own]] = (gross[sl] - d_amt)[own]
+        ev["discount"][sl] = d_amt
+        ev["points"][sl] = pts
+        ev["removed"][sl] = rem
+        ev["balance"][sl] = bal
+        ev["level_before"][sl] = lv
+        ev["level_after"][sl] = lv_after
+    return LadderResult(ladder, ids, ref, ev, mem)
 
 
 class LadderResult(_Result):
@@ -371,37 +403,31 @@ class LadderResult(_Result):
 
     _title = "points ladder applied to the log"
 
-    def __init__(self, ladder, ids, ref, blocks, src_row, mem_sorted, apply_discounts):
+    def __init__(self, ladder, ids, ref, ev, mem_of_row):
         self.ladder = ladder
         self._ids = ids
         self._ref = ref
-        self._src_row = src_row
-        self._mem_sorted = mem_sorted
-        cat = {k: np.concatenate([b[k] for b in blocks]) if blocks else np.zeros(0)
-               for k in ("mem", "t", "kind", "row", "gross", "discount", "points", "removed",
-                         "balance", "level_before", "level_after")}
-        for k in ("mem", "t", "row"):
-            cat[k] = cat[k].astype(np.int64)
-        for k in ("kind", "level_before", "level_after"):
-            cat[k] = cat[k].astype(np.int8)
-        o = np.lexsort((cat["row"], cat["kind"], cat["t"], cat["mem"]))
-        self._ev = {k: v[o] for k, v in cat.items()}
+        self._mem_of_row = mem_of_row
+        # events are grouped by member (each member's events contiguous, in time order)
+        self._ev = ev
         # first-reach events per tier: earliest event with level_after >= k
         self._cross = []
-        ev = self._ev
         for k in range(1, len(ladder.tiers) + 1):
             hit = np.flatnonzero(ev["level_after"] >= k)
             if hit.size:
-                _, first = np.unique(ev["mem"][hit], return_index=True)
+                first = np.ones(hit.size, dtype=bool)
+                first[1:] = ev["mem"][hit[1:]] != ev["mem"][hit[:-1]]
                 hit = hit[first]
             self._cross.append(hit)
 
     # ------------------------------------------------------------- tables
     @cached_property
     def ledger(self) -> pd.DataFrame:
-        ev, ids = self._ev, self._ids
+        o = np.argsort(self._ev["mem"], kind="stable")
+        ev = {k: v[o] for k, v in self._ev.items()}
+        ids = self._ids
         own = ev["kind"] == 0
-        src = np.where(own, ev["mem"], self._mem_sorted[ev["row"]] if len(ev["row"]) else 0)
+        src = self._mem_of_row[ev["row"]] if len(ev["row"]) else ev["mem"]
         names = np.array(self.ladder.level_names, dtype=object)
         return pd.DataFrame({
             "customer_id": ids.to_numpy()[ev["mem"]],

@@ -181,7 +181,7 @@ class Behaviour:
         per = g.groupby("c").agg(first=("d", "min"), last=("d", "max"), spend=("a", "sum"),
                                  orders=("d", "nunique"))
         week = pd.Timedelta(days=7)
-        stop = np.minimum(per["last"] + inactive_weeks * week, end)
+        stop = (per["last"] + inactive_weeks * week).clip(upper=end)
         span = np.maximum((stop - per["first"]) / week, 1.0)
         profiles = pd.DataFrame({"rate": per["orders"] / span,
                                  "basket": per["spend"] / per["orders"]}).reset_index(drop=True)
