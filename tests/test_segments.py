@@ -53,7 +53,7 @@ def test_rfm_scores_hand_made():
     assert sc["r_score"].tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
     assert sc["f_score"].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
     assert sc["m_score"].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
-    assert sc["rfm_cell"].tolist()[:2] == ["511", "511"]
+    assert sc["rfm_cell"].tolist()[:2] == [511, 511]
     assert sc["segment"].astype(str).tolist() == [
         "new", "new", "potential loyalist", "potential loyalist", "need attention",
         "need attention", "at risk", "at risk", "can't lose", "can't lose"]

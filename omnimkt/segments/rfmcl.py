@@ -97,14 +97,15 @@ def rfmcl_table(data: Any, *, as_of: Any = None, c: str = "auto", days_per_unit:
     habit = pd.Series(pd.NA, index=base.index, dtype="boolean")
     dep = _depletion(tx, ref, days_per_unit, consumption, category)
     if dep is not None and len(dep):
-        dep = dep[dep.index.isin(base.index)]
-        dur = (dep["expected_depletion"] - dep["last_purchase"]) / np.timedelta64(1, "D")
-        ok = dur > 0
-        expected.loc[dur.index[ok]] = dur[ok].astype(float)
-        recency.loc[dep.index[ok]] = ((ref - dep["last_purchase"][ok])
-                                      / np.timedelta64(1, "D")).astype(float)
+        dep = dep.reindex(base.index)  # customers without the category get NaN / NaT
+        day = np.timedelta64(1, "D")
+        dur = ((dep["expected_depletion"] - dep["last_purchase"]) / day).astype(float)
+        ok = (dur > 0).to_numpy()
+        expected = expected.where(~ok, dur)
+        since = ((ref - dep["last_purchase"]) / day).astype(float)
+        recency = recency.where(~ok, since)
         if "habit" in dep.columns:
-            habit.loc[dep.index] = dep["habit"].astype("boolean")
+            habit = dep["habit"].astype("boolean")
     out["R"] = recency / expected
     out["F"] = base["orders"]
     out["M"] = base["spend"]
@@ -162,7 +163,7 @@ class RFMCLSegmenter(ClusterMixin, BaseEstimator):
     feature is standardised (``StandardScaler``), missing C values are set to
     the median. Unless ``k`` is given, k-means runs for each k in ``k_range``
     on a seeded sample of at most ``selection_sample`` customers and the k
-    with the highest silhouette (computed on ``silhouette_sample`` = 3,000 of
+    with the highest silhouette (computed on ``silhouette_sample`` = 2,000 of
     them) wins;
     ``silhouette_`` keeps the whole curve so the choice can be shown. The
     final model is fitted on at most ``fit_sample`` customers and assigns all.
@@ -198,8 +199,8 @@ class RFMCLSegmenter(ClusterMixin, BaseEstimator):
 
     def __init__(self, k: int | None = None, *, k_range: Any = range(2, 9), seed: int = 0,
                  features: tuple[str, ...] = FEATURES, selection_sample: int = 10_000,
-                 fit_sample: int = 200_000, n_init: int = 4,
-                 silhouette_sample: int = 3_000, n_jobs: int = 1) -> None:
+                 fit_sample: int = 50_000, n_init: int = 4,
+                 silhouette_sample: int = 2_000, n_jobs: int = 1) -> None:
         self.k = k
         self.k_range = k_range
         self.seed = seed
@@ -246,7 +247,7 @@ class RFMCLSegmenter(ClusterMixin, BaseEstimator):
                             "customers (2 for a fixed k). Use more data.")
         Zall = self._matrix(X, fit=True)
         n = len(Zall)
-        distinct = len(np.unique(np.round(Zall, 9), axis=0))
+        distinct = _distinct_rows(Zall, need=max(self.k or 0, max(self.k_range, default=2)) + 1)
         rng = np.random.default_rng(self.seed)
         if self.k is not None:
             if not (isinstance(self.k, int | np.integer) and self.k >= 1):
@@ -308,6 +309,16 @@ class RFMCLSegmenter(ClusterMixin, BaseEstimator):
     def fit_predict(self, X: pd.DataFrame, y: Any = None, **kwargs: Any) -> pd.Series:
         """Fit and return ``labels_``."""
         return self.fit(X).labels_
+
+
+def _distinct_rows(Z: np.ndarray, need: int) -> int:
+    """Number of distinct rows, or at least ``need`` when a sample already has that many."""
+    if len(Z) > 5_000:
+        rows = np.random.default_rng(0).choice(len(Z), 5_000, replace=False)
+        d = len(np.unique(np.round(Z[rows], 9), axis=0))
+        if d >= need:
+            return max(d, need)
+    return len(np.unique(np.round(Z, 9), axis=0))
 
 
 def cluster_profile(X: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:

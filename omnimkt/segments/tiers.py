@@ -8,29 +8,38 @@ import numpy as np
 import pandas as pd
 
 from omnimkt.errors import DataError
-from omnimkt.segments._base import Result, as_customer_table, check_shares, quota_labels
+from omnimkt.segments._base import Result, as_customer_table, check_shares
 
 
 class TierResult(Result):
-    """A tier per customer (``tiers``) and the tier sizes and value (``summary``)."""
+    """A tier per customer (``tiers``) and the tier sizes and value (``summary``).
 
-    def __init__(self, tiers: pd.Series, value: pd.Series, *, title: str,
-                 targets: dict[str, float] | None = None, notes: list[str] | None = None,
-                 order: list[str] | None = None) -> None:
+    Built from integer tier codes (positions in ``labels``) so that millions of
+    customers cost a few array operations.
+    """
+
+    def __init__(self, codes: Any, labels: list[str], index: pd.Index, value: Any, *,
+                 title: str, targets: dict[str, float] | None = None,
+                 notes: list[str] | None = None) -> None:
         self.title = title
-        order = order or list(dict.fromkeys(tiers.tolist()))
-        self.tiers = tiers.astype(pd.CategoricalDtype(order, ordered=True)).rename("tier")
-        self.value = value.reindex(tiers.index).fillna(0.0)
-        g = self.value.groupby(self.tiers, observed=False)
-        total = float(self.value.sum())
-        summary = pd.DataFrame({"customers": g.size(), "share": g.size() / len(tiers)})
+        codes = np.asarray(codes, dtype=np.int64)
+        val = np.nan_to_num(np.asarray(value, dtype=float))
+        self.tiers = pd.Series(pd.Categorical.from_codes(codes, categories=list(labels),
+                                                         ordered=True),
+                               index=index, name="tier")
+        self.value = pd.Series(val, index=index, name="value")
+        k = len(labels)
+        counts = np.bincount(codes, minlength=k)
+        sums = np.bincount(codes, weights=val, minlength=k)
+        total = float(val.sum())
+        summary = pd.DataFrame({"customers": counts, "share": counts / max(len(codes), 1)},
+                               index=pd.Index(list(labels), name="tier"))
         if targets is not None:
-            summary.insert(1, "target_share", pd.Series(targets))
-        summary["value"] = g.sum()
-        summary["value_share"] = g.sum() / total if total > 0 else np.nan
-        summary["mean_value"] = g.mean()
-        summary.index = summary.index.astype(str)
-        summary.index.name = "tier"
+            summary.insert(1, "target_share", [targets[lab] for lab in labels])
+        summary["value"] = sums
+        summary["value_share"] = sums / total if total > 0 else np.nan
+        with np.errstate(divide="ignore", invalid="ignore"):
+            summary["mean_value"] = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
         self.summary = summary
         self.notes = notes or []
 
@@ -55,13 +64,13 @@ def _value_series(data: Any, value: Any, as_of: Any, columns: Any
     if len(val) == 0:
         raise DataError("value: no customers (0 rows). Pass at least one customer.")
     v = pd.to_numeric(val, errors="coerce").astype(float)
-    if table is not None:
+    if table is not None and not v.index.equals(table.index):
         v = v.reindex(table.index)
-    bad = v.isna()
+    bad = v.isna().to_numpy()
     if bad.any():
         raise DataError(f"value: {int(bad.sum())} customers have no value "
                         f"(e.g. ids {list(v.index[bad][:3])}). Fill them (e.g. with 0).")
-    neg = v < 0
+    neg = (v < 0).to_numpy()
     if neg.any():
         raise DataError(f"value: {int(neg.sum())} customers have negative value "
                         f"(e.g. {list(v[neg].round(2)[:3])}). Spend and CLV must be >= 0.")
@@ -69,39 +78,47 @@ def _value_series(data: Any, value: Any, as_of: Any, columns: Any
     return table, v.rename("value")
 
 
-def _rank(*keys_desc: pd.Series, index: pd.Index) -> pd.Index:
-    """Index ordered by the keys (each descending) and then by customer id ascending."""
-    arrays = [np.arange(len(index))]  # stable tie-break on the (sorted) id order
-    ids = index.to_numpy()
-    try:
-        id_order = np.argsort(ids, kind="stable")
-        id_rank = np.empty(len(ids), dtype=np.int64)
-        id_rank[id_order] = np.arange(len(ids))
-        arrays = [id_rank]
-    except TypeError:
-        pass
-    for k in reversed(keys_desc):
-        arrays.append(-k.reindex(index).fillna(0).to_numpy(dtype=float))
-    return index[np.lexsort(arrays)]
+def _order(index: pd.Index, *keys_desc: Any) -> np.ndarray:
+    """Positions of ``index`` ordered by the keys (each descending), then id ascending."""
+    n = len(index)
+    if index.is_monotonic_increasing:
+        tie = None  # positions already follow the ids
+    else:
+        try:
+            tie = np.empty(n, dtype=np.int64)
+            tie[np.argsort(index.to_numpy(), kind="stable")] = np.arange(n)
+        except TypeError:  # ids of mixed types: keep the given order
+            tie = None
+    keys = [-np.nan_to_num(np.asarray(k, dtype=float)) for k in keys_desc]
+    if tie is None and len(keys) == 1:
+        return np.argsort(keys[0], kind="stable")
+    arrays = [tie if tie is not None else np.arange(n), *reversed(keys)]
+    return np.lexsort(arrays)
+
+
+def _quota_codes(n: int, shares: np.ndarray) -> np.ndarray:
+    """Codes 0, 0, ..., 1, 1, ..., 2 ... with group i ending at round(n * cumulative share)."""
+    bounds = np.floor(np.cumsum(shares) * n + 0.5).astype(int)
+    bounds[-1] = n
+    return np.searchsorted(bounds, np.arange(n), side="right")
 
 
 class ParetoResult(TierResult):
     """The 2-8 rule checked on data: the top ``top_share`` of customers and their value share."""
 
-    def __init__(self, tiers: pd.Series, value: pd.Series, top_share: float,
-                 top_label: str) -> None:
-        super().__init__(tiers, value, title=f"{top_share:.0%} of customers and their value",
-                         order=[top_label, tiers[tiers != top_label].iloc[0]]
-                         if (tiers != top_label).any() else [top_label])
+    def __init__(self, codes: np.ndarray, labels: list[str], value: pd.Series,
+                 top_share: float) -> None:
+        super().__init__(codes, labels, value.index, value.to_numpy(),
+                         title=f"{top_share:.0%} of customers and their value")
         self.top_share = top_share
-        self.customer_share = float(self.summary.loc[top_label, "share"])
-        self.value_share = float(self.summary.loc[top_label, "value_share"])
-        v = np.sort(self.value.to_numpy())[::-1]
-        cum = np.cumsum(v)
-        self.lorenz = pd.DataFrame({
-            "customer_share": np.r_[0.0, np.arange(1, len(v) + 1) / len(v)],
-            "value_share": np.r_[0.0, cum / cum[-1]],
-        })
+        self.customer_share = float(self.summary["share"].iloc[0])
+        self.value_share = float(self.summary["value_share"].iloc[0])
+        v = np.sort(value.to_numpy())[::-1]
+        cum = np.r_[0.0, np.cumsum(v)]
+        n = len(v)
+        # at most ~1,000 points: enough for a curve, small for millions of customers
+        pos = np.unique(np.round(np.linspace(0, n, min(n, 1000) + 1)).astype(int))
+        self.lorenz = pd.DataFrame({"customer_share": pos / n, "value_share": cum[pos] / cum[-1]})
 
     def _notes(self) -> list[str]:
         return [f"The top {self.customer_share:.1%} of customers bring "
@@ -131,12 +148,11 @@ def pareto_split(data: Any, *, top_share: float = 0.2, value: pd.Series | None =
     if float(v.sum()) <= 0:
         raise DataError(f"value: all {len(v)} customers have zero value; shares of value are "
                         "undefined. Check the amount column.")
-    label = f"top {top_share:.0%}"
     n_top = max(1, int(np.floor(top_share * len(v) + 0.5)))
-    ranked = _rank(v, index=v.index)
-    tiers = pd.Series(f"other {1 - top_share:.0%}", index=ranked, dtype=object)
-    tiers.iloc[:n_top] = label
-    return ParetoResult(tiers.reindex(v.index), v, top_share, label)
+    codes = np.ones(len(v), dtype=np.int64)
+    codes[_order(v.index, v.to_numpy())[:n_top]] = 0
+    labels = [f"top {top_share:.0%}", f"other {1 - top_share:.0%}"]
+    return ParetoResult(codes, labels, v, top_share)
 
 
 def _referrals(customers: pd.DataFrame | None, index: pd.Index) -> pd.Series:
@@ -195,9 +211,12 @@ def tiers_1535(data: Any, *, customers: pd.DataFrame | None = None,
             score = rfm_scores(table).scores["rfm_sum"]
         else:
             score = v
-    ranked = _rank(_referrals(customers, v.index), score, v, index=v.index)
-    tiers = quota_labels(ranked, s, labels).reindex(v.index)
-    return TierResult(tiers, v, title="1535 tiers", order=labels,
+    score = score.reindex(v.index) if not score.index.equals(v.index) else score
+    order = _order(v.index, _referrals(customers, v.index).to_numpy(), score.to_numpy(),
+                   v.to_numpy())
+    codes = np.empty(len(v), dtype=np.int64)
+    codes[order] = _quota_codes(len(v), s)
+    return TierResult(codes, labels, v.index, v.to_numpy(), title="1535 tiers",
                       targets=dict(zip(labels, s, strict=True)))
 
 
@@ -245,19 +264,23 @@ def split_334(data: Any, *, shares: tuple[float, float, float] = (0.3, 0.3, 0.4)
     n = len(ids) + len(extra)
     n_old = int(np.floor(s[0] * n + 0.5))
     n_key = int(np.floor((s[0] + s[1]) * n + 0.5)) - n_old
-    repeat = table.index[table["orders"] >= min_orders]
-    old = _rank(table["tenure_days"].loc[repeat], index=repeat)[:n_old]
-    rest = ids.difference(old, sort=False)
-    key = _rank(pred.loc[rest], index=rest)[:n_key]
-    tiers = pd.Series("potential", index=ids.append(extra), dtype=object)
-    tiers.loc[old] = "old"
-    tiers.loc[key] = "key development"
-    spend = table["spend"].reindex(tiers.index).fillna(0.0)
+    repeat = (table["orders"] >= min_orders).to_numpy()
+    codes = np.full(len(ids), 2, dtype=np.int64)
+    # old: repeat buyers, longest tenure first (non-repeat buyers sort last and are cut)
+    tenure = np.where(repeat, table["tenure_days"].to_numpy(dtype=float), -np.inf)
+    old = _order(ids, tenure)[:min(n_old, int(repeat.sum()))]
+    codes[old] = 0
+    rest_pred = np.where(codes == 2, pred.to_numpy(dtype=float), -np.inf)
+    key = _order(ids, rest_pred)[:min(n_key, int((codes == 2).sum()))]
+    codes[key] = 1
+    codes = np.r_[codes, np.full(len(extra), 2, dtype=np.int64)]
+    spend = np.r_[table["spend"].to_numpy(dtype=float), np.zeros(len(extra))]
     notes = []
     if len(old) < n_old:
-        notes.append(f"Only {len(repeat):,} repeat buyers: the old-customer tier holds "
+        notes.append(f"Only {int(repeat.sum()):,} repeat buyers: the old-customer tier holds "
                      f"{len(old) / n:.0%} instead of {s[0]:.0%}.")
-    return TierResult(tiers, spend, title="3+3+4 customer structure", order=labels,
+    return TierResult(codes, labels, ids.append(extra), spend,
+                      title="3+3+4 customer structure",
                       targets=dict(zip(labels, s, strict=True)), notes=notes)
 
 
@@ -314,19 +337,16 @@ def five_types(data: Any, *, customers: pd.DataFrame | None = None,
     if not 0 <= premium_share <= 1:
         raise DataError(f"premium_share: must be between 0 and 1 (got {premium_share}).")
     table = as_customer_table(data, as_of=as_of, columns=columns)
-    refs = _referrals(customers, table.index)
-    tiers = pd.Series("small and medium", index=table.index, dtype=object)
-    leaders = table.index[refs > 0]
-    tiers.loc[leaders] = "opinion leader"
-    others = table.index[refs == 0]
-    n_prem = int(np.floor(premium_share * len(others) + 0.5))
-    prem = _rank(table["spend"].loc[others], index=others)[:n_prem]
-    tiers.loc[prem] = "premium large"
+    leader = (_referrals(customers, table.index) > 0).to_numpy()
+    codes = np.where(leader, 0, 2).astype(np.int64)
+    n_prem = int(np.floor(premium_share * int((~leader).sum()) + 0.5))
+    spend = np.where(leader, -np.inf, table["spend"].to_numpy(dtype=float))
+    codes[_order(table.index, spend)[:n_prem]] = 1
     intent, potential = _prospects(touchpoints, customers, table.index)
-    tiers = pd.concat([tiers, pd.Series("intent / target", index=intent, dtype=object),
-                       pd.Series("potential", index=potential, dtype=object)])
-    tiers.index.name = "customer_id"
-    return TierResult(tiers, table["spend"], title="Five customer types", order=labels)
+    codes = np.r_[codes, np.full(len(intent), 3), np.full(len(potential), 4)]
+    index = table.index.append(intent).append(potential).rename("customer_id")
+    value = np.r_[table["spend"].to_numpy(dtype=float), np.zeros(len(intent) + len(potential))]
+    return TierResult(codes, labels, index, value, title="Five customer types")
 
 
 def four_classes(data: Any, *, customers: pd.DataFrame | None = None,
@@ -359,19 +379,19 @@ def four_classes(data: Any, *, customers: pd.DataFrame | None = None,
     customers = _customers_of(data, customers)
     touchpoints = _touchpoints_of(data, touchpoints)
     table = as_customer_table(data, as_of=as_of, columns=columns)
-    refs = _referrals(customers, table.index)
-    orders, rec = table["orders"], table["recency_days"]
-    tiers = pd.Series(np.select(
-        [refs > 0, (orders >= loyal_orders) & (rec <= recent_days), orders >= 2],
-        ["advocate", "loyal", "ordinary"], default="potential"), index=table.index, dtype=object)
+    refs = _referrals(customers, table.index).to_numpy()
+    orders = table["orders"].to_numpy()
+    rec = table["recency_days"].to_numpy()
+    codes = np.select([refs > 0, (orders >= loyal_orders) & (rec <= recent_days), orders >= 2],
+                      [3, 2, 1], default=0).astype(np.int64)
     intent, potential = _prospects(touchpoints, customers, table.index)
     prospects = intent.append(potential).sort_values()
-    tiers = pd.concat([tiers, pd.Series("potential", index=prospects, dtype=object)])
-    tiers.index.name = "customer_id"
+    codes = np.r_[codes, np.zeros(len(prospects), dtype=np.int64)]
+    index = table.index.append(prospects).rename("customer_id")
+    value = np.r_[table["spend"].to_numpy(dtype=float), np.zeros(len(prospects))]
     notes = [] if customers is not None and "referrer_id" in customers.columns else [
         "No customers.referrer_id: nobody can be classed as advocate."]
-    return TierResult(tiers, table["spend"], title="Four customer classes", order=labels,
-                      notes=notes)
+    return TierResult(codes, labels, index, value, title="Four customer classes", notes=notes)
 
 
 class PriceSensitivityResult(TierResult):
@@ -404,15 +424,19 @@ def price_sensitivity(data: Any, *, high: float = 400.0, low: float = 200.0,
         raise DataError(f"basket: expected 'median' or 'mean' (got {basket!r}).")
     table = as_customer_table(data, as_of=as_of, columns=columns)
     b = table[f"{basket}_basket"]
-    sens = pd.Series(np.select([b > high, b < low], ["not sensitive", "sensitive"],
-                               default="in between"), index=table.index, dtype=object)
-    offer = sens.map({"not sensitive": "service content", "sensitive": "price offer",
-                      "in between": "standard offer"})
-    res = PriceSensitivityResult(sens, table["spend"], title="Price sensitivity by basket size",
-                                 order=["not sensitive", "in between", "sensitive"],
+    bv = b.to_numpy(dtype=float)
+    codes = np.select([bv > high, bv < low], [0, 2], default=1).astype(np.int64)
+    labels = ["not sensitive", "in between", "sensitive"]
+    res = PriceSensitivityResult(codes, labels, table.index, table["spend"].to_numpy(),
+                                 title="Price sensitivity by basket size",
                                  notes=[f"Typical ({basket}) order > {high:g} yuan = not "
                                         f"sensitive; < {low:g} yuan = sensitive."])
-    res.table = pd.DataFrame({"basket": b, "sensitivity": sens, "offer": offer})
+    offers = ["service content", "standard offer", "price offer"]
+    res.table = pd.DataFrame({
+        "basket": b,
+        "sensitivity": res.tiers.to_numpy(),
+        "offer": pd.Categorical.from_codes(codes, categories=offers),
+    }, index=table.index)
     return res
 
 
