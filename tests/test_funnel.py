@@ -390,3 +390,15 @@ def test_plots_widget_and_report_section(recwarn):
     render(Dataset(transactions=TX, touchpoints=TP, stage_events=SE))
     plt.close("all")
     assert not [str(w.message) for w in recwarn if "omnimkt" in str(w.filename)]
+
+
+def test_sort_order_packed_and_two_pass_agree_with_lexsort():
+    from omnimkt.funnel import _sort_order
+
+    rng = np.random.default_rng(0)
+    c = rng.integers(0, 50, 2000)
+    t = rng.integers(0, 100, 2000) * 10**9  # whole seconds, many ties: packed key
+    assert (_sort_order(c, t) == np.lexsort((t, c))).all()
+    c2 = rng.integers(0, 2**40, 2000)
+    t2 = rng.integers(0, 2**50, 2000)  # nanoseconds and huge ids: two stable passes
+    assert (_sort_order(c2, t2) == np.lexsort((t2, c2))).all()
