@@ -347,9 +347,10 @@ def generate(
     journey_owner[prospects] = n + 1 + np.arange(len(prospects))
 
     # Per-journey channel counts give the truth about channels exactly.
-    touch_jid = np.repeat(np.arange(n_j), length)
-    counts = np.bincount(touch_jid * len(names) + jch, minlength=n_j * len(names))
-    counts = counts.astype(np.int16).reshape(n_j, len(names))
+    cell = np.repeat(np.arange(n_j) * len(names), length)
+    cell += jch
+    counts = np.bincount(cell, minlength=n_j * len(names)).astype(np.int16).reshape(n_j, -1)
+    del cell
     log_keep = np.log1p(-effect)
     log_no = np.log1p(-base_rate) + counts @ log_keep
     p_full = -np.expm1(log_no)
@@ -395,6 +396,7 @@ def generate(
         index=pd.Index(np.arange(1, n + 1), name="customer_id"),
     )
     truth_ch = _channel_truth(names, effect, log_keep, counts, log_no, p_full, conv)
+    del counts, log_no, p_full  # the largest arrays; the tables below do not need them
     params = dict(
         n_customers=n, start=str(start), end=str(end), r=r, alpha=alpha, a=a, b=b,
         regularity=regularity, trial_dropout=trial_dropout, pack_mix=dict(zip(pack_keys.tolist(), pack_p.tolist(), strict=True)),
@@ -466,28 +468,30 @@ def _transactions(rng, day0, cust, t, qty, premium, home, stickiness, sales_keys
 
     rows = np.concatenate([np.arange(n_orders), extra])
     is_formula = np.r_[np.ones(n_orders, bool), np.zeros(len(extra), bool)]
+    amount = np.concatenate([f_paid, o_paid])
     # Lines of one order by amount: the order omnimkt.data.validate_transactions gives ties.
-    line_order = np.lexsort((np.concatenate([f_paid, o_paid]), rows))
-    rows, is_formula = rows[line_order], is_formula[line_order]
-    products = ["formula_standard", "formula_premium", *o_keys]
-    product = np.concatenate([premium[cust].astype(np.int64), 2 + o_pick])[line_order]
-    quantity = np.concatenate([qty, o_qty])[line_order]
+    line_order = np.lexsort((amount, rows))
+    rows, is_formula, amount = rows[line_order], is_formula[line_order], amount[line_order]
     list_price = np.concatenate([f_list, o_list])[line_order]
-    amount = np.concatenate([f_paid, o_paid])[line_order]
-    return pd.DataFrame(
-        {
-            "customer_id": (cust[rows] + 1).astype(np.int64),
-            "timestamp": _to_ts(day0, t[rows]).astype("datetime64[ns]"),
-            "amount": amount,
-            "order_id": (rows + 1).astype(np.int64),
-            "channel": _str_column(channel[rows], sales_keys),
-            "product": _str_column(product, products),
-            "category": _str_column(~is_formula, ["formula", "other"]),
-            "quantity": quantity.astype(np.int64),
-            "list_price": list_price,
-            "discount": np.round(list_price - amount, 2),
-        }
-    )
+    del f_list, f_paid, unit, pack_disc, promo
+    products = ["formula_standard", "formula_premium", *o_keys]
+    columns = {
+        "customer_id": cust[rows] + 1,
+        "timestamp": _to_ts(day0, t[rows]).astype("datetime64[ns]"),
+        "amount": amount,
+        "order_id": rows + 1,
+        "channel": _str_column(channel[rows], sales_keys),
+        "product": _str_column(
+            np.concatenate([premium[cust].astype(np.int8), 2 + o_pick.astype(np.int8)])[line_order],
+            products,
+        ),
+        "category": _str_column(~is_formula, ["formula", "other"]),
+        "quantity": np.concatenate([qty, o_qty])[line_order].astype(np.int64),
+        "list_price": list_price,
+        "discount": np.round(list_price - amount, 2),
+    }
+    del rows, line_order, is_formula
+    return pd.DataFrame(columns, copy=False)
 
 
 def _customers(rng, day0, n, first_buy, home, sales_keys, referrer) -> pd.DataFrame:
