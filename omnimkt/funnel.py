@@ -254,7 +254,7 @@ class FunnelResult(_Result):
             raise DataError("This funnel has no breakdown; call funnel(..., breakdown=...).")
         value = value or self.unit
         table = self.breakdown.pivot(index=self.breakdown_name, columns="step", values=value)
-        return table[self.steps]
+        return table.reindex(columns=self.steps)
 
 
 @dataclass(repr=False)
@@ -447,7 +447,10 @@ def funnel(
     if attempts == "first" and len(anchors):
         anchors = anchors[_first_per_group(unit[anchors])]
     if period is not None:
-        lo, hi = (pd.Timestamp(p).as_unit("ns").value for p in period)
+        try:
+            lo, hi = (pd.Timestamp(p).as_unit("ns").value for p in period)
+        except (TypeError, ValueError) as exc:
+            raise DataError(f"period={period!r}: give two dates (start, end).") from exc
         anchors = anchors[(t[anchors] >= lo) & (t[anchors] < hi)]
     a_unit, a_time = unit[anchors], t[anchors]
     deadline = a_time + win.value if win is not None else np.full(len(anchors), np.iinfo("int64").max)
@@ -519,7 +522,7 @@ def funnel(
     units = pd.DataFrame({"customer_id": events["customer_id"].to_numpy()[src]})
     if by == "session":
         units["session"] = unit[anchors[chosen]]
-    units["entered"] = pd.to_datetime(a_time[chosen])
+    units["entered"] = a_time[chosen].astype("datetime64[ns]")
     units["steps_reached"] = prog
     for name, col in time_cols.items():
         units[name] = pd.to_timedelta(col)
@@ -549,6 +552,11 @@ def funnel(
             s = _summary(np.array(gcounts), gtimes, labels, unit_name)
             s.insert(0, name, g)
             parts.append(s)
+        if not parts:  # nobody entered: an empty table with the usual columns
+            empty = _summary(np.zeros(k_steps), [np.array([], "int64")] * k_steps, labels,
+                             unit_name).iloc[:0]
+            empty.insert(0, name, pd.Series(dtype="str"))
+            parts = [empty]
         result.breakdown = pd.concat(parts, ignore_index=True)
         result.breakdown_name = name
     return result
