@@ -471,3 +471,21 @@ def test_plots(bg, gg, ch, cdnow):
     assert pc.plot_cumulative_tracking(tr, ax=ax) is ax
     assert "weeks" in ax.get_xlabel()
     plt.close("all")
+
+
+def test_warm_started_fit_equals_direct_fit(ch, bg, gg, monkeypatch):
+    # Large data (> COARSE_PATTERNS patterns) is fitted from a subsample's estimate; the
+    # result must be the same optimum as the direct fit.
+    import omnimkt.clv._base as base
+    import omnimkt.clv.models as models
+    import omnimkt.clv.spend as spend
+
+    for mod in (base, models, spend):
+        monkeypatch.setattr(mod, "COARSE_PATTERNS", 300)
+    monkeypatch.setattr(base._subsample, "__defaults__", (300, 0))
+    warm = BetaGeoModel().fit(ch)
+    np.testing.assert_allclose(warm.params_, bg.params_, rtol=2e-4)
+    assert warm.log_likelihood_ == pytest.approx(bg.log_likelihood_, abs=1e-3)
+    np.testing.assert_allclose(warm.summary["std_error"], bg.summary["std_error"], rtol=0.5)
+    warm_gg = GammaGammaModel().fit(ch)
+    np.testing.assert_allclose(warm_gg.params_, gg.params_, rtol=2e-3)

@@ -16,6 +16,7 @@ from omnimkt.clv._base import (
     _compress,
     _numeric_hessian,
     _param_table,
+    _polish,
     _quiet_fit,
     _Result,
     _rfm_arrays,
@@ -66,9 +67,14 @@ class _RepeatPurchaseModel(_Result):
             # Many distinct patterns (day-level recency/T over years): a fit on a subsample
             # gives a start close to the optimum, so the exact fit needs few steps.
             (sx, stx, sT), sw, _ = _subsample(x, tx, T, weights=w)
-            start, _ = self._fit_lifetimes(sx, stx, sT, sw)
-        log_params, H = self._fit_lifetimes(ux, utx, uT, uw, start=start)
+            start, h_sub = self._fit_lifetimes(sx, stx, sT, sw)
+        log_params, H = self._fit_lifetimes(
+            ux, utx, uT, uw, start=start,
+            start_hess=None if start is None or h_sub is None else h_sub / sw.sum())
         params = np.exp(log_params)
+        if H is None and start is not None and h_sub is not None:
+            # Standard errors from the subsample's Hessian scaled to all customers.
+            H = h_sub * (uw.sum() / sw.sum())
         if H is None:
             H = _numeric_hessian(lambda lp: -self._loglik(np.exp(lp), ux, utx, uT, uw),
                                  log_params)
@@ -178,14 +184,19 @@ class _BetaGeoFamily(_RepeatPurchaseModel):
         cls = lt.ModifiedBetaGeoFitter if self._modified else lt.BetaGeoFitter
         return cls(penalizer_coef=self.penalizer)
 
-    def _fit_lifetimes(self, x, tx, T, w, start=None) -> np.ndarray:
+    def _fit_lifetimes(self, x, tx, T, w, start=None, start_hess=None):
         fitter = self._fitter()
         kwargs = {} if self.max_iter is None else {"maxiter": self.max_iter}
         if start is not None:
             # lifetimes optimises log-parameters with time scaled so that max(T) = 1
+            scale = 1.0 / T.max()
             init = np.asarray(start, dtype=float).copy()
-            init[1] += np.log(1.0 / T.max())
-            kwargs["initial_params"] = init
+            init[1] += np.log(scale)
+            out = _polish(fitter._negative_log_likelihood, init,
+                          (x.astype(int), tx * scale, T * scale, w, self.penalizer),
+                          start_hess, self.tol, self.max_iter, self._label)
+            out[1] -= np.log(scale)
+            return out, None
         _quiet_fit(lambda: fitter.fit(x, tx, T, weights=w, tol=self.tol, **kwargs), self._label)
         # lifetimes' Hessian is of the mean negative log-likelihood in log-parameters (time
         # scaling only shifts log alpha, so it is the Hessian in our log-parameters too).
@@ -310,7 +321,7 @@ class ParetoNBDModel(_RepeatPurchaseModel):
                  tol: float = 1e-7) -> None:
         super().__init__(penalizer, max_iter=max_iter, tol=tol)
 
-    def _fit_lifetimes(self, x, tx, T, w, start=None) -> np.ndarray:
+    def _fit_lifetimes(self, x, tx, T, w, start=None, start_hess=None):
         if start is None:
             fitter = lifetimes_module().ParetoNBDFitter(penalizer_coef=self.penalizer)
             maxiter = 4000 if self.max_iter is None else self.max_iter

@@ -13,6 +13,7 @@ from omnimkt.clv._base import (
     COARSE_PATTERNS,
     _compress,
     _param_table,
+    _polish,
     _quiet_fit,
     _Result,
     _rfm_arrays,
@@ -82,8 +83,13 @@ class GammaGammaModel(_Result):
         start = None
         if len(ux) > COARSE_PATTERNS:
             (sx, sm), sw, _ = _subsample(xr, mr, weights=np.ones(len(xr)))
-            start, _ = self._fit_lifetimes(sx, sm, sw)
-        lp, hess = self._fit_lifetimes(ux, um, uw, start)
+            start, h_sub = self._fit_lifetimes(sx, sm, sw)
+            lp = _polish(lifetimes_module().GammaGammaFitter._negative_log_likelihood, start,
+                         (ux, um, uw, self.penalizer), h_sub / sw.sum(), self.tol,
+                         self.max_iter, "Gamma-Gamma")
+            hess = h_sub * (uw.sum() / sw.sum())  # standard errors from the subsample
+        else:
+            lp, hess = self._fit_lifetimes(ux, um, uw)
 
         self.params_ = pd.Series(np.exp(lp), index=list(self._param_names), dtype=float)
         self.log_likelihood_ = float(self._loglik(np.exp(lp), ux, um, uw))
@@ -95,11 +101,9 @@ class GammaGammaModel(_Result):
                           ModelWarning, stacklevel=2)
         return self
 
-    def _fit_lifetimes(self, x, m, w, start=None) -> np.ndarray:
+    def _fit_lifetimes(self, x, m, w):
         fitter = lifetimes_module().GammaGammaFitter(penalizer_coef=self.penalizer)
         kwargs = {} if self.max_iter is None else {"maxiter": self.max_iter}
-        if start is not None:
-            kwargs["initial_params"] = np.asarray(start, dtype=float)
         _quiet_fit(lambda: fitter.fit(x, m, weights=w, tol=self.tol, **kwargs), "Gamma-Gamma")
         hess = np.asarray(fitter._hessian_, dtype=float) * w.sum()
         return np.log(fitter.params_[["p", "q", "v"]].to_numpy(dtype=float)), hess
