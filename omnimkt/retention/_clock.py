@@ -163,9 +163,21 @@ def _build_log(
             # outcomes can be observed up to the end of the whole log, not only
             # up to the last purchase in the category
             data_end_day = _as_day(last)
+    # work on the few columns needed: under copy-on-write this selection is free and the
+    # category filter below then copies only these (not 10+ columns of 20M rows)
+    keep = [c for c in ("customer_id", "timestamp", "quantity", "amount", "product")
+            if c in tx.columns and (c != "product" or consumption is not None)]
+    chan_all = chan_names = None
+    if "channel" in tx.columns:
+        # factorize the (Arrow-backed) strings once, before filtering, to keep int codes only
+        chan_all, chan_names = pd.factorize(tx["channel"], use_na_sentinel=False)
     if category is not None and "category" in tx.columns:
-        # compare on the (Arrow-backed) column itself: no 20M-element object array
-        tx = tx.loc[(tx["category"] == category).to_numpy(dtype=bool, na_value=False)]
+        mask = (tx["category"] == category).to_numpy(dtype=bool, na_value=False)
+        tx = tx[keep].loc[mask]
+        if chan_all is not None:
+            chan_all = chan_all[mask]
+    else:
+        tx = tx[keep]
     if len(tx) == 0:
         where = f" in category {category!r}" if category is not None and "category" in transactions.columns else ""
         raise DataError(
@@ -194,7 +206,8 @@ def _build_log(
         raise DataError(
             f"{table}.timestamp: {int(bad.sum()):,} rows have no date. Drop or fix them."
         )
-    day = tsv.astype("int64") // _DAY_NS
+    day = tsv.view("int64") // _DAY_NS
+    del tsv
     if data_end_day is None or data_end_day < int(day.max()):
         data_end_day = int(day.max())
 
@@ -240,56 +253,70 @@ def _build_log(
         amt = pd.to_numeric(tx["amount"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         amt = np.full(len(tx), np.nan)
-    chan = None
-    if "channel" in tx.columns:
-        chan, chan_names = pd.factorize(tx["channel"], use_na_sentinel=False)
+    chan = chan_all
 
-    codes, ids = pd.factorize(ids_raw, sort=True)
-    codes = codes.astype(np.int64)
+    if (ids_raw.dtype.kind in "iu" and len(ids_raw) > 1
+            and bool(np.all(ids_raw[1:] >= ids_raw[:-1]))):
+        # validated data come sorted by customer: codes by counting id changes (no hashing)
+        change = np.r_[True, ids_raw[1:] != ids_raw[:-1]]
+        ids = ids_raw[change]
+        codes = np.cumsum(change, dtype=np.int64) - 1
+        del change
+    else:
+        codes, ids = pd.factorize(ids_raw, sort=True)
+        codes = codes.astype(np.int64)
     d0 = int(day.min())
     span = int(day.max()) - d0 + 1
-    key = codes * span + (day - d0)
-    if not (len(key) < 2 or bool(np.all(key[1:] >= key[:-1]))):
-        order = np.argsort(key, kind="stable")
-        key, q, supply, amt = key[order], q[order], supply[order], amt[order]
-        if chan is not None:
-            chan = chan[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    ukey = key[starts]
-    units = np.add.reduceat(q, starts)
-    sup = np.add.reduceat(supply, starts)
-    amount = np.add.reduceat(amt, starts)
-    code = ukey // span
-    pday = ukey % span + d0
-
-    # prefix statistics within customer
-    new_cust = np.r_[True, code[1:] != code[:-1]]
-    grp_start = np.maximum.accumulate(np.where(new_cust, np.arange(len(code)), 0))
-    idx = np.arange(len(code))
-    n = idx - grp_start + 1
-
-    def prefix(x: np.ndarray) -> np.ndarray:
-        c = np.cumsum(x)
-        base = np.where(grp_start > 0, c[grp_start - 1], 0.0) if len(c) else c
-        return c - base
-
-    units_total = prefix(units)
-    amount_total = prefix(np.nan_to_num(amount))
-    supply_before = prefix(sup) - sup
-    first_day = pday[grp_start]
-    last_of_cust = np.r_[code[1:] != code[:-1], True]
-    next_day = np.where(last_of_cust, -1, np.r_[pday[1:], -1])
-
+    # memory matters at 20M lines: build the sort key in place, free line arrays early
+    key = codes * span
+    key += day
+    key -= d0
+    del day
     channel_mode = None
     if chan is not None:
         # the customer's most used sales channel over the whole log is used as a
         # contact preference; it is a stable trait, not an outcome, so no leakage worth
         # the cost of a running mode
         k = len(chan_names)
-        cust_line = key // span
-        counts = np.bincount(cust_line * k + chan, minlength=len(ids) * k).reshape(len(ids), k)
+        codes *= k
+        codes += chan
+        counts = np.bincount(codes, minlength=len(ids) * k).reshape(len(ids), k)
         channel_mode = np.asarray([str(c) for c in chan_names], dtype=object)[
             counts.argmax(axis=1)]
+        del counts, chan
+    del codes
+    if not (len(key) < 2 or bool(np.all(key[1:] >= key[:-1]))):
+        order = np.argsort(key, kind="stable")
+        key, q, supply, amt = key[order], q[order], supply[order], amt[order]
+        del order
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ukey = key[starts]
+    del key
+    units = np.add.reduceat(q, starts)
+    sup = np.add.reduceat(supply, starts)
+    amount = np.add.reduceat(amt, starts)
+    del q, supply, amt, starts
+    code = ukey // span
+    pday = ukey % span + d0
+
+    # prefix statistics within customer (group starts repeated, no per-row gathers)
+    gs = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    sizes = np.diff(np.r_[gs, len(code)])
+    n = np.arange(1, len(code) + 1, dtype=np.int64) - np.repeat(gs, sizes)
+
+    def prefix(x: np.ndarray) -> np.ndarray:
+        c = np.cumsum(x)
+        base = np.r_[0.0, c[gs[1:] - 1]]
+        c -= np.repeat(base, sizes)
+        return c
+
+    units_total = prefix(units)
+    amount_total = prefix(np.nan_to_num(amount))
+    supply_before = prefix(sup)
+    supply_before -= sup
+    first_day = np.repeat(pday[gs], sizes)
+    last_of_cust = np.r_[code[1:] != code[:-1], True]
+    next_day = np.where(last_of_cust, -1, np.r_[pday[1:], -1])
 
     return _PurchaseLog(
         ids=np.asarray(ids), code=code, day=pday.astype(np.int64), units=units, supply=sup,

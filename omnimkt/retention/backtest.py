@@ -102,7 +102,7 @@ def _replay_dates(log, dates, start, end, freq, max_h: int) -> np.ndarray:
     if dates is None:
         end_day = _as_day(end, "end") if end is not None else log.data_end_day + 1 - max_h
         if start is None:
-            start_day = end_day - 364
+            start_day = end_day - 7 * 51  # 52 weekly dates
         else:
             start_day = _as_day(start, "start")
         if start_day > end_day:

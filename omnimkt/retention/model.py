@@ -281,10 +281,13 @@ class ReplenishmentModel:
             "expected_depletion": _to_ts(dep),
             "mean_basket": basket,
         })
-        frame["reason"] = self._reasons(frame, act, due - log.day[rows])
+        pace = log.supply[rows] / log.units[rows] * self.factor_[rows]
+        learned = (log.n[rows] >= 2) & bool(self.learn_consumption)
+        frame["reason"] = self._reasons(frame, act, due - log.day[rows], pace, learned)
         return frame[ACTION_COLUMNS]
 
-    def _reasons(self, f: pd.DataFrame, act: np.ndarray, days_since: np.ndarray) -> pd.Series:
+    def _reasons(self, f: pd.DataFrame, act: np.ndarray, days_since: np.ndarray,
+                 pace: np.ndarray, learned: np.ndarray) -> pd.Series:
         """Plain-words reason per action (vectorised string building)."""
         if len(f) == 0:
             return pd.Series([], index=f.index, dtype="str")
@@ -294,9 +297,9 @@ class ReplenishmentModel:
         last = f["last_purchase"].dt.strftime("%Y-%m-%d")
         dep = f["expected_depletion"].dt.strftime("%Y-%m-%d")
         since = pd.Series(days_since, index=f.index).astype("str")
-        rate = f"{self.days_per_unit:g} days per {unit}"
-        if self.learn_consumption:
-            rate = "their own pace"
+        rate = (pd.Series(pace, index=f.index).map(lambda v: f"{v:.3g}").astype("str")
+                + f" days per {unit}"
+                + pd.Series(np.where(learned, " (their own pace)", ""), index=f.index))
         call = ("bought " + units + " " + plural + " on " + last + "; at " + rate
                 + " they run out around " + dep + ": call about the feeding experience")
         prompt = (since + " days since buying " + units + " " + plural + " on " + last
