@@ -60,8 +60,11 @@ def quantile_scores(values: pd.Series, n_bins: int = 5, *, higher_is_better: boo
     n = len(v)
     if n == 0:
         return pd.Series([], index=values.index, dtype="int64", name=values.name)
-    r = (v if higher_is_better else -v).rank(method="min").to_numpy()
-    score = 1 + np.floor(n_bins * (r - 1) / n).astype("int64")
+    x = v.to_numpy() if higher_is_better else -v.to_numpy()
+    # rank(method="min") through np.unique: one sort instead of pandas' slower rank
+    uniq, inv, counts = np.unique(x, return_inverse=True, return_counts=True)
+    below = np.r_[0, np.cumsum(counts)[:-1]]  # values strictly worse than each unique value
+    score = 1 + (n_bins * below[inv]) // n
     return pd.Series(score, index=values.index, name=values.name)
 
 

@@ -89,11 +89,12 @@ def _order(index: pd.Index, *keys_desc: Any) -> np.ndarray:
             tie[np.argsort(index.to_numpy(), kind="stable")] = np.arange(n)
         except TypeError:  # ids of mixed types: keep the given order
             tie = None
-    keys = [-np.nan_to_num(np.asarray(k, dtype=float)) for k in keys_desc]
-    if tie is None and len(keys) == 1:
-        return np.argsort(keys[0], kind="stable")
-    arrays = [tie if tie is not None else np.arange(n), *reversed(keys)]
-    return np.lexsort(arrays)
+    order = np.arange(n) if tie is None else np.argsort(tie, kind="stable")
+    # successive stable sorts, least significant key first (faster than lexsort here)
+    for k in reversed(keys_desc):
+        key = -np.nan_to_num(np.asarray(k, dtype=float))[order]
+        order = order[np.argsort(key, kind="stable")]
+    return order
 
 
 def _quota_codes(n: int, shares: np.ndarray) -> np.ndarray:
