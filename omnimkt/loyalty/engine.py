@@ -48,7 +48,11 @@ _EPS = 1e-9  # guards floor() against 89.99999999 from float discounts
 
 
 # ----------------------------------------------------------------- input checks
-def _prepare_transactions(transactions: pd.DataFrame, columns=None) -> pd.DataFrame:
+def _prepare_transactions(transactions: pd.DataFrame, columns=None) -> dict:
+    """Checked arrays customer_id, timestamp (int64 ns, naive) and amount (float64).
+
+    Columns are read, not copied, when they already have the right dtypes (logs of
+    tens of millions of rows)."""
     if columns is not None:
         transactions = columns.to_canonical(transactions)
     if not isinstance(transactions, pd.DataFrame):
@@ -57,7 +61,7 @@ def _prepare_transactions(transactions: pd.DataFrame, columns=None) -> pd.DataFr
     if missing:
         raise DataError(f"transactions: missing column(s) {missing}; map your names with "
                         "omnimkt.Columns(customer_id=..., timestamp=..., amount=...).")
-    tx = transactions[["customer_id", "timestamp", "amount"]]
+    tx = transactions
     if tx["customer_id"].isna().any():
         bad = int(tx["customer_id"].isna().sum())
         raise DataError(f"transactions.customer_id: {bad} rows have no customer id. "
@@ -81,9 +85,9 @@ def _prepare_transactions(transactions: pd.DataFrame, columns=None) -> pd.DataFr
         bad = tx["timestamp"][ts.isna()]
         raise DataError(f"transactions.timestamp: {len(bad)} rows have missing or unparsable "
                         f"timestamps (e.g. {examples(bad)}). Fix them.")
-    return pd.DataFrame({"customer_id": tx["customer_id"].to_numpy(),
-                         "timestamp": ts.to_numpy(dtype="datetime64[ns]"),
-                         "amount": amount.to_numpy(dtype="float64")})
+    return {"customer_id": tx["customer_id"].to_numpy(),
+            "timestamp": ts.to_numpy(dtype="datetime64[ns]").view("int64"),
+            "amount": amount.to_numpy(dtype="float64")}
 
 
 def _lookup(sorted_ids: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -228,7 +232,9 @@ def _run(ladder: PointsLadder, seg, is_own, gross, credit, apply_discounts):
         # events strictly after the crossing, same member, move to level >= k
         # mark from c+1 to end of segment: cumulative marks, minus at segment starts
         marks = np.zeros(n + 1, dtype=np.int64)
-        marks[c + 1] += 1
+        nxt = c + 1
+        nxt = nxt[(nxt < n) & (seg[np.minimum(nxt, n - 1)] == seg[c])]  # same member only
+        marks[nxt] += 1
         cm = np.cumsum(marks[:n])
         cm = cm - cm[start] + marks[start]
         level = np.where(cm > 0, np.maximum(level, k), level).astype(np.int8)
@@ -307,7 +313,7 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
     ladder = ladder or PointsLadder()
     tx = _prepare_transactions(transactions, columns)
     # factorize first (hashing once), then map the few unique ids
-    codes_tx, uniq = pd.factorize(tx["customer_id"].to_numpy())
+    codes_tx, uniq = pd.factorize(tx["customer_id"])
     if customers is not None:
         cid = (columns.to_canonical(customers) if columns is not None else customers)
         if "customer_id" not in cid.columns:
@@ -320,10 +326,10 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
     height = referral_heights(ref)
     M = len(ids)
 
-    n_tx = len(tx)
+    n_tx = len(tx["amount"])
     mem = _lookup(ids.to_numpy(), uniq)[codes_tx] if n_tx else np.zeros(0, dtype=np.int64)
-    t = tx["timestamp"].to_numpy().view("int64")
-    amount = tx["amount"].to_numpy()
+    t = tx["timestamp"]
+    amount = tx["amount"]
     # one event list: own purchases, plus a referral credit for every purchase by a
     # referred member; ordered by (height in the referral forest, member, time,
     # own-before-credit, input row) so each height is one contiguous slice and referees
@@ -341,13 +347,15 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
         del key
     else:  # pragma: no cover - astronomically many distinct timestamps
         order = np.lexsort((ev_row, ev_kind, t_rank[ev_row], ev_mem, height[ev_mem]))
-    ev_mem, ev_kind, ev_row = ev_mem[order], ev_kind[order], ev_row[order]
-    del order
+    small = np.int32 if max(M, n_tx) < 2 ** 31 - 1 else np.int64  # halves the index memory
+    ev_mem, ev_kind, ev_row = (ev_mem[order].astype(small), ev_kind[order],
+                               ev_row[order].astype(small))
+    del order, t_rank
     n_ev = ev_mem.size
     ev_h = height[ev_mem]
     is_own = ev_kind == 0
     gross = np.where(is_own, amount[ev_row], 0.0)
-    ev = {"mem": ev_mem, "kind": ev_kind, "row": ev_row, "t": t[ev_row], "gross": gross,
+    ev = {"mem": ev_mem, "kind": ev_kind, "row": ev_row, "gross": gross,
           "discount": np.zeros(n_ev), "points": np.zeros(n_ev), "removed": np.zeros(n_ev),
           "balance": np.zeros(n_ev), "level_before": np.zeros(n_ev, np.int8),
           "level_after": np.zeros(n_ev, np.int8)}
@@ -374,7 +382,7 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
         ev["balance"][sl] = bal
         ev["level_before"][sl] = lv
         ev["level_after"][sl] = lv_after
-    return LadderResult(ladder, ids, ref, ev, mem)
+    return LadderResult(ladder, ids, ref, ev, mem, t)
 
 
 class LadderResult(_Result):
@@ -403,8 +411,9 @@ class LadderResult(_Result):
 
     _title = "points ladder applied to the log"
 
-    def __init__(self, ladder, ids, ref, ev, mem_of_row):
+    def __init__(self, ladder, ids, ref, ev, mem_of_row, t_of_row):
         self.ladder = ladder
+        self._t = t_of_row  # int64 ns per input row; event times are looked up by row
         self._ids = ids
         self._ref = ref
         self._mem_of_row = mem_of_row
@@ -431,7 +440,7 @@ class LadderResult(_Result):
         names = np.array(self.ladder.level_names, dtype=object)
         return pd.DataFrame({
             "customer_id": ids.to_numpy()[ev["mem"]],
-            "timestamp": ev["t"].view("datetime64[ns]"),
+            "timestamp": self._t[ev["row"]].view("datetime64[ns]"),
             "kind": np.where(own, "purchase", "referral"),
             "source_customer_id": ids.to_numpy()[src],
             "amount": ev["gross"],
@@ -452,7 +461,7 @@ class LadderResult(_Result):
             parts.append(pd.DataFrame({
                 "customer_id": ids.to_numpy()[ev["mem"][hit]],
                 "level": k, "tier": self.ladder.tiers[k - 1].name,
-                "date": ev["t"][hit].view("datetime64[ns]"),
+                "date": self._t[ev["row"][hit]].view("datetime64[ns]"),
                 "balance_before_reset": (ev["balance"] + ev["removed"])[hit]}))
         out = pd.concat(parts, ignore_index=True)
         out["tier"] = out["tier"].astype("str")
@@ -502,7 +511,7 @@ class LadderResult(_Result):
         vval = np.zeros(n)
         for k, hit in enumerate(self._cross, start=1):
             col = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-            col[m[hit]] = ev["t"][hit].view("datetime64[ns]")
+            col[m[hit]] = self._t[ev["row"][hit]].view("datetime64[ns]")
             out[f"reached_{self.ladder.tiers[k - 1].name}"] = col
             vval[m[hit]] += self.ladder.tiers[k - 1].voucher
         out["vouchers_value"] = vval
@@ -515,9 +524,9 @@ class LadderResult(_Result):
     @cached_property
     def monthly(self) -> pd.DataFrame:
         ev = self._ev
-        if len(ev["t"]) == 0:
+        if len(ev["row"]) == 0:
             return pd.DataFrame()
-        month = ev["t"].view("datetime64[ns]").astype("datetime64[M]")
+        month = self._t[ev["row"]].view("datetime64[ns]").astype("datetime64[M]")
         m0, m1 = month.min(), month.max()
         months = np.arange(m0, m1 + 1)
         mi = (month - m0).astype(np.int64)
