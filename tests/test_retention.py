@@ -301,3 +301,62 @@ def test_world_action_list_has_all_actions_and_no_warnings(world_tx):
     assert set(acts["offer_type"].astype(str)) == {"service_content", "standard", "price_offer"}
     assert acts["reason"].str.len().min() > 20
     assert np.isfinite(m.depletion()["days_until_depletion"]).all()
+
+
+# ------------------------------------------------- analysis helpers, UI
+def test_customer_timeline_by_hand():
+    from omnimkt.retention import customer_timeline
+
+    m = ReplenishmentModel().fit(log((1, 0, 3), (1, 24, 1), (2, 0, 1)))
+    t = customer_timeline(m, 1)
+    assert t["purchase"].tolist() == [day(0), day(24)]
+    assert t.loc[1, "expected_depletion"] == day(21) and t.loc[1, "call_date"] == day(19)
+    assert t.loc[1, "prompt_date"] == day(20) and t.loc[1, "winback_date"] == day(91)
+    assert t.loc[1, "next_purchase"] == day(24) and pd.isna(t.loc[2, "prompt_date"])
+    # learned pace after the second purchase: (24 + 21) / (21 + 21) x 7 days per can
+    assert t.loc[2, "days_per_unit"] == pytest.approx(7 * 45 / 42)
+    with pytest.raises(omnimkt.DataError, match="customer 99"):
+        customer_timeline(m, 99)
+
+
+def test_habit_curve_and_second_purchase_timing_by_hand():
+    from omnimkt.retention import habit_curve, second_purchase_timing
+
+    tx = log((1, 0, 3), (1, 18, 3), (2, 0, 3), (2, 25, 1), (3, 0, 1), (4, 200, 1))
+    m = ReplenishmentModel().fit(tx)
+    t = second_purchase_timing(m, horizon_days=90)
+    assert t.loc[3, "customers"] == 2 and t.loc[3, "bought_again"] == 1.0
+    assert t.loc[3, "median_days"] == 21.5 and t.loc[3, "before_prompt"] == 0.5
+    assert t.loc[3, "around_prompt"] == 0.5 and t.loc[3, "expected_days"] == 21
+    assert t.loc[1, "bought_again"] == 0.0
+    h = habit_curve(m, within_days=60, by="purchases")
+    assert h.loc["1", "purchases"] == 3 and h.loc["1", "bought_again"] == pytest.approx(2 / 3)
+
+
+def test_plots_widget_and_report_section_run_quietly(world_tx):
+    import matplotlib.pyplot as plt
+
+    from omnimkt.data import Dataset
+    from omnimkt.plotting import retention as rp
+    from omnimkt.report_sections import retention as section
+    from omnimkt.widgets.retention import threshold_explorer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = ReplenishmentModel().fit(world_tx)
+        res = backtest(world_tx, start="2025-06-02", end="2025-08-25")
+        fig, axes = plt.subplots(2, 3)
+        rp.plot_depletion_clock(m.depletion(), ax=axes[0, 0])
+        rp.plot_action_counts(m.actions(horizon_days=7), ax=axes[0, 1])
+        rp.plot_action_volumes(res, ax=axes[0, 2])
+        rp.plot_repurchase(res, ax=axes[1, 0])
+        rp.plot_depletion_errors(res, ax=axes[1, 1])
+        ax = rp.plot_uplift(res, ax=axes[1, 2])
+        assert "percentage points" in ax.get_xlabel()
+        plt.close(fig)
+        box = threshold_explorer(world_tx, horizon_days=7)
+        assert type(box).__name__ == "VBox"
+        section.render(Dataset(transactions=world_tx))
+        # no formula category and no quantity: every line is one unit
+        section.render(Dataset(transactions=world_tx[["customer_id", "timestamp", "amount"]]))
+        plt.close("all")

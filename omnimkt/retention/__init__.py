@@ -19,6 +19,7 @@ default ``as_of`` is the day after the last purchase in the log.
 """
 
 from omnimkt.retention._clock import depletion_table
+from omnimkt.retention.analysis import customer_timeline, habit_curve, second_purchase_timing
 from omnimkt.retention.backtest import UPLIFT_NOTE, BacktestResult, backtest
 from omnimkt.retention.model import ACTIONS, OFFER_TYPES, ReplenishmentModel, action_counts
 
@@ -30,5 +31,8 @@ __all__ = [
     "OFFER_TYPES",
     "ReplenishmentModel",
     "action_counts",
+    "customer_timeline",
     "depletion_table",
+    "habit_curve",
+    "second_purchase_timing",
 ]

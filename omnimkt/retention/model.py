@@ -168,11 +168,14 @@ class ReplenishmentModel:
 
     # ------------------------------------------------------------ queries
     def depletion(self, as_of=None) -> pd.DataFrame:
-        """The consumption clock on ``as_of`` (see :func:`depletion_table`)."""
+        """The consumption clock on ``as_of`` (see :func:`depletion_table`), plus offer_type."""
         self._check_fitted()
         a = self._as_of_day(as_of)
         rows = self.log_.state_rows(a)
-        return _state_frame(self.log_, rows, self.depletion_, self.factor_, a, self.habit_units)
+        out = _state_frame(self.log_, rows, self.depletion_, self.factor_, a, self.habit_units)
+        out["offer_type"] = pd.Categorical(self._offer_type(out["mean_basket"].to_numpy()),
+                                           categories=list(OFFER_TYPES))
+        return out
 
     def _as_of_day(self, as_of) -> int:
         a = _default_as_of(self.log_, as_of)

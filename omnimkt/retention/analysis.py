@@ -1,0 +1,138 @@
+"""Descriptive checks of the case's rules on a fitted model's purchase log.
+
+* :func:`customer_timeline` - one customer's purchases with their clock and triggers;
+* :func:`habit_curve` - does buying again get likelier once 3 cans have been bought?
+* :func:`second_purchase_timing` - when do new customers buy the second time, by pack size
+  (is day 20 a good moment to prompt)?
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from omnimkt.errors import DataError, ModelError
+from omnimkt.retention._clock import _to_ts
+from omnimkt.retention.model import ReplenishmentModel
+
+__all__ = ["customer_timeline", "habit_curve", "second_purchase_timing"]
+
+
+def _fitted(model: ReplenishmentModel) -> None:
+    if not hasattr(model, "log_"):
+        raise ModelError("ReplenishmentModel is not fitted; call .fit(transactions) first.")
+
+
+def customer_timeline(model: ReplenishmentModel, customer_id) -> pd.DataFrame:
+    """One customer's purchase days with the consumption clock and the triggers they set.
+
+    Each row is what the model knew right after that purchase: units bought,
+    units so far and habit, days per unit used, expected depletion, and the
+    dates of the follow-up call, the repurchase prompt and the win-back that
+    purchase would trigger (NaT when the rule does not apply), plus the actual
+    next purchase.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1], "amount": [564.0, 198.0], "quantity": [3, 1],
+    ...                    "timestamp": pd.to_datetime(["2025-01-01", "2025-01-25"])})
+    >>> t = customer_timeline(ReplenishmentModel(category=None).fit(tx), 1)
+    >>> t[["units", "prompt_date", "next_purchase"]].astype(str).values.tolist()
+    [['3.0', '2025-01-21', '2025-01-25'], ['1.0', 'NaT', 'NaT']]
+    """
+    _fitted(model)
+    log = model.log_
+    hit = np.flatnonzero(log.ids == customer_id)
+    if len(hit) == 0:
+        raise DataError(f"transactions.customer_id: customer {customer_id!r} has no purchases "
+                        "in the fitted log (check the id and the category).")
+    rows = np.flatnonzero(log.code == hit[0])
+    day = log.day[rows]
+    dep = np.floor(model.depletion_[rows])
+    new = (np.ones(len(rows), dtype=bool) if model.new_customer_purchases is None
+           else log.n[rows] <= model.new_customer_purchases)
+    call = np.maximum(dep - model.call_days_before_depletion, day + 1)
+    prompt = day + model.prompt_day
+    win = day + model.winback_silent_days + 1
+    nxt = log.next_day[rows].astype(np.float64)
+    nxt[nxt < 0] = np.nan
+    nan = np.nan
+    return pd.DataFrame({
+        "purchase": _to_ts(day),
+        "units": log.units[rows],
+        "units_total": log.units_total[rows],
+        "habit": log.units_total[rows] >= model.habit_units,
+        "days_per_unit": log.supply[rows] / log.units[rows] * model.factor_[rows],
+        "expected_depletion": _to_ts(dep),
+        "call_date": _to_ts(np.where(new, call, nan)),
+        "prompt_date": _to_ts(np.where(new & (log.units[rows] >= model.prompt_units), prompt, nan)),
+        "winback_date": _to_ts(win),
+        "next_purchase": _to_ts(nxt),
+    }, index=pd.RangeIndex(1, len(rows) + 1, name="purchase_no"))
+
+
+def habit_curve(model: ReplenishmentModel, *, within_days: int = 60,
+                max_units: int = 12, by: str = "units") -> pd.DataFrame:
+    """Share of purchases followed by another within ``within_days``, by units bought so far.
+
+    The case says the baby is used to the taste after three cans. If so, the
+    chance of buying again should jump once ``units_total`` reaches 3. Only
+    purchases at least ``within_days`` before the data end count. ``by=
+    "purchases"`` groups by the purchase number instead (1st, 2nd, ...), which
+    separates the habit from pack size (a 3-can pack also lasts longer).
+
+    Returns
+    -------
+    DataFrame indexed by units (or purchases) so far (capped at ``max_units``,
+    shown as e.g. "12+"): purchases, bought_again (share), median_days_to_next.
+    """
+    _fitted(model)
+    if by not in ("units", "purchases"):
+        raise ModelError(f"by must be 'units' or 'purchases', got {by!r}.")
+    log = model.log_
+    ok = log.day + within_days <= log.data_end_day
+    so_far = log.units_total if by == "units" else log.n
+    units = np.minimum(np.round(so_far[ok]), max_units).astype(np.int64)
+    gap = (log.next_day - log.day)[ok].astype(np.float64)
+    gap[log.next_day[ok] < 0] = np.inf
+    again = gap <= within_days
+    frame = pd.DataFrame({"units": units, "again": again,
+                          "gap": np.where(again, gap, np.nan)})
+    t = frame.groupby("units").agg(purchases=("again", "size"), bought_again=("again", "mean"),
+                                   median_days_to_next=("gap", "median"))
+    t.index = [f"{u}+" if u == max_units else str(u) for u in t.index]
+    t.index.name = "units_bought_so_far" if by == "units" else "purchase_number"
+    return t
+
+
+def second_purchase_timing(model: ReplenishmentModel, *, horizon_days: int = 90) -> pd.DataFrame:
+    """When new customers buy again, by the units of their first purchase.
+
+    Only first purchases at least ``horizon_days`` before the data end count.
+    Columns: customers, bought_again (within the horizon), median_days (to the
+    second purchase, among those who bought), before_prompt (share who bought
+    before the prompt day, so would get no prompt), around_prompt (share
+    buying within 7 days after the prompt day), expected_days (units x days
+    per unit, the clock's own answer).
+    """
+    _fitted(model)
+    log = model.log_
+    first = (log.n == 1) & (log.day + horizon_days <= log.data_end_day)
+    units = np.round(log.units[first]).astype(np.int64)
+    gap = (log.next_day - log.day)[first].astype(np.float64)
+    gap[log.next_day[first] < 0] = np.inf
+    rate = log.supply[first] / log.units[first]
+    pday = model.prompt_day
+    frame = pd.DataFrame({
+        "units": units, "again": gap <= horizon_days,
+        "gap": np.where(gap <= horizon_days, gap, np.nan),
+        "before": gap < pday, "around": (gap >= pday) & (gap < pday + 7),
+        "expected": units * rate,
+    })
+    t = frame.groupby("units").agg(
+        customers=("again", "size"), bought_again=("again", "mean"),
+        median_days=("gap", "median"), before_prompt=("before", "mean"),
+        around_prompt=("around", "mean"), expected_days=("expected", "median"))
+    t.index.name = "units_first_purchase"
+    return t
