@@ -166,3 +166,14 @@ def test_references_md_variant_arithmetic():
     assert ifrs15_recognised(9_000, 20_000, 9_700) == 9_000  # never beyond the obligation
     with pytest.raises(DataError):
         ifrs15_allocation(100, 10, 1.5)
+
+
+def test_break_even_uplift_roughly_cancels_the_cost():
+    beh = SMALL.with_changes(goal_gradient=0.0, post_reward_dip=0.0)
+    base = run(beh=beh, weeks=52)
+    u = base.break_even_uplift()
+    assert 0 < u < 1
+    again = run(beh=beh.with_changes(uplift=u), weeks=52)
+    # first-order estimate: the remaining gap is small next to the cost
+    gap = again.totals["net effect"].median()
+    assert abs(gap) < 0.25 * again.totals["programme cost"].median()

@@ -281,10 +281,10 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
     N = beh.max_members
     K = len(ladder.tiers)
     th = np.array([t.threshold for t in ladder.tiers], dtype=float)
-    lower = np.concatenate([[0.0], th])                     # start of each level's span
-    if ladder.reset_at is not None:
-        lower[K] = 0.0  # at the top the balance restarts from zero after each reset
-    upper = np.concatenate([th, [ladder.reset_at if ladder.reset_at else np.inf]])
+    # goal gradient: progress from the last threshold to the next one; at the top tier
+    # there is no reward ahead (a reset grants nothing new), so no pull
+    lower = np.concatenate([[0.0], th])
+    upper = np.concatenate([th, [np.inf]])
     inv_span = np.where(np.isfinite(upper), 1.0 / np.maximum(upper - lower, 1e-12), 0.0)
     disc = np.array([0.0] + [t.discount for t in ladder.tiers])
     vouch = np.array([0.0] + [t.voucher for t in ladder.tiers])
@@ -613,6 +613,25 @@ class SimulationResult(_Result):
         tab = g.mean() if stat == "mean" else g.quantile(float(stat.lstrip("p")) / 100)
         tab.columns = self.ladder.level_names
         return tab
+
+    def break_even_uplift(self) -> float:
+        """Extra spend share that would make the net effect zero (median over runs).
+
+        First-order: ``-net effect / (spend with programme - discounts)``, i.e.
+        each 1% more spend brings 1% more of the revenue kept after discounts;
+        it ignores the extra vouchers and tier-ups the extra spend would cause,
+        so the true break-even is slightly higher.
+
+        Examples
+        --------
+        >>> r = simulate(behaviour=Behaviour(n_initial=100, max_members=200, goal_gradient=0,
+        ...              post_reward_dip=0), weeks=30, n_runs=2, progress=False)
+        >>> r.break_even_uplift() > 0
+        True
+        """
+        t = self.totals
+        kept = t["spend with programme"] - t["discount cost"]
+        return float((-t["net effect"] / kept.where(kept > 0)).median())
 
     def identity_gap(self) -> float:
         """Largest |points earned - held - reset| over runs (0 up to float rounding)."""
