@@ -673,6 +673,34 @@ class ChurnComparison(_Result):
         """Name of the approach with the highest ROC AUC on the holdout."""
         return str(self.summary["roc_auc"].idxmax())
 
+    def subset(self, customers: Any) -> ChurnComparison:
+        """The same comparison re-evaluated on some customers only (same scores)."""
+        idx = self.scores.index.intersection(pd.Index(customers))
+        if len(idx) == 0:
+            raise DataError("subset: none of the given customers were scored.")
+        truth = getattr(self, "truth_labels", None)
+        n_bins = len(next(iter(self.evaluations.values())).gains)
+        out = compare_churn(self.scores.loc[idx, "churned"],
+                            self.scores.loc[idx].drop(columns="churned"),
+                            truth=None if truth is None else truth.loc[idx], n_bins=n_bins)
+        for name in ("features", "labels", "truth_labels"):
+            if getattr(self, name, None) is not None:
+                setattr(out, name, getattr(self, name).loc[idx])
+        for name in ("probabilistic", "clv_models", "supervised_model", "calibration_end",
+                     "horizon_days"):
+            if hasattr(self, name):
+                setattr(out, name, getattr(self, name))
+        return out
+
+    def not_yet_lapsed(self) -> ChurnComparison:
+        """Only customers whose last purchase is less than ``horizon_days`` before the
+        cut-off: those the three-month wake-up rule has not flagged yet, and the hard
+        cases (long-lapsed customers are easy to call)."""
+        if getattr(self, "features", None) is None:
+            raise ModelError("not_yet_lapsed needs a result of churn_backtest (features).")
+        recent = self.features["recency_days"] < self.horizon_days
+        return self.subset(self.features.index[recent.to_numpy()])
+
 
 def compare_churn(y_true: pd.Series, scores: Mapping[str, pd.Series] | pd.DataFrame, *,
                   truth: pd.Series | None = None, n_bins: int = 10) -> ChurnComparison:

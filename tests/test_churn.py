@@ -471,3 +471,16 @@ def test_saved_customer_value():
     assert saved_customer_value(tx, "2025-06-30", margin=0.5) == 62.5
     with pytest.raises(DataError, match="margin"):
         saved_customer_value(tx, margin=0.0)
+
+
+def test_world_not_yet_lapsed(backtest):
+    hard = backtest.not_yet_lapsed()
+    f = backtest.features
+    assert hard.summary["customers"].iloc[0] == int((f["recency_days"] < 90).sum())
+    # customers who bought in the last 90 days are harder to call than all active ones
+    for name in ("P(no purchase in 90 d) [MBG/NBD]", "supervised (gbm)"):
+        assert hard.summary.loc[name, "roc_auc"] < backtest.summary.loc[name, "roc_auc"] - 0.05
+    # generate(3000, seed=0): supervised 0.85 on the not-yet-lapsed, recency alone less
+    assert hard.summary.loc["supervised (gbm)", "roc_auc"] > 0.8
+    recency = evaluate_churn(hard.labels, hard.features["recency_days"]).roc_auc
+    assert hard.summary.loc["supervised (gbm)", "roc_auc"] > recency
