@@ -6,7 +6,8 @@ whole event table at once (no per-customer Python loop):
 * an *attempt* starts at an occurrence of the first step; each next step is
   the earliest matching event after the previous step (other events may come
   in between, ``order="strict"``), immediately after it (``order="exact"``),
-  or the steps may come in any order (``order="any"``);
+  or the steps may come in any order (``order="any"``: an attempt starts at
+  any funnel event, step k counts when steps 1..k all happened in the window);
 * every step must happen within ``window`` of the attempt's start;
 * a customer (or session, ``by="session"``) counts once, at the furthest step
   of their best attempt (``attempts="best"``, ties go to the earliest) or of
