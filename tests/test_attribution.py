@@ -355,13 +355,13 @@ def test_zero_conversions_documented_result():
 
 def test_bad_touchpoints_and_options():
     tp, tx = tx_tp([(1, "2025-01-01", "tv"), (2, None, "kol")], [(1, "2025-01-02", 5.0)])
-    with pytest.raises(DataError, match=r"touchpoints\.timestamp: 1 rows have no timestamp"):
+    with pytest.raises(DataError, match=r"touchpoints\.timestamp: 1 of 2 rows have no timestamp"):
         at.build_paths(tp, tx)
     tp, tx = tx_tp([(1, "2025-01-01", "tv")], [(1, "2025-01-02", 5.0)])
-    with pytest.raises(DataError, match=r"touchpoints: missing column\(s\) \['channel'\]"):
+    with pytest.raises(DataError, match=r"touchpoints: missing required column\(s\) channel"):
         at.build_paths(tp.drop(columns="channel"), tx)
     tp.loc[0, "channel"] = " "
-    with pytest.raises(DataError, match=r"touchpoints\.channel: 1 rows have an empty channel"):
+    with pytest.raises(DataError, match=r"touchpoints\.channel: 1 of 1 rows are empty"):
         at.build_paths(tp, tx)
     with pytest.raises(DataError, match="time_decay: these paths carry no touch timestamps"):
         at.time_decay(at.read_paths(MARKOV_EX))
@@ -543,3 +543,14 @@ def test_widget_builds():
         picker = box.children[0].children[0]
         picker.value = "shapley"  # redraws without error
     assert "time_decay" not in picker.options
+
+
+def test_minimal_checks_without_validation():
+    tp, tx = tx_tp([(1, "2025-01-01", "tv"), (2, "2025-01-01", " ")], [(1, "2025-01-02", 5.0)])
+    with pytest.raises(DataError, match=r"touchpoints\.channel: 1 rows have an empty channel"):
+        at.build_paths(tp, tx, validate=False)
+    tp.loc[1, "channel"] = "kol"
+    tx["amount"] = tx["amount"].astype(object)
+    tx.loc[0, "amount"] = "abc"
+    with pytest.raises(DataError, match=r"transactions\.amount: 1 rows are not numbers"):
+        at.build_paths(tp, tx, validate=False)

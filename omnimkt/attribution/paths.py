@@ -9,13 +9,14 @@ models work on millions of journeys with numpy and no per-row Python.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from omnimkt.errors import DataError, examples
+from omnimkt.errors import DataError, DataWarning, examples
 
 #: Column names of the ChannelAttribution path table (R/Python package).
 CA_COLUMNS = ("path", "total_conversions", "total_conversion_value", "total_null")
@@ -289,6 +290,7 @@ def build_paths(
     no_touch: str = "drop",
     direct_label: str = "direct",
     columns: Any = None,
+    validate: bool = True,
 ) -> Paths:
     """Turn touchpoints and transactions into one channel path per journey.
 
@@ -322,6 +324,11 @@ def build_paths(
         one-touch path through a channel named ``direct_label``.
     columns : omnimkt.Columns, optional
         Mapping from your column names.
+    validate : bool
+        Check both tables with :func:`omnimkt.data.validate_touchpoints` and
+        :func:`omnimkt.data.validate_transactions` first (duplicate rows are kept: two
+        identical impressions are two touches). ``False`` skips that for tables that
+        are already canonical; the minimal checks below always run.
 
     Returns
     -------
@@ -347,6 +354,18 @@ def build_paths(
         raise DataError(f"build_paths: no_touch={no_touch!r}; use 'drop' or 'direct'.")
     if lookback_days is not None and not lookback_days > 0:
         raise DataError(f"build_paths: lookback_days must be positive or None, got {lookback_days!r}.")
+    if validate:
+        from omnimkt.data import validate_touchpoints, validate_transactions
+
+        with warnings.catch_warnings():
+            # Paths do not learn across customers: one customer is a valid (tiny) input.
+            warnings.filterwarnings("ignore", message=".*single customer", category=DataWarning)
+            touchpoints = validate_touchpoints(touchpoints, columns, duplicates="keep")
+            if len(transactions):  # no purchases at all is allowed: every journey is null
+                transactions = validate_transactions(transactions, columns, duplicates="keep")
+            elif columns is not None:
+                transactions = columns.to_canonical(transactions)
+        columns = None
     d = _prepare(touchpoints, transactions, columns)
     n_t = len(d["t_ts"])
     cust_codes, cust_names = pd.factorize(np.concatenate([d["t_cust"], d["x_cust"]]), sort=True)
