@@ -443,3 +443,34 @@ def test_plots_and_report_section():
                              "referrer_id": pd.array([pd.NA] * 19 + [1], dtype="Int64")})
         render(Dataset(transactions=tx, customers=cust))
     plt.close("all")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 20), min_size=1, max_size=80), st.integers(2, 7))
+def test_quantile_scores_properties(values, n_bins):
+    v = pd.Series(values, dtype=float)
+    sc = S.quantile_scores(v, n_bins)
+    assert sc.between(1, n_bins).all()
+    order = np.argsort(v.to_numpy(), kind="stable")
+    assert (np.diff(sc.to_numpy()[order]) >= 0).all()  # monotone in the value
+    assert (sc.groupby(v).nunique() == 1).all()  # equal values, equal score
+    assert sc.max() == 1 + (n_bins * int((v < v.max()).sum())) // len(v)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 12), st.integers(0, 200), st.floats(1, 900)),
+                min_size=2, max_size=40), st.integers(0, 1))
+@pytest.mark.filterwarnings("ignore::omnimkt.DataWarning")
+def test_classes_and_types_partition(rows, ref_flag):
+    tx = tx_from(rows)
+    ids = sorted({r[0] for r in rows})
+    cust = pd.DataFrame({"customer_id": ids + [99],
+                         "referrer_id": pd.array([pd.NA] * len(ids) + [ids[0] if ref_flag
+                                                                       else pd.NA],
+                                                 dtype="Int64")})
+    for res in (S.four_classes(tx, customers=cust), S.five_types(tx, customers=cust),
+                S.price_sensitivity(tx)):
+        assert res.tiers.index.is_unique
+        assert res.summary["customers"].sum() == len(res.tiers)
+        assert res.summary["share"].sum() == pytest.approx(1.0)
+        assert set(ids) <= set(res.tiers.index)
