@@ -22,6 +22,7 @@ parameters as the uncompressed fit.
 
 from __future__ import annotations
 
+from omnimkt.clv.analysis import MODELS, CLVResult, analyse_clv, select_model
 from omnimkt.clv.checks import (
     compare_models,
     cumulative_tracking,
@@ -48,4 +49,8 @@ __all__ = [
     "period_transactions",
     "compare_models",
     "simulate_repeat_purchases",
+    "analyse_clv",
+    "select_model",
+    "CLVResult",
+    "MODELS",
 ]

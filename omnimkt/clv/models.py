@@ -324,10 +324,12 @@ class ParetoNBDModel(_RepeatPurchaseModel):
     def _fit_lifetimes(self, x, tx, T, w, start=None, start_hess=None):
         if start is None:
             fitter = lifetimes_module().ParetoNBDFitter(penalizer_coef=self.penalizer)
-            maxiter = 4000 if self.max_iter is None else self.max_iter
+            # A rough Nelder-Mead (lifetimes' method) gives the start; the gradient polish
+            # below does the precise work far faster than a long simplex run.
+            maxiter = 120 if self.max_iter is None else self.max_iter
             # Deterministic start (lifetimes draws a random one otherwise).
             _quiet_fit(lambda: fitter.fit(x, tx, T, weights=w, initial_params=np.ones(4),
-                                          tol=1e-10, maxiter=maxiter), self._label)
+                                          tol=1e-4, maxiter=maxiter), self._label)
             start = np.log(fitter.params_[list(self._param_names)].to_numpy(dtype=float))
         # Nelder-Mead stops loosely; polish with a gradient method on our own likelihood.
         from scipy.optimize import minimize
