@@ -2,11 +2,13 @@
 
 Every ``validate_*`` function takes the user's DataFrame (with their own column
 names, mapped through :class:`~omnimkt.Columns`) and returns a NEW canonical
-DataFrame: canonical column names first (then any extra columns untouched),
-timestamps as naive ``datetime64[ns]`` (time-zone-aware input is converted to
-UTC), numeric columns as ``float64`` (``quantity`` stays ``int64`` when it is
-whole), rows sorted by ``customer_id`` then ``timestamp`` (ties broken by the
-remaining columns, so the input order never matters) and a fresh RangeIndex.
+DataFrame: canonical column names (the required ones first, the others in
+your order; extra columns kept untouched), timestamps as naive
+``datetime64[ns]`` (time-zone-aware input is converted to UTC), numeric
+columns as ``float64`` (``quantity`` stays ``int64`` when whole), rows sorted
+by ``customer_id`` then ``timestamp`` and a fresh RangeIndex. Rows with equal
+customer and time are ordered by ``order_id`` (stage order for stage events),
+then by the remaining columns, so the input row order never matters.
 
 The checks are vectorised: a 20M-row transactions table whose timestamps are
 already ``datetime64`` validates in a few seconds.
@@ -361,44 +363,54 @@ def _canonical_frame(df: Any, spec: TableSpec, cols: Columns) -> pd.DataFrame:
             f"{spec.name}: the table is empty (0 rows). Pass a table with at least one row; "
             "check the file or the filter that produced it."
         )
-    order = list(spec.required) + [c for c in spec.optional if c in out.columns]
-    order += [c for c in out.columns if c not in order]
+    order = list(spec.required) + [c for c in out.columns if c not in spec.required]
     return out[order]
 
 
 # --------------------------------------------------------------------------- sorting
-def _sort_codes(s: pd.Series) -> np.ndarray:
-    """int64 codes whose order equals the order of ``s`` (for sorting)."""
-    if s.dtype.kind in "iumM":
-        return s.to_numpy().view("int64") if s.dtype.kind == "M" else s.to_numpy("int64")
-    codes, _ = pd.factorize(s, sort=True)
+def _sort_codes(s: pd.Series, rank: Mapping[Any, int] | None = None) -> np.ndarray:
+    """int64 codes whose order (and equality) is that of ``s``; missing values share one code."""
+    if rank is not None:
+        return s.map(rank).to_numpy("int64", na_value=-1)
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iumM":
+        return s.to_numpy().view("int64") if s.dtype.kind in "mM" else s.to_numpy("int64")
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind == "f":
+        # Order-preserving integer view of the floats (one NaN, and -0.0 == 0.0).
+        x = s.to_numpy("float64") + 0.0
+        x[np.isnan(x)] = np.nan
+        i = x.view("int64")
+        return np.where(i < 0, i ^ 0x7FFFFFFFFFFFFFFF, i)
+    try:
+        codes, _ = pd.factorize(s, sort=True)
+    except TypeError:  # mixed python types in an extra object column
+        codes, _ = pd.factorize(s.astype("str"), sort=True)
     return codes.astype("int64", copy=False)
 
 
 def _argsort2(a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
-    """Positions ordering rows by (a, b); ties are re-sorted by the caller."""
+    """Positions ordering rows by (a, b); ties are ordered later by the other columns."""
     if b is None:
         return np.argsort(a, kind="stable")
     # Pack both keys into one int64 when they fit: one argsort is ~4x faster than lexsort.
     amin, amax = int(a.min()), int(a.max())
     bmin, bmax = int(b.min()), int(b.max())
     bb = b - bmin
-    for unit in (10**9, 10**6, 10**3, 1):
-        if unit == 1 or not np.any(bb % unit):
-            break
+    unit = next(u for u in (10**9, 10**6, 10**3, 1) if u == 1 or not np.any(bb % u))
     span = (bmax - bmin) // unit + 1
     if (amax - amin + 1) * span < 2**62:
-        key = (a - amin) * span + bb // unit
-        return np.argsort(key, kind="stable")
+        # Not stable on purpose (faster); ties are ordered by the other columns afterwards.
+        return np.argsort((a - amin) * span + bb // unit)
     return np.lexsort((b, a))
 
 
 def _order_rows(
-    df: pd.DataFrame, keys: list[str], tie_key: Any = None
-) -> tuple[np.ndarray, np.ndarray, pd.DataFrame | None]:
-    """Order rows by ``keys`` then by all other columns; flag rows identical to an earlier one.
+    df: pd.DataFrame, keys: list[str], rank: Mapping[str, Mapping[Any, int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Order rows by ``keys``, ties by ``order_id`` and then every other column.
 
-    Returns (order, duplicate flags in sorted order, the sorted tie rows or None).
+    Returns the order and, in sorted order, flags of rows identical to the row
+    before. Ties are resolved column by column on the still-tied rows only, in
+    numpy, so that a table with many multi-line orders stays fast.
     """
     n = len(df)
     a = _sort_codes(df[keys[0]])
@@ -414,32 +426,55 @@ def _order_rows(
         same &= sb[1:] == sb[:-1]
     dup = np.zeros(n, dtype=bool)
     if not same.any():
-        return order, dup, None
+        return order, dup
     in_tie = np.zeros(n, dtype=bool)
     in_tie[1:] |= same
     in_tie[:-1] |= same
-    pos = np.flatnonzero(in_tie)
-    sub = df.take(order[pos])
-    # Rows with equal keys are ordered by every other column, so any shuffle of the
-    # input gives the same output; rows equal in every column are duplicates.
-    by = list(keys) + [c for c in ("order_id", "stage") if c in df.columns and c not in keys]
-    by += [c for c in df.columns if c not in by]
-    try:
-        sub = sub.sort_values(by, kind="stable", key=tie_key)
-    except TypeError:  # mixed python types in an extra object column
-        sub = sub.sort_values(by, kind="stable", key=lambda s: s.astype(str))
-    order[pos] = sub.index.to_numpy()
-    dup[pos] = sub.duplicated(keep="first").to_numpy()
-    return order, dup, sub
+    pos = np.flatnonzero(in_tie)  # positions (in sorted order) of tied rows
+    starts = np.ones(len(pos), dtype=bool)
+    starts[1:] = ~same[pos[1:] - 1]
+    blk = np.cumsum(starts)
+    rest = [c for c in ("order_id", "stage") if c in df.columns and c not in keys]
+    rest += [c for c in df.columns if c not in keys and c not in rest]
+    for col in rest:
+        col_s = df[col]
+        if isinstance(col_s.dtype, np.dtype) or 4 * len(pos) > n:
+            # Codes of the whole column, then numpy indexing: cheaper than taking strings.
+            v = _sort_codes(col_s, rank.get(col))[order[pos]]
+        else:
+            v = _sort_codes(col_s.take(order[pos]), rank.get(col))
+        if not np.all((blk[1:] != blk[:-1]) | (v[1:] >= v[:-1])):  # else already in order
+            vmin, span = int(v.min()), int(v.max()) - int(v.min()) + 1
+            if int(blk[-1]) * span < 2**62:  # one packed key sorts faster than lexsort
+                o = np.argsort(blk * span + (v - vmin), kind="stable")
+            else:
+                o = np.lexsort((v, blk))
+            order[pos] = order[pos][o]
+            v = v[o]
+        eq = (blk[1:] == blk[:-1]) & (v[1:] == v[:-1])
+        if not eq.any():
+            return order, dup
+        keep = np.zeros(len(pos), dtype=bool)
+        keep[1:] |= eq
+        keep[:-1] |= eq
+        new_starts = np.ones(len(pos), dtype=bool)
+        new_starts[1:] = ~eq
+        pos, blk = pos[keep], np.cumsum(new_starts)[keep]
+    # Rows still tied after every column are identical: all but the first are duplicates.
+    first = np.ones(len(pos), dtype=bool)
+    first[1:] = blk[1:] != blk[:-1]
+    dup[pos[~first]] = True
+    return order, dup
 
 
 def _finish(
-    df: pd.DataFrame, ctx: Ctx, keys: list[str], duplicates: str, tie_key: Any = None
+    df: pd.DataFrame, ctx: Ctx, keys: list[str], duplicates: str,
+    rank: Mapping[str, Mapping[Any, int]] | None = None,
 ) -> pd.DataFrame:
     if duplicates not in ("warn", "raise", "keep"):
         raise ValueError(f"duplicates must be 'warn', 'raise' or 'keep', not {duplicates!r}")
     df = df.reset_index(drop=True)
-    order, dup, _ = _order_rows(df, keys, tie_key)
+    order, dup = _order_rows(df, keys, rank or {})
     n_dup = int(dup.sum())
     if n_dup and duplicates != "keep":
         first = df.iloc[order[dup][:3]]
@@ -464,6 +499,8 @@ def _finish(
             stacklevel=4,
         )
         order = order[~dup]
+    if len(order) == len(df) and bool(np.all(order[1:] > order[:-1])):
+        return df  # already in canonical order: no copy
     return df.take(order).reset_index(drop=True)
 
 
@@ -605,10 +642,6 @@ def validate_touchpoints(
     return _finish(out, ctx, ["customer_id", "timestamp"], duplicates)
 
 
-def _stage_key(s: pd.Series) -> pd.Series:
-    return s.map(_STAGE_RANK) if s.name == "stage" else s
-
-
 def validate_stage_events(
     df: pd.DataFrame,
     columns: Columns | Mapping[str, str] | None = None,
@@ -642,7 +675,7 @@ def validate_stage_events(
             f"Use one of {', '.join(STAGES)} (map your own stage names to these first).",
         )
     out = out.assign(stage=stage)
-    return _finish(out, ctx, ["customer_id", "timestamp"], duplicates, tie_key=_stage_key)
+    return _finish(out, ctx, ["customer_id", "timestamp"], duplicates, rank={"stage": _STAGE_RANK})
 
 
 def validate_customers(
