@@ -166,7 +166,7 @@ def test_334_hand_made():
 
 
 @pytest.mark.filterwarnings("ignore::omnimkt.DataWarning")
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 15), st.integers(0, 300), st.floats(1, 500)),
                 min_size=1, max_size=50))
 def test_334_partition(rows):
@@ -457,7 +457,7 @@ def test_quantile_scores_properties(values, n_bins):
     assert sc.max() == 1 + (n_bins * int((v < v.max()).sum())) // len(v)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 12), st.integers(0, 200), st.floats(1, 900)),
                 min_size=2, max_size=40), st.integers(0, 1))
 @pytest.mark.filterwarnings("ignore::omnimkt.DataWarning")
