@@ -147,9 +147,11 @@ def plot_uplift(result: Any, *, ax: Axes | None = None, reference: float | None 
                 fmt="o", color="k", capsize=3)
     ax.axvline(0, color="grey", lw=0.8)
     if reference is not None:
-        ax.axvline(100 * reference, color="#2ca02c", ls="--", lw=1,
-                   label=f"+{100 * reference:.1f} pp (pharmacy reminders, Taitel 2017)")
-        ax.legend(fontsize=8, loc="lower right")
+        ax.axvline(100 * reference, color="#2ca02c", ls="--", lw=1)
+        # label on the line itself so no legend box hides a row
+        ax.text(100 * reference, 1.0, f" +{100 * reference:.1f} pp: pharmacy\n reminders (Taitel 2017)",
+                transform=ax.get_xaxis_transform(), color="#2ca02c", fontsize=7,
+                ha="left", va="top")
     ax.set_yticks(y, [str(i).replace("_", " ") for i in u.index])
     h = result.settings.get("uplift_horizon", 14)
     ax.set_xlabel(f"uplift in {h}-day repurchase (percentage points, 95% CI)")
