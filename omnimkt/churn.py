@@ -75,7 +75,8 @@ def _prepare_transactions(transactions: pd.DataFrame) -> pd.DataFrame:
     except ImportError:
         validate_transactions = None
     if validate_transactions is not None:
-        return validate_transactions(transactions)
+        # identical rows are kept, as omnimkt.clv does: two identical order lines are real
+        return validate_transactions(transactions, duplicates="keep")
     missing = [c for c in _REQUIRED if c not in transactions.columns]
     if missing:
         raise DataError(f"transactions: missing column(s) {', '.join(missing)} (have: "

@@ -401,6 +401,10 @@ def test_plots(backtest, world):
         ax = fn(backtest)
         assert ax.get_xlabel() and ax.get_ylabel()
         fn(ev)
+    ax = pc.plot_calibration(backtest, approaches=["supervised (gbm)"])
+    assert len(ax.get_lines()) == 2  # the score and the diagonal
+    with pytest.raises(KeyError, match="not in the comparison"):
+        pc.plot_roc(backtest, approaches=["nope"])
     ax = pc.plot_channel_retention(channel_retention(world.transactions, "2025-09-30"))
     assert "frequency band" in ax.get_xlabel()
     s = backtest.scores["P(no purchase in 90 d) [MBG/NBD]"]

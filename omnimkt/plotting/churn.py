@@ -3,11 +3,13 @@ win-back value by threshold. Each draws on the given axes and returns them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
 
 __all__ = [
     "plot_calibration", "plot_channel_retention", "plot_gains", "plot_lift", "plot_pr",
@@ -19,17 +21,25 @@ def _axes(ax: Axes | None) -> Axes:
     return plt.subplots(figsize=(5.5, 4))[1] if ax is None else ax
 
 
-def _evaluations(result: Any) -> dict[str, Any]:
-    """A ChurnComparison's evaluations, or a single ChurnEvaluation as a dict."""
+def _evaluations(result: Any, approaches: Sequence[str] | None = None) -> dict[str, Any]:
+    """A ChurnComparison's evaluations (those named in ``approaches``, default all), or a
+    single ChurnEvaluation as a dict."""
     if hasattr(result, "evaluations"):
-        return dict(result.evaluations)
+        evs = dict(result.evaluations)
+        if approaches is None:
+            return evs
+        unknown = [a for a in approaches if a not in evs]
+        if unknown:
+            raise KeyError(f"approaches {unknown} not in the comparison; have {list(evs)}")
+        return {a: evs[a] for a in approaches}
     if hasattr(result, "roc") and hasattr(result, "gains"):
         return {result.name: result}
     raise TypeError(f"expected a ChurnEvaluation or ChurnComparison, got "
                     f"{type(result).__name__}")
 
 
-def plot_roc(result: Any, *, ax: Axes | None = None) -> Axes:
+def plot_roc(result: Any, *, ax: Axes | None = None,
+             approaches: Sequence[str] | None = None) -> Axes:
     """ROC curves (true vs false positive rate) with the AUC in the legend.
 
     Examples
@@ -38,7 +48,7 @@ def plot_roc(result: Any, *, ax: Axes | None = None) -> Axes:
     >>> ax = plot_roc(evaluate_churn([0, 1, 0, 1], [0.1, 0.9, 0.3, 0.6]))
     """
     ax = _axes(ax)
-    for name, ev in _evaluations(result).items():
+    for name, ev in _evaluations(result, approaches).items():
         ax.plot(ev.roc["fpr"], ev.roc["tpr"], label=f"{name} (AUC {ev.roc_auc:.3f})")
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1, label="random")
     ax.set_xlabel("false positive rate (share of non-churners flagged)")
@@ -48,11 +58,12 @@ def plot_roc(result: Any, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_pr(result: Any, *, ax: Axes | None = None) -> Axes:
+def plot_pr(result: Any, *, ax: Axes | None = None,
+            approaches: Sequence[str] | None = None) -> Axes:
     """Precision-recall curves with the average precision (PR AUC) in the legend."""
     ax = _axes(ax)
     base = None
-    for name, ev in _evaluations(result).items():
+    for name, ev in _evaluations(result, approaches).items():
         ax.plot(ev.pr["recall"], ev.pr["precision"], label=f"{name} (AP {ev.pr_auc:.3f})")
         base = ev.base_rate
     if base is not None:
@@ -66,10 +77,11 @@ def plot_pr(result: Any, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_gains(result: Any, *, ax: Axes | None = None) -> Axes:
+def plot_gains(result: Any, *, ax: Axes | None = None,
+               approaches: Sequence[str] | None = None) -> Axes:
     """Cumulative gains: share of churners found when contacting the top x% by score."""
     ax = _axes(ax)
-    for name, ev in _evaluations(result).items():
+    for name, ev in _evaluations(result, approaches).items():
         g = ev.gains
         x = np.concatenate([[0.0], g["cum_customers_share"].to_numpy()]) * 100
         y = np.concatenate([[0.0], g["cum_churners_share"].to_numpy()]) * 100
@@ -82,10 +94,11 @@ def plot_gains(result: Any, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_lift(result: Any, *, ax: Axes | None = None) -> Axes:
+def plot_lift(result: Any, *, ax: Axes | None = None,
+              approaches: Sequence[str] | None = None) -> Axes:
     """Lift by score decile: churn rate in the decile / overall churn rate."""
     ax = _axes(ax)
-    evs = _evaluations(result)
+    evs = _evaluations(result, approaches)
     width = 0.8 / len(evs)
     for i, (name, ev) in enumerate(evs.items()):
         d = ev.gains.index.to_numpy()
@@ -98,10 +111,15 @@ def plot_lift(result: Any, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_calibration(result: Any, *, ax: Axes | None = None) -> Axes:
-    """Predicted vs observed churn rate by predicted-probability bin."""
+def plot_calibration(result: Any, *, ax: Axes | None = None,
+                     approaches: Sequence[str] | None = None) -> Axes:
+    """Predicted vs observed churn rate by predicted-probability bin.
+
+    ``approaches`` picks the scores to draw (all by default); only scores that are
+    probabilities of the labelled event belong here (not ``1 - P(alive)``).
+    """
     ax = _axes(ax)
-    for name, ev in _evaluations(result).items():
+    for name, ev in _evaluations(result, approaches).items():
         c = ev.calibration
         if c is None:  # scores that are not probabilities have no calibration
             continue
@@ -112,7 +130,7 @@ def plot_calibration(result: Any, *, ax: Axes | None = None) -> Axes:
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_title("Calibration")
-    ax.legend(fontsize="small", loc="upper left")
+    ax.legend(fontsize="small", loc="lower right")
     return ax
 
 
@@ -122,16 +140,17 @@ def plot_channel_retention(result: Any, *, ax: Axes | None = None) -> Axes:
     ax = _axes(ax)
     bb = result.by_band["retention"]
     x = np.arange(len(bb))
-    groups = list(bb.columns)
+    many = f"{result.threshold}+"
+    groups = [g for g in bb.columns if g != many] + [many]  # fewer first, in blue
     width = 0.8 / len(groups)
     for i, grp in enumerate(groups):
         ax.bar(x + (i - (len(groups) - 1) / 2) * width, bb[grp].to_numpy() * 100, width=width,
-               label=f"{grp} channels")
+               color=f"C{i}", label=f"{grp} channels, by band")
     hi, lo = result.summary.columns[0], result.summary.columns[1]
-    ax.axhline(result.summary.loc["raw", hi] * 100, color="C1", linestyle="--", linewidth=1,
-               label=f"{result.threshold}+ channels, all (raw)")
     ax.axhline(result.summary.loc["raw", lo] * 100, color="C0", linestyle="--", linewidth=1,
                label="fewer channels, all (raw)")
+    ax.axhline(result.summary.loc["raw", hi] * 100, color="C1", linestyle="--", linewidth=1,
+               label=f"{many} channels, all (raw)")
     ax.set_xticks(x, [str(b) for b in bb.index])
     ax.set_xlabel("orders in the calibration window (frequency band)")
     ax.set_ylabel("retained: bought in the next period (%)")
@@ -153,6 +172,7 @@ def plot_winback(result: Any, *, ax: Axes | None = None) -> Axes:
     ax.axhline(0, color="black", linewidth=0.5)
     ax.set_xlabel("contact customers with churn score at least")
     ax.set_ylabel("yuan")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_title("Win-back campaign value by threshold")
     ax.legend(fontsize="small")
     return ax

@@ -63,7 +63,8 @@ def retention_table(result: ChannelRetention) -> pd.DataFrame:
 
 def render(data: Any, *, horizon_days: int = 90, cost_per_contact: float = 20.0,
            success_rate: float = 0.10, saved_value: float | None = None,
-           margin: float = 0.30, seed: int = 0, **options: Any) -> None:
+           margin: float = 0.30, seed: int = 0, currency: str = "yuan",
+           **options: Any) -> None:
     """Show the churn section of the report for ``data`` (an omnimkt Dataset).
 
     The last ``horizon_days`` of the data are held out: both churn approaches
@@ -102,7 +103,8 @@ def render(data: Any, *, horizon_days: int = 90, cost_per_contact: float = 20.0,
     display(comparison_table(cmp))
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
     plot_gains(cmp, ax=axes[0])
-    plot_calibration(cmp, ax=axes[1])
+    plot_calibration(cmp, ax=axes[1], approaches=[n for n in names if n.startswith("P(no")]
+                     + [sup])
     fig.tight_layout()
     display(fig)
     plt.close(fig)
@@ -114,8 +116,20 @@ def render(data: Any, *, horizon_days: int = 90, cost_per_contact: float = 20.0,
         f"{s['base_rate'].iloc[0]:.0%} did not buy in the following {horizon_days} days. "
         f"The best score (**{best}**) ranks them with an AUC of {s.loc[best, 'roc_auc']:.2f}; "
         f"the 20% of customers it scores highest hold "
-        f"{s.loc[best, 'capture_top20']:.0%} of those who stopped buying.",
+        f"{s.loc[best, 'capture_top20']:.0%} of those who stopped buying (at most "
+        f"{min(1.0, 0.2 / s['base_rate'].iloc[0]):.0%} possible).",
     ]
+    try:  # too few recent buyers, or all of one kind: skip the sentence
+        hard = cmp.not_yet_lapsed()
+    except DataError:
+        hard = None
+    if hard is not None:
+        h = hard.summary
+        text.append(
+            f"Among the {int(h['customers'].iloc[0]):,} who had bought in the last "
+            f"{horizon_days} days — those a three-month wake-up rule would not flag yet — "
+            f"{h['base_rate'].iloc[0]:.0%} still stopped, and the best score ranks them with "
+            f"an AUC of {h['roc_auc'].max():.2f}.")
     bg = "1 - P(alive) [BG/NBD]"
     if bg in s.index and s.loc[bg, "roc_auc"] < s.loc[best, "roc_auc"] - 0.05:
         text.append(
@@ -130,18 +144,18 @@ def render(data: Any, *, horizon_days: int = 90, cost_per_contact: float = 20.0,
                               cost_per_contact=cost_per_contact, saved_value=value,
                               success_rate=success_rate)
     if plan.best is None:
-        text.append(f"With a contact cost of {cost_per_contact:,.0f} yuan, {success_rate:.0%} "
-                    f"success and {value:,.0f} yuan per saved customer, no win-back threshold "
+        text.append(f"With a contact cost of {cost_per_contact:,.0f} {currency}, {success_rate:.0%} "
+                    f"success and {value:,.0f} {currency} per saved customer, no win-back threshold "
                     "pays on the held-out period.")
     else:
         b = plan.best
         text.append(
-            f"Win-back: with {cost_per_contact:,.0f} yuan per contact, {success_rate:.0%} of "
-            f"contacted churners won back and {value:,.0f} yuan margin per saved customer "
+            f"Win-back: with {cost_per_contact:,.0f} {currency} per contact, {success_rate:.0%} of "
+            f"contacted churners won back and {value:,.0f} {currency} margin per saved customer "
             f"(assumptions), "
             f"contacting customers with a churn probability of at least "
             f"{plan.best_threshold:.2f} ({b['share_contacted']:.0%} of them) would have "
-            f"returned about {b['net_value']:,.0f} yuan net on the held-out period. Keep a "
+            f"returned about {b['net_value']:,.0f} {currency} net on the held-out period. Keep a "
             "random hold-out group to measure the real success rate.")
     display(Markdown(" ".join(text)))
 
