@@ -197,6 +197,35 @@ def test_export_csv_and_excel(tmp_path):
     assert set(sheets) == {"actions", "summary"} and len(sheets["actions"]) == 5
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 5), st.integers(0, 150), st.integers(1, 6)),
+                min_size=1, max_size=20),
+       st.integers(1, 250), st.integers(1, 30))
+def test_every_action_follows_its_rule(rows, as_of, horizon):
+    tx = log(*rows)
+    first = min(r[1] for r in rows)
+    as_of = max(as_of, first + 1)
+    m = ReplenishmentModel(learn_consumption=False).fit(tx, validate=False)
+    acts = m.actions(day(as_of), horizon_days=horizon)
+    assert acts["due_date"].between(day(as_of), day(as_of + horizon - 1)).all()
+    for _, a in acts.iterrows():
+        mine = [x for x in rows if x[0] == a["customer_id"] and x[1] < as_of]
+        last = max(x[1] for x in mine)
+        units = sum(x[2] for x in mine if x[1] == last)
+        n_days = len({x[1] for x in mine})
+        due = (a["due_date"] - DAY0).days
+        assert a["last_purchase"] == day(last)
+        if a["action"] == "win_back":
+            assert due == last + 91
+        elif a["action"] == "repurchase_prompt":
+            assert due == last + 20 and units >= 3 and n_days == 1
+        else:
+            assert due == max(last + 7 * units - 2, last + 1) and n_days == 1
+            assert a["channel"] == "phone"
+    # no customer gets the same action twice in one list
+    assert not acts.duplicated(["customer_id", "action"]).any()
+
+
 # ----------------------------------------------------------- bad input
 def test_product_without_rate_is_a_data_error():
     tx = log((1, 0, 3), (2, 0, 1))

@@ -58,7 +58,9 @@ def render(data: Any, *, as_of: Any = None, horizon_days: int = 1, rows: int = 1
     """
     display(Markdown("## Today's actions: replenishment triggers"))
     tx = data.transactions
-    note = ""
+    cat = options.get("category", "formula")
+    note = ("" if cat is None or "category" in tx.columns
+            else " (no category column in the data, so every product line counts)")
     try:
         model = ReplenishmentModel(**options).fit(tx)
     except DataError as exc:

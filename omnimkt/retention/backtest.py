@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from sklearn.base import clone
 
 from omnimkt.errors import DataError, ModelError
 from omnimkt.retention._clock import _as_day, _build_log, _to_ts, _validated
@@ -257,9 +257,7 @@ def backtest(
         raise ModelError(f"horizons must be positive numbers of days, got {horizons!r}.")
     if uplift_horizon not in horizons:
         horizons = sorted({*horizons, int(uplift_horizon)})
-    m = copy.copy(model) if model is not None else ReplenishmentModel()
-    for attr in ("log_", "depletion_", "factor_"):
-        m.__dict__.pop(attr, None)
+    m = clone(model) if model is not None else ReplenishmentModel()
     m._check_settings()
     transactions = _validated(transactions, columns, validate)
     log = _build_log(transactions, days_per_unit=m.days_per_unit, consumption=m.consumption,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from omnimkt.errors import DataError, ModelError
 from omnimkt.retention._clock import (
@@ -37,7 +38,7 @@ ACTION_COLUMNS = [
 ]
 
 
-class ReplenishmentModel:
+class ReplenishmentModel(BaseEstimator):
     """Formula-brand replenishment triggers: follow-up call, repurchase prompt, win-back.
 
     The rules of the case (shared CASES.md A), every threshold a parameter:
