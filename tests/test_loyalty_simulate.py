@@ -135,7 +135,9 @@ def test_bad_behaviour_raises():
 def test_compare_ladders_and_sensitivity_grid():
     res = compare_ladders(alternative_ladders(), SMALL, weeks=30, n_runs=2)
     tab = res.table
-    assert list(tab.index) == ["case ladder", "lower entry", "no reset"]
+    assert list(tab.index) == ["case ladder", "lower entry", "higher bar"]
+    # a higher bar with the same benefits costs less than the case's ladder
+    assert tab.loc["higher bar", "programme cost"] < tab.loc["case ladder", "programme cost"]
     assert {"programme cost", "net effect", "net effect low", "at diamond"} <= set(tab.columns)
     # same seed and same behaviour: the "without" world is identical across ladders
     sw = [r.totals["spend without programme"].iloc[0] for r in res.results.values()]

@@ -78,16 +78,25 @@ def alternative_ladders(base: PointsLadder | None = None) -> dict[str, PointsLad
     """The case's ladder and two alternatives used in the notebook.
 
     * "lower entry": 1-star at 2,000 points (10% + 100), 2-star at 5,000
-      (12% + 300), diamond at 9,000 with reset (20% + 800) -- cheaper discounts,
-      earlier first reward;
-    * "no reset": the case's tiers, points never reset (diamond still at 9,000).
+      (12% + 300), diamond at 9,000 with reset (20% + 800) -- an earlier first
+      reward, cheaper discounts at the top;
+    * "higher bar": the case's benefits at 4,000 / 8,000 / 12,000 points
+      (reset at 12,000) -- the same promise, harder to reach.
+
+    (A "no reset" variant is not listed: under the case's rules the reset removes
+    points but changes no status, discount or voucher, so it costs the same.)
     """
     base = base or PointsLadder()
     lower = base.with_changes(name="lower entry", tiers=(
         Tier("1-star", 2000.0, 0.10, 100.0), Tier("2-star", 5000.0, 0.12, 300.0),
-        Tier("diamond", 9000.0, 0.20, 800.0)))
+        Tier("diamond", 9000.0, 0.20, 800.0)), reset_at=9000.0)
+    t = base.tiers
+    higher = base.with_changes(name="higher bar", reset_at=12000.0, tiers=(
+        Tier(t[0].name, 4000.0, t[0].discount, t[0].voucher),
+        Tier(t[1].name, 8000.0, t[1].discount, t[1].voucher),
+        Tier(t[2].name, 12000.0, t[2].discount, t[2].voucher)))
     return {"case ladder": base.with_changes(name="case ladder"), "lower entry": lower,
-            "no reset": base.with_changes(name="no reset", reset_at=None)}
+            "higher bar": higher}
 
 
 def sensitivity_grid(ladder: PointsLadder | None = None, behaviour: Behaviour | None = None, *,
