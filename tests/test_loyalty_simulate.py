@@ -7,8 +7,15 @@ import pandas as pd
 import pytest
 
 from omnimkt import DataError
-from omnimkt.loyalty import (Behaviour, PointsLadder, compare_ladders, ifrs15_allocation,
-                             ifrs15_recognised, sensitivity_grid, simulate)
+from omnimkt.loyalty import (
+    Behaviour,
+    PointsLadder,
+    compare_ladders,
+    ifrs15_allocation,
+    ifrs15_recognised,
+    sensitivity_grid,
+    simulate,
+)
 from omnimkt.loyalty.scenarios import alternative_ladders
 
 SMALL = Behaviour(n_initial=300, max_members=1500, weekly_joins=10, referral_rate=0.01,
