@@ -269,8 +269,14 @@ def _order(key: np.ndarray, ts: np.ndarray, ch: np.ndarray, n_ch: int) -> np.nda
     if len(key) < 2:
         return None
     dk, dt, dc = np.diff(key), np.diff(ts), np.diff(ch)
-    if np.all((dk > 0) | ((dk == 0) & ((dt > 0) | ((dt == 0) & (dc >= 0))))):
-        return None  # validated tables arrive sorted: skip the sort
+    by_time = (dk > 0) | ((dk == 0) & (dt >= 0))
+    if by_time.all():
+        if np.all((dk > 0) | (dt > 0) | (dc >= 0)):
+            return None  # validated tables arrive sorted: skip the sort
+        # Sorted by journey and time; only ties need the channel order. Timsort on
+        # nearly sorted run ids is linear.
+        run = np.r_[0, np.cumsum((dk != 0) | (dt != 0))]
+        return np.argsort(run * n_ch + ch, kind="stable")
     rel = ts - ts.min()
     if rel.max() < (2**62) // max(n_ch, 1):
         # Two stable argsorts on int64 (time+channel, then journey) beat a 3-key lexsort.
@@ -438,7 +444,13 @@ def build_paths(
         ch = np.r_[ch, np.full(len(lost), channels.index(direct_label), dtype=np.int64)]
         unattributed_c, unattributed_v = 0.0, 0.0
 
-    order = _order(key, ts, ch, len(channels))
+    # Sort position of a journey: customers in id order, each customer's conversions in time
+    # order, then their null journey; validated input (sorted by customer and time) then
+    # needs no sort at all.
+    is_c = key < n_conv
+    slot = np.where(is_c, key + conv_cust[np.where(is_c, key, 0)] if n_conv else key,
+                    np.searchsorted(conv_cust, key - n_conv, side="right") + (key - n_conv))
+    order = _order(slot, ts, ch, len(channels))
     if order is not None:
         key, ts, ch, cust, end = key[order], ts[order], ch[order], cust[order], end[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
