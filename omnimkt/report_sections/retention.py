@@ -88,7 +88,6 @@ def render(data: Any, *, as_of: Any = None, horizon_days: int = 1, rows: int = 1
     n = len(acts)
     by = counts["total"]
     habit = float(dep["habit"].mean())
-    overdue = float((dep["days_until_depletion"] < 0).mean())
     txt = [f"{n:,} customers are due an action {span}: {by['follow_up_call']:,} follow-up "
            f"calls, {by['repurchase_prompt']:,} repurchase prompts and {by['win_back']:,} "
            "win-back offers."]
@@ -98,9 +97,13 @@ def render(data: Any, *, as_of: Any = None, horizon_days: int = 1, rows: int = 1
         txt.append(f"{svc:.0%} of them spend over {model.service_threshold:g} yuan a purchase "
                    f"and get service content rather than discounts; {price:.0%} spend under "
                    f"{model.price_threshold:g} yuan and get a price offer.")
+    today = dep["expected_depletion"] - pd.to_timedelta(dep["days_until_depletion"], unit="D")
+    silent = ((today - dep["last_purchase"]).dt.days > model.winback_silent_days).mean()
+    unit = model.unit_name + "s" if model.category is not None and not note else "units"
     txt.append(f"Of {len(dep):,} buyers, {habit:.0%} have bought at least "
-               f"{model.habit_units:g} units (the habit the case describes) and {overdue:.0%} "
-               "should already have run out.")
+               f"{model.habit_units:g} {unit} (the habit the case describes) and "
+               f"{float(silent):.0%} have not bought for more than "
+               f"{model.winback_silent_days} days.")
 
     bt = None
     first = pd.Timestamp(tx["timestamp"].min()).normalize()
