@@ -489,3 +489,48 @@ def test_warm_started_fit_equals_direct_fit(ch, bg, gg, monkeypatch):
     np.testing.assert_allclose(warm.summary["std_error"], bg.summary["std_error"], rtol=0.5)
     warm_gg = GammaGammaModel().fit(ch)
     np.testing.assert_allclose(warm_gg.params_, gg.params_, rtol=2e-3)
+
+
+# ---------------------------------------------------------------- one-call analysis, report
+
+
+def test_analyse_clv_and_model_selection(cdnow):
+    from omnimkt.clv import analyse_clv
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = analyse_clv(cdnow, observation_end=OBS_END, models=("BG/NBD", "MBG/NBD"))
+    assert list(res.comparison.index) == ["BG/NBD", "MBG/NBD"]
+    assert res.comparison["chosen"].sum() == 1
+    assert res.model._label == res.comparison["bic"].idxmin()
+    c = res.customers
+    assert len(c) == 2357 and (c["clv"] >= 0).all() and c["clv"].is_monotonic_decreasing
+    assert set(c["tier"].unique()) == {"top 20%", "next 30%", "bottom 50%"}
+    assert res.tiers["share_clv"].iloc[0] > 0.7  # CDNOW value is highly concentrated
+    assert "total CLV" in res.summary.index and "<table" in res._repr_html_()
+
+
+def test_analyse_clv_notes_zero_spend(cdnow):
+    from omnimkt.clv import analyse_clv
+
+    tx = cdnow.copy()
+    ids = tx["customer_id"].drop_duplicates().iloc[:5]
+    tx.loc[tx["customer_id"].isin(ids), "amount"] = 0.0
+    res = analyse_clv(tx, models=("BG/NBD",))
+    assert any("zero or negative mean spend" in n for n in res.notes)
+
+
+def test_report_section_renders_without_warnings(cdnow, monkeypatch):
+    from omnimkt.data import Dataset
+    from omnimkt.report_sections import clv as section
+
+    shown = []
+    monkeypatch.setattr(section, "display", shown.append)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        section.render(Dataset(transactions=cdnow))
+    texts = [getattr(s, "data", "") for s in shown if hasattr(s, "data")]
+    assert texts[0] == "## Customer lifetime value"
+    assert any("top 20% of customers hold" in t for t in texts)
+    tables = [s for s in shown if isinstance(s, pd.DataFrame)]
+    assert list(tables[0].index) == ["top 20%", "next 30%", "bottom 50%"]
