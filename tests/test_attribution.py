@@ -554,3 +554,32 @@ def test_minimal_checks_without_validation():
     tx.loc[0, "amount"] = "abc"
     with pytest.raises(DataError, match=r"transactions\.amount: 1 rows are not numbers"):
         at.build_paths(tp, tx, validate=False)
+
+
+path_rows = st.lists(
+    st.tuples(st.lists(st.sampled_from(["tv", "kol", "search", "sms"]), min_size=1, max_size=6),
+              st.integers(0, 30), st.integers(0, 30), st.floats(1.0, 300.0)),
+    min_size=1, max_size=20,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path_rows)
+def test_every_model_sums_to_totals_on_path_tables(rows):
+    t = table([" > ".join(r[0]) for r in rows], [r[1] for r in rows],
+              nulls=[r[2] for r in rows], value=[r[1] * r[3] for r in rows])
+    p = at.read_paths(t)
+    runs = [at.attribute(p, m) for m in at.MODELS if m != "time_decay"]
+    runs += [at.markov(p, order=2, credit="journey"), at.markov(p, order=4),
+             at.shapley(p, value_function="conversions")]
+    for r in runs:
+        assert r.conversions.sum() == pytest.approx(p.total_conversions, abs=1e-6), r.model
+        assert r.value.sum() == pytest.approx(p.total_value, abs=1e-6), r.model
+        if r.model != "shapley":
+            assert (r.conversions >= -1e-9).all(), r.model
+
+
+def test_value_without_conversions_is_an_error():
+    with pytest.raises(DataError, match=r"total_conversion_value: 1 rows have conversion value "
+                                        r"but no conversions"):
+        at.read_paths(table(["a", "b"], [1, 0], nulls=[0, 3], value=[5.0, 2.0]))

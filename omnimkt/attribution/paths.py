@@ -586,10 +586,16 @@ def read_paths(
                             f"negative (e.g. {examples(data[col][bad])}). Use counts >= 0.")
         return v.to_numpy(dtype=float)
 
+    conv, val, nul = num(conversions), num(value), num(nulls)
+    orphan = (val > 0) & (conv == 0)
+    if orphan.any():
+        raise DataError(f"{table}.{value}: {int(orphan.sum())} rows have conversion value but no "
+                        f"conversions (e.g. {examples(raw[orphan])}). Fix the counts or set the "
+                        "value to 0.")
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lens, out=offsets[1:])
     return Paths(channels=names, codes=np.asarray(codes, dtype=np.int32), offsets=offsets,
-                 conversions=num(conversions), value=num(value), nulls=num(nulls), sep=sep)
+                 conversions=conv, value=val, nulls=nul, sep=sep)
 
 
 def to_channelattribution(paths: Paths, file: str | os.PathLike | None = None) -> pd.DataFrame:

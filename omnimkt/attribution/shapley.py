@@ -10,7 +10,9 @@ inside ``S``:
 ``"conversions"``
     ``v(S) = conversions of journeys whose set lies inside S``.
 ``"pooled_rate"``
-    ``v(S) = conversions / journeys`` pooled over the sets inside ``S``.
+    ``v(S) = conversions / journeys`` pooled over the sets inside ``S``. Adding a channel
+    whose journeys convert less than the others lowers the pooled rate, so a channel's
+    credit can be negative under this worth (the credits still sum to the total).
 
 What is computed, exactly:
 
