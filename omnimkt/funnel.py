@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from omnimkt.data.schema import STAGES
+from omnimkt.data.validate import validate_stage_events, validate_transactions
 from omnimkt.errors import DataError, examples
 
 __all__ = [
@@ -661,8 +662,13 @@ def event_log(dataset: Any, *, touchpoint_event: str = "event",
 
 
 def purchase_funnel(transactions: pd.DataFrame, n: int = 3, *, window: Any = None,
-                    **options: Any) -> FunnelResult:
+                    columns: Any = None, **options: Any) -> FunnelResult:
     """First -> second -> ... -> n-th order funnel from transactions alone.
+
+    Transactions are checked with :func:`omnimkt.data.validate_transactions` (``columns``
+    maps your names); refund rows (amount < 0) are not orders and are left out. Order
+    lines of one order_id (or of one timestamp) are one order. ``window`` (default none)
+    limits the time from the first order.
 
     Examples
     --------
@@ -676,7 +682,8 @@ def purchase_funnel(transactions: pd.DataFrame, n: int = 3, *, window: Any = Non
 
     if n < 2:
         raise DataError(f"n={n}: a purchase funnel needs at least 2 orders.")
-    log = event_log(Dataset(transactions=transactions))
+    tx = validate_transactions(transactions, columns, allow_refunds=True, duplicates="keep")
+    log = event_log(Dataset(transactions=tx[tx["amount"] >= 0]))
     labels = ["1st purchase", "2nd purchase", "3rd purchase"] + [f"{i}th purchase"
                                                                  for i in range(4, n + 1)]
     steps = ["purchase"] + ["repeat_purchase"] * (n - 1)
@@ -748,18 +755,14 @@ def campaign_funnel(dataset: Any, *, window: Any = "365D", campaign: str | None 
 _RULES = ("highest", "latest")
 
 
-def _stage_table(stage_events: pd.DataFrame) -> pd.DataFrame:
+def _stage_table(stage_events: pd.DataFrame, columns: Any = None) -> pd.DataFrame:
     """customer_id, timestamp (ns), code (index in STAGES), sorted; DataError otherwise."""
-    _check_table(stage_events, "stage_events", ["customer_id", "timestamp", "stage"])
-    stage = stage_events["stage"].astype(str)
-    bad = ~stage.isin(STAGES)
-    if bad.any():
-        raise DataError(f"stage_events.stage: {int(bad.sum())} rows have unknown stages "
-                        f"(e.g. {examples(stage[bad].unique())}); use {STAGES}.")
+    # duplicates change no stage, so they are kept silently
+    se = validate_stage_events(stage_events, columns, duplicates="keep")
     out = pd.DataFrame({
-        "customer_id": stage_events["customer_id"].to_numpy(),
-        "timestamp": _timestamps_ns(stage_events["timestamp"], "stage_events"),
-        "code": pd.Categorical(stage, categories=STAGES).codes.astype("int64"),
+        "customer_id": se["customer_id"].to_numpy(),
+        "timestamp": _timestamps_ns(se["timestamp"], "stage_events"),
+        "code": pd.Categorical(se["stage"], categories=STAGES).codes.astype("int64"),
     })
     # ties at one timestamp: the higher stage counts as the later one
     return out.sort_values(["customer_id", "timestamp", "code"], kind="stable",
@@ -777,7 +780,7 @@ def _check_rule(rule: str) -> None:
 
 
 def stage_at(stage_events: pd.DataFrame, date: Any, *, rule: str = "highest",
-             customers: Sequence[Any] | None = None) -> pd.Series:
+             customers: Sequence[Any] | None = None, columns: Any = None) -> pd.Series:
     """Lifecycle stage of each customer at ``date`` (events with timestamp <= date).
 
     ``rule="highest"`` (default): the highest stage reached so far in
@@ -796,7 +799,7 @@ def stage_at(stage_events: pd.DataFrame, date: Any, *, rule: str = "highest",
     {1: 'aware', 2: 'none'}
     """
     _check_rule(rule)
-    se = _stage_table(stage_events)
+    se = _stage_table(stage_events, columns)
     cut = pd.Timestamp(date).as_unit("ns").value
     sub = se[se["timestamp"] <= cut]
     g = sub.groupby("customer_id", sort=True)["code"]
@@ -820,7 +823,7 @@ def _state_changes(se: pd.DataFrame, rule: str) -> pd.DataFrame:
 
 
 def stage_counts(stage_events: pd.DataFrame, freq: str = "M", *, rule: str = "highest",
-                 start: Any = None, end: Any = None) -> pd.DataFrame:
+                 start: Any = None, end: Any = None, columns: Any = None) -> pd.DataFrame:
     """Number of customers in each stage at the end of each period.
 
     Rows: periods (PeriodIndex of ``freq``: "D", "W", "M", "Q", "Y") from the first
@@ -837,7 +840,7 @@ def stage_counts(stage_events: pd.DataFrame, freq: str = "M", *, rule: str = "hi
     [[1, 1, 0], [1, 0, 1], [0, 1, 1]]
     """
     _check_rule(rule)
-    se = _stage_table(stage_events)
+    se = _stage_table(stage_events, columns)
     freq = {"ME": "M", "MS": "M", "QE": "Q", "YE": "Y", "A": "Y"}.get(freq, freq)
     try:
         ts = pd.to_datetime(se["timestamp"]).dt.to_period(freq)
@@ -864,7 +867,8 @@ def stage_counts(stage_events: pd.DataFrame, freq: str = "M", *, rule: str = "hi
 
 
 def stage_transitions(stage_events: pd.DataFrame, start: Any, end: Any, *,
-                      rule: str = "highest", normalize: bool = False) -> pd.DataFrame:
+                      rule: str = "highest", normalize: bool = False,
+                      columns: Any = None) -> pd.DataFrame:
     """Transition matrix of customers between their stage at ``start`` and at ``end``.
 
     Rows: stage at ``start`` ("from"), columns: stage at ``end`` ("to"), all STAGES
@@ -881,8 +885,8 @@ def stage_transitions(stage_events: pd.DataFrame, start: Any, end: Any, *,
     """
     if pd.Timestamp(end) < pd.Timestamp(start):
         raise DataError(f"stage_transitions: end {end!r} is before start {start!r}.")
-    a = stage_at(stage_events, start, rule=rule)
-    b = stage_at(stage_events, end, rule=rule)
+    a = stage_at(stage_events, start, rule=rule, columns=columns)
+    b = stage_at(stage_events, end, rule=rule, columns=columns)
     m = pd.crosstab(a.cat.codes, b.cat.codes).reindex(
         index=range(len(STAGES)), columns=range(len(STAGES)), fill_value=0)
     m.index = pd.Index(STAGES, name="from")
@@ -903,7 +907,7 @@ class StageConversion(_Result):
         return f"{int(self.summary['customers'].iloc[0]):,} customers"
 
 
-def stage_conversion(stage_events: pd.DataFrame) -> StageConversion:
+def stage_conversion(stage_events: pd.DataFrame, *, columns: Any = None) -> StageConversion:
     """Share of customers who reach each stage and move on, with the median time in stage.
 
     For each stage s after "none": ``customers`` who reached s or a later stage,
@@ -921,7 +925,7 @@ def stage_conversion(stage_events: pd.DataFrame) -> StageConversion:
     >>> int(s.loc["aware", "moved_on"]), float(s.loc["aware", "median_days_in_stage"])
     (1, 31.0)
     """
-    se = _stage_table(stage_events)
+    se = _stage_table(stage_events, columns)
     # first time each customer is at stage s or beyond (a running maximum passes s then)
     reach = {s: se[se["code"] >= s].groupby("customer_id")["timestamp"].min()
              for s in range(1, len(STAGES))}

@@ -358,8 +358,21 @@ def test_bad_settings():
 
 def test_unknown_stage():
     bad = SE.assign(stage=SE["stage"].replace({"consider": "considering"}))
-    with pytest.raises(DataError, match=r"stage_events\.stage: 2 rows have unknown stages"):
+    with pytest.raises(DataError, match=r"stage_events\.stage: 2 of 7 rows are not a known"):
         stage_at(bad, "2025-02-01")
+
+
+def test_column_mapping_and_refunds():
+    from omnimkt import Columns
+
+    mine = SE.rename(columns={"customer_id": "member_no", "stage": "phase"})
+    cols = Columns(customer_id="member_no", stage="phase")
+    assert stage_counts(mine, columns=cols).equals(stage_counts(SE))
+    refund = pd.DataFrame({"customer_id": [1], "order_id": [13], "amount": [-7.0],
+                           "timestamp": [pd.Timestamp("2025-03-05")]})
+    assert counts(purchase_funnel(pd.concat([TX, refund]))) == [3, 2, 1]  # not an order
+    tx = TX.rename(columns={"customer_id": "member_no"})
+    assert counts(purchase_funnel(tx, columns=Columns(customer_id="member_no"))) == [3, 2, 1]
 
 
 # ---- plots, widget and report section (smoke: they draw what they are given) -----------
