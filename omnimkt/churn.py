@@ -594,15 +594,16 @@ class ChurnEvaluation(_Result):
         self.name = name
         self._title = f"Churn evaluation: {name}"
         self.y_true, self.scores = y, s
-        self.roc_auc = float(roc_auc_score(y, s))
-        self.pr_auc = float(average_precision_score(y, s))
+        yv, sv = y.to_numpy(), s.to_numpy()  # plain arrays: sklearn checks them faster
+        self.roc_auc = float(roc_auc_score(yv, sv))
+        self.pr_auc = float(average_precision_score(yv, sv))
         self.base_rate = float(y.mean())
         self.gains = _gains(y, s, n_bins)
         is_prob = bool(s.min() >= 0.0 and s.max() <= 1.0)
         self.calibration = _calibration(y, s, n_bins) if is_prob else None
-        fpr, tpr, _ = roc_curve(y, s)
+        fpr, tpr, _ = roc_curve(yv, sv)
         self.roc = pd.DataFrame({"fpr": fpr, "tpr": tpr})
-        prec, rec, _ = precision_recall_curve(y, s)
+        prec, rec, _ = precision_recall_curve(yv, sv)
         self.pr = pd.DataFrame({"recall": rec, "precision": prec})
         top = self._top(0.1), self._top(0.2)
         metrics = {
@@ -610,7 +611,7 @@ class ChurnEvaluation(_Result):
             "base_rate": self.base_rate, "roc_auc": self.roc_auc, "pr_auc": self.pr_auc,
             "lift_top10": top[0][0], "capture_top10": top[0][1],
             "lift_top20": top[1][0], "capture_top20": top[1][1],
-            "brier": float(brier_score_loss(y, s)) if is_prob else np.nan,
+            "brier": float(brier_score_loss(yv, sv)) if is_prob else np.nan,
         }
         self.summary = pd.DataFrame({name: metrics})
 

@@ -449,9 +449,11 @@ def _render_text(data) -> list[str]:
     return shown
 
 
-def test_report_section(world):
+def test_report_section():
     from omnimkt.data import Dataset
+    from omnimkt.datasets import generate
 
+    world = generate(1500, seed=3, tables=("transactions",))
     shown = _render_text(world)
     text = "\n".join(shown)
     assert shown[0] == "## Churn: who is slipping away"
