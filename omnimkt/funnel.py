@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omnimkt.data.schema import STAGES
+from omnimkt.data.schema import STAGES, Columns
 from omnimkt.data.validate import validate_stage_events, validate_transactions
 from omnimkt.errors import DataError, examples
 
@@ -319,6 +319,7 @@ def funnel(
     period: tuple[Any, Any] | None = None,
     session_gap: Any = "30min",
     labels: Sequence[str] | None = None,
+    columns: Any = None,
 ) -> FunnelResult:
     """Count customers (or sessions) through ordered steps within a conversion window.
 
@@ -356,6 +357,8 @@ def funnel(
         Inactivity that closes a session (``by="session"``).
     labels : sequence of str, optional
         Display names of the steps (default: the step names).
+    columns : omnimkt.Columns or dict, optional
+        Your names for customer_id and timestamp, e.g. ``Columns(customer_id="member_no")``.
 
     Returns
     -------
@@ -396,6 +399,9 @@ def funnel(
             seen[lab] = seen.get(lab, 0) + 1
             labels[i] = lab if seen[lab] == 1 else f"{lab} ({seen[lab]})"
 
+    if columns is not None and isinstance(events, pd.DataFrame):
+        cols = columns if isinstance(columns, Columns) else Columns(dict(columns))
+        events = cols.to_canonical(events)
     _check_table(events, "events", ["customer_id", "timestamp", step_column])
     if isinstance(breakdown, str) and breakdown != "cohort_month" and breakdown not in events:
         raise DataError(f"breakdown: events has no column {breakdown!r}; columns are "

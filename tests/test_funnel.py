@@ -158,6 +158,9 @@ def test_unsorted_input_and_string_ids_do_not_matter():
     assert counts(funnel(shuffled, STEPS)) == [4, 2, 2]
     as_str = BASE.assign(customer_id="c" + BASE["customer_id"].astype(str))
     assert counts(funnel(as_str, STEPS)) == [4, 2, 2]
+    mine = BASE.rename(columns={"customer_id": "member_no", "timestamp": "at"})
+    assert counts(funnel(mine, STEPS, columns={"customer_id": "member_no",
+                                               "timestamp": "at"})) == [4, 2, 2]
 
 
 # ---- property tests ---------------------------------------------------------------
