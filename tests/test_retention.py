@@ -389,3 +389,13 @@ def test_plots_widget_and_report_section_run_quietly(world_tx):
         # no formula category and no quantity: every line is one unit
         section.render(Dataset(transactions=world_tx[["customer_id", "timestamp", "amount"]]))
         plt.close("all")
+
+
+def test_text_ids_and_no_amounts_give_standard_offers():
+    tx = pd.DataFrame({"customer_id": ["m-1", "m-2"], "timestamp": [day(0), day(0)],
+                       "quantity": [3, 1]})
+    m = ReplenishmentModel(category=None).fit(tx, validate=False)
+    a = m.actions(day(1), horizon_days=100)
+    assert set(a["customer_id"]) == {"m-1", "m-2"}
+    assert set(a["offer_type"].astype(str)) == {"standard"}
+    assert m.depletion(day(1))["mean_basket"].isna().all()

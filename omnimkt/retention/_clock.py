@@ -249,7 +249,8 @@ def _build_log(
         supply = q * rate
     else:
         supply = q * float(days_per_unit)
-    if "amount" in tx.columns:
+    has_amount = "amount" in tx.columns
+    if has_amount:
         amt = pd.to_numeric(tx["amount"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         amt = np.full(len(tx), np.nan)
@@ -312,6 +313,8 @@ def _build_log(
 
     units_total = prefix(units)
     amount_total = prefix(np.nan_to_num(amount))
+    if not has_amount:
+        amount_total[:] = np.nan  # no amounts: basket unknown (offer type "standard")
     supply_before = prefix(sup)
     supply_before -= sup
     first_day = np.repeat(pday[gs], sizes)
