@@ -39,13 +39,8 @@ from omnimkt.attribution.heuristics import (
     time_decay,
 )
 from omnimkt.attribution.markov import markov
-from omnimkt.attribution.paths import (
-    CA_COLUMNS,
-    Paths,
-    build_paths,
-    read_paths,
-    to_channelattribution,
-)
+from omnimkt.attribution.paths import CA_COLUMNS, Paths, build_paths
+from omnimkt.attribution.pathtable import read_paths, to_channelattribution
 from omnimkt.attribution.result import AttributionResult, ModelComparison
 from omnimkt.attribution.shapley import channel_sets, shapley
 
