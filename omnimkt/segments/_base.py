@@ -257,20 +257,6 @@ def check_shares(shares: Any, labels: Any, name: str) -> np.ndarray:
     return s
 
 
-def quota_labels(order_index: pd.Index, shares: np.ndarray, labels: list[str]) -> pd.Series:
-    """Cut an already ranked index into consecutive groups of the given shares.
-
-    Group ``i`` ends at ``round(n * cumulative share)`` (half up), so the sizes
-    are as close as possible to the shares and always add up to ``n``.
-    """
-    n = len(order_index)
-    bounds = np.floor(np.cumsum(shares) * n + 0.5).astype(int)
-    bounds[-1] = n
-    pos = np.arange(n)
-    idx = np.searchsorted(bounds, pos, side="right")
-    return pd.Series(np.asarray(labels, dtype=object)[idx], index=order_index)
-
-
 class Result:
     """Base of the result objects: ``summary`` table, ``__repr__``, HTML and Markdown."""
 
