@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from omnimkt.data.dataset import Dataset
@@ -75,6 +76,10 @@ def _read_raw(path: Path, kind: str, cols: Columns) -> pd.DataFrame:
     if fmt == "parquet":
         return pd.read_parquet(path)
     text_ids = {cols.source_name(c): "str" for c in _ID_COLUMNS}
+    try:  # pyarrow's reader is multi-threaded and parses ISO timestamps on the way
+        return pd.read_csv(path, dtype=text_ids, engine="pyarrow")
+    except (ImportError, ValueError):  # e.g. an empty or ragged file: the C reader says why
+        pass
     try:
         return pd.read_csv(path, dtype=text_ids, low_memory=False)
     except pd.errors.EmptyDataError:
@@ -139,9 +144,9 @@ def read_table(
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "tx.csv"
-    >>> _ = p.write_text("customer_id,timestamp,amount\\n7,2025-01-02,9.5\\n")
+    >>> _ = p.write_text("customer_id,timestamp,amount\\n7,2025-01-02,9.5\\n8,2025-01-03,4\\n")
     >>> read_table(p, "transactions")["amount"].tolist()
-    [9.5]
+    [9.5, 4.0]
     """
     _check_kind(kind)
     cols = columns if isinstance(columns, Columns) else Columns(dict(columns or {}))
@@ -222,9 +227,24 @@ def _kwargs_for_dataset(kw: Mapping[str, Any]) -> dict[str, Any]:
     return dict(kw)
 
 
+def _iso(s: pd.Series) -> pd.Series:
+    """ISO 8601 text of a naive datetime column at the coarsest exact unit (no NaT text)."""
+    v = s.to_numpy("datetime64[ns]")
+    ns = v.view("int64")[~np.isnat(v)]
+    unit = "ns"
+    for u, step in (("D", 86_400 * 10**9), ("s", 10**9), ("ms", 10**6), ("us", 10**3)):
+        if not np.any(ns % step):
+            unit = u
+            break
+    text = np.datetime_as_string(v, unit=unit)
+    return pd.Series(np.where(np.isnat(v), "", text), index=s.index, dtype=object)
+
+
 def _csv_text(df: pd.DataFrame) -> str:
-    # repr-style floats are exact and stable; ISO dates; '\n' line ends on every OS.
-    return df.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%dT%H:%M:%S")
+    # Floats in shortest round-trip form (exact), timestamps as ISO 8601 text without
+    # losing sub-seconds, '\n' line ends on every OS: the same bytes for the same data.
+    dt = {c: _iso(df[c]) for c in df.columns if df[c].dtype.kind == "M"}
+    return (df.assign(**dt) if dt else df).to_csv(index=False, lineterminator="\n")
 
 
 def write_dataset(
@@ -234,7 +254,8 @@ def write_dataset(
 
     The bytes depend only on the data: gzip headers carry no time stamp or file
     name, floats are written exactly (shortest round-trip form), timestamps as
-    ISO 8601 (``2025-01-31T09:30:00``). Existing files of the same names are
+    ISO 8601 (``2025-01-31T09:30:00``; ``2025-01-31`` for a column of dates only,
+    sub-seconds kept when present). Existing files of the same names are
     replaced; a file of the same table in another format is an error (the folder
     would be ambiguous to :func:`load_dataset`).
 
@@ -246,11 +267,11 @@ def write_dataset(
     Examples
     --------
     >>> import tempfile, pandas as pd
-    >>> tx = pd.DataFrame({"customer_id": [1], "timestamp": [pd.Timestamp("2025-01-01")],
+    >>> tx = pd.DataFrame({"customer_id": [1], "timestamp": [pd.Timestamp("2025-01-01 09:30")],
     ...                    "amount": [9.5]})
     >>> paths = write_dataset(Dataset(tx), tempfile.mkdtemp(), format="csv")
     >>> paths["transactions"].read_text()
-    'customer_id,timestamp,amount\\n1,2025-01-01T00:00:00,9.5\\n'
+    'customer_id,timestamp,amount\\n1,2025-01-01T09:30:00,9.5\\n'
     """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
