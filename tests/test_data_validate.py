@@ -85,11 +85,13 @@ def test_missing_column_lists_available_and_suggests_columns():
     msg = str(e.value)
     assert "transactions" in msg and "amount" in msg
     assert "'total_paid'" in msg and "'customer_id'" in msg  # available columns
-    assert "Columns(amount=" in msg
+    assert "Columns(amount='<your column>')" in msg
+    with pytest.raises(DataError, match=r"omnimkt.Columns\(amount='Amount'\)"):
+        validate_transactions(tx().rename(columns={"amount": "Amount"}))
 
 
 def test_missing_mapped_column_names_user_column():
-    with pytest.raises(DataError, match="customer_id='member_no'"):
+    with pytest.raises(DataError, match="'customer_id' \\(your column 'member_no'\\)"):
         validate_transactions(tx().rename(columns={"customer_id": "member"}),
                               Columns(customer_id="member_no"))
 

@@ -17,6 +17,7 @@ already ``datetime64`` validates in a few seconds.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -83,8 +84,19 @@ def _canonical_frame(df: Any, spec: TableSpec, cols: Columns) -> pd.DataFrame:
     if missing:
         found = ", ".join(repr(str(c)) for c in df.columns[:30]) or "none"
         more = f" (and {len(df.columns) - 30} more)" if len(df.columns) > 30 else ""
-        wanted = ", ".join(f"{c}={cols.source_name(c)!r}" for c in missing)
-        hint = ", ".join(f"{c}='<your column>'" for c in missing)
+        wanted = ", ".join(
+            repr(c) if cols.source_name(c) == c else f"{c!r} (your column {cols.source_name(c)!r})"
+            for c in missing
+        )
+        near = {
+            c: difflib.get_close_matches(cols.source_name(c).lower(),
+                                         [str(x).lower() for x in df.columns], n=1, cutoff=0.6)
+            for c in missing
+        }
+        names = {str(x).lower(): str(x) for x in df.columns}
+        hint = ", ".join(
+            f"{c}={names[near[c][0]]!r}" if near[c] else f"{c}='<your column>'" for c in missing
+        )
         raise DataError(
             f"{spec.name}: missing required column(s) {wanted}. Available columns: {found}{more}. "
             f"If your data names them differently, map them with omnimkt.Columns({hint})."
