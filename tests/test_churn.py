@@ -490,3 +490,26 @@ def test_world_not_yet_lapsed(backtest):
     assert hard.summary.loc["supervised (gbm)", "roc_auc"] > 0.8
     recency = evaluate_churn(hard.labels, hard.features["recency_days"]).roc_auc
     assert hard.summary.loc["supervised (gbm)", "roc_auc"] > recency
+
+
+def test_probabilistic_scores_consistent(backtest):
+    for name, prob in backtest.probabilistic.items():
+        assert (prob["churn_prob"] == 1 - prob["p_alive"]).all()
+        # a customer who has left makes no purchase: P(none in 90 d) >= P(dead)
+        assert (prob["p_no_purchase"] >= prob["churn_prob"] - 1e-9).all(), name
+        assert prob.index.equals(backtest.labels.index)
+
+
+def test_backtest_scores_ignore_the_holdout():
+    from omnimkt.datasets import generate
+
+    tx = generate(800, seed=5, tables=("transactions",)).transactions
+    cut = pd.Timestamp("2025-09-30")
+    # drop the purchases after the cut-off of the odd-numbered customers
+    after = tx["timestamp"] >= cut + pd.Timedelta(days=1)
+    blind = tx[~(after & (tx["customer_id"] % 2 == 1))]
+    a = churn_backtest(tx, cut)
+    b = churn_backtest(blind, cut, observation_end=tx["timestamp"].max())
+    scores = a.scores.columns.drop("churned")
+    pd.testing.assert_frame_equal(a.scores[scores], b.scores[scores])
+    assert b.labels.sum() > a.labels.sum()  # only the labels changed
