@@ -41,8 +41,9 @@ def plot_funnel(result, *, ax: Axes | None = None) -> Axes:
     for yi, n, conv, prev in zip(y, s[unit], s["conversion_from_first"],
                                  s["conversion_from_previous"], strict=True):
         text = f"{n:,}  ({conv:.0%} of first, {prev:.0%} of previous)"
-        ax.text(top * 0.01, yi, text, va="center", ha="left", fontsize=8,
-                color="black" if n < top * 0.55 else "white")
+        inside = n >= top * 0.55  # long bars hold their label, short ones get it beside
+        ax.text(top * 0.01 if inside else n + top * 0.01, yi, text, va="center", ha="left",
+                fontsize=8, color="white" if inside else "black")
     ax.set_yticks(y, s["step"])
     ax.set_xlabel(unit)
     ax.set_xlim(0, top * 1.05)

@@ -56,6 +56,7 @@ def render(data: Any, *, window: str = "365D", n_purchases: int = 3, **options: 
     a conversion ``window`` from the first touch.
     """
     display(Markdown("## Purchase and journey funnels"))
+    days = f"{pd.Timedelta(window).days} days"
     buy = purchase_funnel(data.transactions, n_purchases)
     journey = None
     if data.touchpoints is not None and len(data.touchpoints):
@@ -66,7 +67,7 @@ def render(data: Any, *, window: str = "365D", n_purchases: int = 3, **options: 
     axes[0, 0].set_title("Repeat purchase funnel")
     if journey is not None:
         plot_funnel(journey, ax=axes[0, 1])
-        axes[0, 1].set_title(f"Journey funnel (window {window})")
+        axes[0, 1].set_title(f"Journey funnel (window {days})")
     fig.tight_layout()
     display(fig)
     plt.close(fig)
@@ -90,7 +91,7 @@ def render(data: Any, *, window: str = "365D", n_purchases: int = 3, **options: 
         j = journey.summary
         text.append(f"Of {int(j['customers'].iloc[0]):,} people reached by a touchpoint, "
                     f"{j['conversion_from_first'].iloc[-1]:.1%} reached "
-                    f"**{j['step'].iloc[-1]}** within {window}. " + _biggest_drop(journey))
+                    f"**{j['step'].iloc[-1]}** within {days}. " + _biggest_drop(journey))
         display(Markdown("### Journey funnel"))
         display(table(journey).set_index("step"))
     display(Markdown(" ".join(text)))
