@@ -534,3 +534,14 @@ def test_report_section_renders_without_warnings(cdnow, monkeypatch):
     assert any("top 20% of customers hold" in t for t in texts)
     tables = [s for s in shown if isinstance(s, pd.DataFrame)]
     assert list(tables[0].index) == ["top 20%", "next 30%", "bottom 50%"]
+
+
+def test_sklearn_estimator_contract(bg):
+    from sklearn.base import clone
+
+    m = BetaGeoModel(penalizer=0.01, max_iter=50)
+    assert m.get_params() == {"penalizer": 0.01, "max_iter": 50, "tol": 1e-7}
+    c = clone(bg)
+    assert not hasattr(c, "params_") and c.get_params() == bg.get_params()
+    assert GammaGammaModel().set_params(corr_threshold=0.5).corr_threshold == 0.5
+    assert "BG/NBD fitted" in bg._repr_mimebundle_()["text/html"]

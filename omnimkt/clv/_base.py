@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import io
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from omnimkt.errors import DataError, ModelError, examples
 
@@ -100,8 +102,9 @@ def _param_table(names, values, hessian_negll) -> pd.DataFrame:
     )
 
 
-class _Result:
-    """Mixin giving ``summary`` based repr / HTML / markdown."""
+class _Result(BaseEstimator):
+    """scikit-learn estimator base (get_params / set_params / clone) with ``summary`` based
+    repr, HTML and markdown."""
 
     def _summary_title(self) -> str:
         return type(self).__name__
@@ -110,6 +113,10 @@ class _Result:
         if not hasattr(self, "params_"):
             return f"{type(self).__name__}(not fitted)"
         return f"{self._summary_title()}\n{self.summary.round(4).to_string()}"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
+        # Jupyter prefers this over _repr_html_; show the fit, not sklearn's diagram.
+        return {"text/plain": repr(self), "text/html": self._repr_html_()}
 
     def _repr_html_(self) -> str:
         if not hasattr(self, "params_"):
