@@ -261,13 +261,14 @@ def test_probabilities_and_no_purchase_identity(bg, pnbd, ch):
         p0 = model.probability_no_purchase(13, ch)
         assert pa.between(0, 1).all() and p0.between(0, 1).all()
         assert (p0 >= 1 - pa - 1e-12).all()  # dead customers never buy
-    # BG/NBD closed form == likelihood ratio L(x, tx, T + t) / L(x, tx, T).
+    # BG/NBD and MBG/NBD closed forms == likelihood ratio L(x, tx, T + t) / L(x, tx, T).
     x, tx, T = (ch[c].to_numpy(float) for c in ("frequency_cal", "recency_cal", "T_cal"))
-    p = bg.params_.to_numpy()
-    ll = np.array([[bg._loglik(p, x[i:i + 1], tx[i:i + 1], T[i:i + 1] + dt, np.ones(1))
-                    for dt in (0.0, 13.0)] for i in range(0, len(x), 97)])
-    np.testing.assert_allclose(bg.probability_no_purchase(13, ch).to_numpy()[::97],
-                               np.exp(ll[:, 1] - ll[:, 0]), rtol=1e-9)
+    for model in (bg, ModifiedBetaGeoModel().fit(ch)):
+        p = model.params_.to_numpy()
+        ll = np.array([[model._loglik(p, x[i:i + 1], tx[i:i + 1], T[i:i + 1] + dt, np.ones(1))
+                        for dt in (0.0, 13.0)] for i in range(0, len(x), 97)])
+        np.testing.assert_allclose(model.probability_no_purchase(13, ch).to_numpy()[::97],
+                                   np.exp(ll[:, 1] - ll[:, 0]), rtol=1e-9)
 
 
 def test_paretonbd_no_nan_where_lifetimes_fails(pnbd):

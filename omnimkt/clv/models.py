@@ -129,7 +129,14 @@ class _RepeatPurchaseModel(_Result):
                                    "expected_purchases")
 
     def probability_no_purchase(self, t: float, summary: pd.DataFrame) -> pd.Series:
-        """P(no purchase at all in the next ``t`` time units | history), per customer."""
+        """P(no purchase at all in the next ``t`` time units | history), per customer.
+
+        "No purchase in (T, T+t]" is the same event as observing the history (x, t_x)
+        up to T + t, so P = L(x, t_x, T + t) / L(x, t_x, T) exactly. For BG/NBD and
+        MBG/NBD this equals (1 - P(alive)) + P(alive) ((alpha+T)/(alpha+T+t))^(r+x):
+        an active customer's rate has posterior Gamma(r + x, alpha + T), and without a
+        purchase there is no drop-out opportunity. Used by :mod:`omnimkt.churn`.
+        """
         t = float(t)
         return self._predict_frame(summary, lambda x, tx, T: self._p_zero(t, x, tx, T),
                                    "p_no_purchase")
@@ -250,7 +257,8 @@ class _BetaGeoFamily(_RepeatPurchaseModel):
     def _p_zero(self, t, x, tx, T):
         # Alive at T with prob P(alive); an alive customer's rate has posterior
         # Gamma(r + x, alpha + T), and no purchase means no drop-out chance either, so
-        # P(0 in (T, T+t] | alive) = ((alpha+T)/(alpha+T+t))^(r+x) (Fader, Hardie & Lee 2005).
+        # P(0 in (T, T+t] | alive) = ((alpha+T)/(alpha+T+t))^(r+x); equals the likelihood
+        # ratio L(x, tx, T+t) / L(x, tx, T) (tested).
         r, alpha, _, _ = self.params_.to_numpy()
         pa = self._p_alive(x, tx, T)
         return 1.0 - pa + pa * np.exp((r + x) * np.log((alpha + T) / (alpha + T + t)))
