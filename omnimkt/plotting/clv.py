@@ -158,7 +158,9 @@ def plot_clv_distribution(values: pd.Series | pd.DataFrame, *, ax: Axes | None =
         ax.axvline(max(stat, lo), color=_ACTUAL, ls=ls, lw=1)
     ax.text(max(np.median(v), lo), ax.get_ylim()[1] * 0.95, " median", fontsize=8, va="top")
     ax.text(max(np.mean(v), lo), ax.get_ylim()[1] * 0.85, " mean", fontsize=8, va="top")
-    ax.set_xlabel(f"customer lifetime value {currency}".strip() + " (log scale)")
+    n_low = int((v < lo).sum())
+    note = f"; {n_low:,} values below {lo:.2g} in the first bar" if n_low else ""
+    ax.set_xlabel(f"customer lifetime value {currency}".strip() + f" (log scale{note})")
     ax.set_ylabel("customers")
     ax.set_title("Distribution of customer lifetime value")
     return ax
