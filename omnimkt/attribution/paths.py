@@ -114,17 +114,34 @@ class Paths:
         Columns ``path``, ``total_conversions``, ``total_conversion_value``,
         ``total_null``; sorted by conversions (descending) then path.
         """
-        df = pd.DataFrame(
-            {
+        base = len(self.channels) + 1
+        lens = self.lengths
+        max_len = int(lens.max()) if len(lens) else 0
+        if len(self) and max_len * np.log2(base) < 62:
+            # Each path as one integer (digits = channel codes): group on integers and
+            # build strings for the distinct paths only.
+            rows = self.row_of_touch
+            pos = np.arange(len(self.codes), dtype=np.int64) - self.offsets[rows]
+            digits = (self.codes.astype(np.int64) + 1) * base ** pos
+            ident = np.add.reduceat(digits, self.offsets[:-1])
+            uniq, first, inv = np.unique(ident, return_index=True, return_inverse=True)
+            names = self.subset(first).path_strings()
+            k = len(uniq)
+            df = pd.DataFrame({
+                "path": pd.array(names, dtype="str"),
+                "total_conversions": np.bincount(inv, weights=self.conversions, minlength=k),
+                "total_conversion_value": np.bincount(inv, weights=self.value, minlength=k),
+                "total_null": np.bincount(inv, weights=self.nulls, minlength=k),
+            })
+        else:
+            df = pd.DataFrame({
                 "path": pd.array(self.path_strings(), dtype="str"),
                 "total_conversions": self.conversions,
                 "total_conversion_value": self.value,
                 "total_null": self.nulls,
-            }
-        )
-        out = df.groupby("path", sort=True).sum().reset_index()
-        out = out.sort_values(["total_conversions", "path"], ascending=[False, True],
-                              kind="stable").reset_index(drop=True)
+            }).groupby("path", sort=False).sum().reset_index()
+        out = df.sort_values(["total_conversions", "path"], ascending=[False, True],
+                             kind="stable").reset_index(drop=True)
         return out
 
     def touches(self) -> pd.DataFrame:
