@@ -174,20 +174,27 @@ def test_referral_cycle_raises():
 
 
 def test_negative_spend_raises():
+    bad = log([(1, "2025-01-01", 10), (1, "2025-01-02", -5)])
+    with pytest.raises(DataError, match=r"transactions\.amount: 1 of 2 rows are negative"):
+        apply_ladder(bad)
     with pytest.raises(DataError, match=r"transactions\.amount: 1 rows have negative spend"):
-        apply_ladder(log([(1, "2025-01-01", 10), (1, "2025-01-02", -5)]))
+        apply_ladder(bad, validate=False)
 
 
 def test_missing_column_and_bad_timestamp_raise():
-    with pytest.raises(DataError, match="missing column"):
+    with pytest.raises(DataError, match=r"transactions.*timestamp"):
         apply_ladder(pd.DataFrame({"customer_id": [1], "amount": [1.0]}))
+    with pytest.raises(DataError, match="missing column"):
+        apply_ladder(pd.DataFrame({"customer_id": [1], "amount": [1.0]}), validate=False)
     bad = pd.DataFrame({"customer_id": [1], "timestamp": ["not a date"], "amount": [1.0]})
-    with pytest.raises(DataError, match=r"transactions\.timestamp: 1 rows"):
+    with pytest.raises(DataError, match=r"transactions\.timestamp"):
         apply_ladder(bad)
+    with pytest.raises(DataError, match=r"transactions\.timestamp: 1 rows"):
+        apply_ladder(bad, validate=False)
 
 
 # ------------------------------------------------------------ identities
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 60),
                           st.floats(0, 5000, allow_nan=False)), min_size=1, max_size=40),
        st.lists(st.integers(-1, 5), min_size=6, max_size=6),
@@ -200,7 +207,7 @@ def test_points_earned_equal_held_plus_reset(rows, refs, carry, reset):
                        + pd.to_timedelta([r[1] for r in rows], unit="D"),
                        "amount": [r[2] for r in rows]})
     lad = PointsLadder(carry_over=carry, reset_at=9000 if reset else None)
-    res = apply_ladder(tx, customers(pairs), lad)
+    res = apply_ladder(tx, customers(pairs), lad, validate=False)
     m = res.members
     assert res.identity_check() == 0
     assert (m["points_held"] >= 0).all()
@@ -222,7 +229,7 @@ def test_engine_on_a_larger_random_log_is_exact():
                        + pd.to_timedelta(rng.integers(0, 700, n), unit="D"),
                        "amount": rng.gamma(2, 300, n).round(2)})
     ref = [None if (i == 0 or rng.random() < 0.6) else int(rng.integers(0, i)) for i in range(300)]
-    res = apply_ladder(tx, customers(list(enumerate(ref))))
+    res = apply_ladder(tx, customers(list(enumerate(ref))), validate=False)
     assert res.identity_check() == 0
     # a direct, slow replay of the rules gives the same balances
     led = res.ledger

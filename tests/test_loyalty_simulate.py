@@ -18,12 +18,12 @@ from omnimkt.loyalty import (
 )
 from omnimkt.loyalty.scenarios import alternative_ladders
 
-SMALL = Behaviour(n_initial=300, max_members=1500, weekly_joins=10, referral_rate=0.01,
+SMALL = Behaviour(n_initial=300, max_members=1000, weekly_joins=10, referral_rate=0.01,
                   rate_mean=0.4, basket_mean=400)
 
 
 def run(ladder=None, beh=SMALL, **kw):
-    kw = {"weeks": 40, "n_runs": 3, "seed": 7, "progress": False, **kw}
+    kw = {"weeks": 30, "n_runs": 3, "seed": 7, "progress": False, **kw}
     return simulate(ladder, beh, **kw)
 
 
@@ -98,11 +98,11 @@ def test_member_growth_and_milestone_week():
 def test_bands_and_tier_distribution_shapes():
     res = run()
     b = res.band("members")
-    assert list(b.columns) == ["p5", "p50", "p95", "mean"] and len(b) == 40
+    assert list(b.columns) == ["p5", "p50", "p95", "mean"] and len(b) == 30
     assert (b["p5"] <= b["p50"]).all() and (b["p50"] <= b["p95"]).all()
     td = res.tier_distribution()
     assert list(td.columns) == ["member", "1-star", "2-star", "diamond"]
-    assert res.bands.shape[0] == 40
+    assert res.bands.shape[0] == 30
     with pytest.raises(DataError, match="unknown metric"):
         res.band("nope")
     assert "net effect" in res.to_markdown() and "<h4>" in res._repr_html_()

@@ -33,12 +33,13 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from omnimkt.errors import DataError, examples
+from omnimkt.errors import DataError, DataWarning, examples
 from omnimkt.loyalty._base import _Result
 from omnimkt.loyalty.rules import PointsLadder
 
@@ -278,7 +279,7 @@ def _run(ladder: PointsLadder, seg, is_own, gross, credit, apply_discounts):
 # ---------------------------------------------------------------- public API
 def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = None,
                  ladder: PointsLadder | None = None, *, columns=None,
-                 apply_discounts: bool = True) -> LadderResult:
+                 apply_discounts: bool = True, validate: bool = True) -> LadderResult:
     """Apply a points ladder to a transaction log, exactly.
 
     Parameters
@@ -295,6 +296,11 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
     apply_discounts : bool
         Compute tier discounts (default). ``False`` when amounts already are net
         of the programme's discounts (points then use the amounts as paid).
+    validate : bool
+        Run :func:`omnimkt.data.validate_transactions` first (default; identical
+        rows are kept -- they may be real repeat purchases). ``False`` skips it for
+        very large, already canonical logs (ids, amounts and timestamps are still
+        checked: missing, negative, unparsable).
 
     Returns
     -------
@@ -311,6 +317,13 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
     3000.0
     """
     ladder = ladder or PointsLadder()
+    if validate:
+        from omnimkt.data import validate_transactions
+        with warnings.catch_warnings():
+            # one member is a perfectly good ladder to replay (the warning is for models)
+            warnings.filterwarnings("ignore", message=".*single customer", category=DataWarning)
+            transactions = validate_transactions(transactions, columns, duplicates="keep")
+        columns = None
     tx = _prepare_transactions(transactions, columns)
     # factorize first (hashing once), then map the few unique ids
     codes_tx, uniq = pd.factorize(tx["customer_id"])

@@ -335,21 +335,27 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
             if dip > 0 and recent:
                 r_idx = np.concatenate(recent)
                 mult[r_idx] *= 1.0 - dip
-            n_with = _inv_poisson(u, lam * mult)
+            lam_w = lam * mult
+            # only members with u >= 1 - rate x multiplier can buy in the programme world
+            # (exp(-x) >= 1 - x); every base buyer is among them
+            cand = np.flatnonzero(u + lam_w >= 1.0)
+            nw = _inv_poisson(u[cand], lam_w[cand])
+            nb_c = n_base[cand]
             spend_with = spend_base.copy()
-            more = np.flatnonzero(n_with > n_base)
+            more = np.flatnonzero(nw > nb_c)
             if more.size:
-                spend_with[more] += _baskets(rng, n_with[more] - n_base[more], basket[more],
-                                             kappa, pool)
-            fewer = np.flatnonzero(n_with < n_base)
+                mi = cand[more]
+                spend_with[mi] += _baskets(rng, nw[more] - nb_c[more], basket[mi], kappa, pool)
+            fewer = np.flatnonzero(nw < nb_c)
             if fewer.size:
-                kept, nb = n_with[fewer], n_base[fewer]
+                fi = cand[fewer]
+                kept, nb = nw[fewer], nb_c[fewer]
                 share = kept / nb
                 part = np.flatnonzero(kept > 0)
                 if part.size and kappa is not None:
                     # the kept orders' share of a gamma sum is Beta distributed
                     share[part] = rng.beta(kept[part] * kappa, (nb[part] - kept[part]) * kappa)
-                spend_with[fewer] = spend_base[fewer] * share
+                spend_with[fi] = spend_base[fi] * share
             buy = np.flatnonzero(spend_with)
         else:
             spend_with = spend_base
