@@ -27,6 +27,14 @@ import time
 from pathlib import Path
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process: steadier than wall time on a shared machine."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _peak_gb() -> float:
     import resource
 
@@ -72,7 +80,8 @@ def step_actions(path: str, validate: bool) -> dict:
     counts = action_counts(acts)["total"].to_dict()
     return {"rows": len(tx), "customers": model.n_customers_, "read_s": t1 - t0,
             "fit_s": t2 - t1, "actions_s": t3 - t2, "total_s": t3 - t0,
-            "actions": len(acts), "by_action": counts, "peak_gb": _peak_gb()}
+            "actions": len(acts), "by_action": counts, "peak_gb": _peak_gb(), "cpu_s": _cpu_s(),
+            "load": os.getloadavg()[0]}
 
 
 def step_backtest(path: str) -> dict:
@@ -90,7 +99,7 @@ def step_backtest(path: str) -> dict:
             "mae_median_gap": float(e.loc["median_gap", "mae"]),
             "uplift_all": float(res.uplift.loc["all", "uplift"]),
             "ci": [float(res.uplift.loc["all", "ci_low"]), float(res.uplift.loc["all", "ci_high"])],
-            "peak_gb": _peak_gb()}
+            "peak_gb": _peak_gb(), "cpu_s": _cpu_s(), "load": os.getloadavg()[0]}
 
 
 def _run(step: str, path: Path, *extra: str) -> dict:
@@ -117,14 +126,16 @@ def main() -> None:
     a = _run("actions", path)
     print(f"today's action list: {a['rows']:,} lines, {a['customers']:,} formula buyers; "
           f"read {a['read_s']:.1f} s + fit {a['fit_s']:.1f} s + list {a['actions_s']:.2f} s "
-          f"= {a['total_s']:.1f} s (target < 60 s); peak {a['peak_gb']:.2f} GB (target < 6 GB); "
+          f"= {a['total_s']:.1f} s wall (target < 60 s; CPU {a['cpu_s']:.1f} s, load average "
+          f"{a['load']:.1f} on {os.cpu_count()} cores); peak {a['peak_gb']:.2f} GB (target < 6 GB); "
           f"{a['actions']:,} actions {a['by_action']}", flush=True)
     v = _run("actions_validated", path)
     print(f"  same with validate=True: {v['total_s']:.1f} s (fit {v['fit_s']:.1f} s); "
           f"peak {v['peak_gb']:.2f} GB", flush=True)
     b = _run("backtest", path)
     print(f"12-month weekly backtest: {b['dates']} dates, {b['actions']:,} actions replayed in "
-          f"{b['backtest_s']:.1f} s (+ read {b['read_s']:.1f} s; target < 300 s); peak "
+          f"{b['backtest_s']:.1f} s (+ read {b['read_s']:.1f} s; target < 300 s; process CPU "
+          f"{b['cpu_s']:.1f} s, load {b['load']:.1f}); peak "
           f"{b['peak_gb']:.2f} GB; MAE next purchase: learned depletion {b['mae_learned']:.1f} d "
           f"vs median gap {b['mae_median_gap']:.1f} d; historical uplift {b['uplift_all']:+.4f} "
           f"(95% CI {b['ci'][0]:+.4f} .. {b['ci'][1]:+.4f})", flush=True)
