@@ -195,7 +195,7 @@ def backtest(
     uplift_horizon: int = 14,
     simulated_uplift: float = 0.0,
     confidence: float = 0.95,
-    progress: bool = False,
+    progress: bool | None = None,
     columns=None,
     validate: bool = True,
 ) -> BacktestResult:
@@ -235,7 +235,9 @@ def backtest(
         Days of actions listed per replay date (default: the spacing of the dates).
     control_share, seed : hold-out share and its seed.
     uplift_horizon, simulated_uplift, confidence : uplift settings.
-    progress : show a progress bar over dates.
+    progress : bool, optional
+        Progress bar over the dates; default: only for logs over 1M purchase days
+        (where a replay takes more than a few seconds). False turns it off.
     columns, validate : column mapping and shared validation, as in ``fit``.
 
     Returns
@@ -270,6 +272,8 @@ def backtest(
 
     control_cust = _control_arm(log.ids, control_share, seed)
     iterator = days
+    if progress is None:
+        progress = len(log) > 1_000_000
     if progress:
         from tqdm.auto import tqdm
 
