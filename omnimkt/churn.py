@@ -94,6 +94,21 @@ def _prepare_transactions(transactions: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
 
 
+def _prepare_side(customers: pd.DataFrame | None, touchpoints: pd.DataFrame | None
+                  ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Canonical customers and touchpoints tables (None stays None)."""
+    from omnimkt.data import validate_customers, validate_touchpoints
+
+    for name, table in (("customers", customers), ("touchpoints", touchpoints)):
+        if table is not None and not isinstance(table, pd.DataFrame):
+            raise DataError(f"{name}: expected a pandas DataFrame or None, got "
+                            f"{type(table).__name__}.")
+    cu = None if customers is None else validate_customers(customers)
+    tp = None if touchpoints is None else validate_touchpoints(touchpoints,
+                                                               duplicates="keep")
+    return cu, tp
+
+
 def _cutoff(tx: pd.DataFrame, calibration_end: Any) -> pd.Timestamp:
     """The cut-off day; an error when no customer has bought on or before it."""
     try:
@@ -195,6 +210,7 @@ def churn_features(transactions: pd.DataFrame, calibration_end: Any, *,
     [3.0, 10.0, 20.0, 15.0]
     """
     tx = _prepare_transactions(transactions)
+    customers, touchpoints = _prepare_side(customers, touchpoints)
     return _features(tx, _cutoff(tx, calibration_end), customers, touchpoints)
 
 
@@ -247,15 +263,10 @@ def _features(tx: pd.DataFrame, cut: pd.Timestamp, customers: pd.DataFrame | Non
 
 def _referral_features(customers: pd.DataFrame, cal: pd.DataFrame, cut: pd.Timestamp,
                        index: pd.Index) -> pd.DataFrame:
-    if not isinstance(customers, pd.DataFrame) or "customer_id" not in customers.columns:
-        raise DataError("customers: expected a DataFrame with a customer_id column. "
-                        "Map your names with omnimkt.Columns.")
     out = pd.DataFrame(index=index)
     if "referrer_id" not in customers.columns:
         return out
-    ref = customers[["customer_id", "referrer_id"]].copy()
-    ref["referrer_id"] = pd.to_numeric(ref["referrer_id"], errors="coerce") \
-        if not pd.api.types.is_numeric_dtype(ref["referrer_id"]) else ref["referrer_id"]
+    ref = customers[["customer_id", "referrer_id"]]
     referred = ref.loc[ref["referrer_id"].notna(), "customer_id"]
     out["was_referred"] = index.isin(referred).astype("int64")
     # a referral counts once the referred person is a customer by the cut-off
@@ -266,17 +277,14 @@ def _referral_features(customers: pd.DataFrame, cal: pd.DataFrame, cut: pd.Times
         buyers = cal["customer_id"].unique()
         known = ref[ref["customer_id"].isin(buyers) & ref["referrer_id"].notna()]
     counts = known.groupby("referrer_id").size()
-    counts.index = counts.index.astype(index.dtype) if len(counts) else counts.index
-    out["n_referred"] = counts.reindex(index, fill_value=0).astype("int64").to_numpy()
+    counts.index = counts.index.astype(object)  # Int64 referrers vs int64 ids, or str
+    out["n_referred"] = counts.reindex(index.astype(object), fill_value=0).astype(
+        "int64").to_numpy()
     return out
 
 
 def _touch_features(touchpoints: pd.DataFrame, cut: pd.Timestamp,
                     index: pd.Index) -> pd.DataFrame:
-    need = [c for c in ("customer_id", "timestamp", "channel") if c not in touchpoints.columns]
-    if need:
-        raise DataError(f"touchpoints: missing column(s) {', '.join(need)}. Map your names "
-                        "with omnimkt.Columns.")
     tp = touchpoints[["customer_id", "timestamp", "channel"]]
     day = pd.to_datetime(tp["timestamp"]).dt.normalize()
     tp = tp[(day <= cut).to_numpy()].assign(day=day[day <= cut])
@@ -1046,6 +1054,7 @@ def churn_backtest(transactions: pd.DataFrame, calibration_end: Any, horizon_day
     from omnimkt import clv
 
     tx = _prepare_transactions(transactions)
+    customers, touchpoints = _prepare_side(customers, touchpoints)
     cut = _cutoff(tx, calibration_end)
     labels = _labels(tx, cut, _holdout_end(tx, cut, horizon_days, observation_end))
     train_cut = cut - pd.Timedelta(days=int(horizon_days))
@@ -1102,6 +1111,7 @@ def churn_scores(transactions: pd.DataFrame, as_of: Any = None, horizon_days: in
     from omnimkt import clv
 
     tx = _prepare_transactions(transactions)
+    customers, touchpoints = _prepare_side(customers, touchpoints)
     cut = tx["timestamp"].max().normalize() if as_of is None else _cutoff(tx, as_of)
     train_cut = cut - pd.Timedelta(days=int(horizon_days))
     if train_cut < tx["timestamp"].min().normalize():

@@ -513,3 +513,18 @@ def test_backtest_scores_ignore_the_holdout():
     scores = a.scores.columns.drop("churned")
     pd.testing.assert_frame_equal(a.scores[scores], b.scores[scores])
     assert b.labels.sum() > a.labels.sum()  # only the labels changed
+
+
+def test_features_with_text_ids(tx, customers):
+    tx = tx.assign(customer_id="c" + tx["customer_id"].astype(str))
+    cu = customers.assign(customer_id="c" + customers["customer_id"].astype(str),
+                          referrer_id=["", "c1", "c1"])
+    f = churn_features(tx, CUT, customers=cu.replace({"referrer_id": {"": None}}))
+    assert f.index.tolist() == ["c1", "c2"]
+    assert f["n_referred"].tolist() == [1, 0] and f["was_referred"].tolist() == [0, 1]
+
+
+def test_bad_customers_table(tx, customers):
+    with pytest.raises(DataError, match="referrer_id"):
+        churn_features(tx, CUT, customers=customers.assign(
+            referrer_id=pd.array([pd.NA, 1, 7], dtype="Int64")))
