@@ -236,7 +236,7 @@ def parse_times(
         fut = (parsed > now).to_numpy()
         if fut.any():
             raise ctx.error(
-                canon, fut, f"lie in the future (after {now:%Y-%m-%d %H:%M})", raw,
+                canon, fut, f"lie in the future, after {now:%Y-%m-%d %H:%M}", raw,
                 "Check the dates (a wrong year or day/month swap?), drop them, or pass "
                 "now=... if the data really runs past today.",
             )
@@ -286,4 +286,4 @@ def to_numeric(
         raise ctx.error(
             canon, np.isnan(v), "are missing", raw, "Fill them in or drop these rows."
         )
-    return num.rename(canon)
+    return (num + 0.0).rename(canon)  # -0.0 -> 0.0: equal values, one spelling
