@@ -38,7 +38,7 @@ Examples
 --------
 >>> res = simulate(PointsLadder(), Behaviour(n_initial=200, max_members=400), weeks=10,
 ...                n_runs=2, seed=1, progress=False)
->>> res.summary.loc["members at end", "p50"] > 200
+>>> bool(res.summary.loc["members at end", "p50"] > 200)
 True
 """
 
@@ -632,7 +632,7 @@ class SimulationResult(_Result):
         --------
         >>> r = simulate(behaviour=Behaviour(n_initial=100, max_members=200, goal_gradient=0,
         ...              post_reward_dip=0), weeks=30, n_runs=2, progress=False)
-        >>> r.break_even_uplift() > 0
+        >>> bool(r.break_even_uplift() > 0)
         True
         """
         t = self.totals
