@@ -79,7 +79,7 @@ def test_iso_timestamps_keep_sub_seconds_and_dates(tmp_path):
     text = (tmp_path / "touchpoints.csv").read_text()
     assert "2025-01-01T10:00:00.123456," in text and "2025-01-02T00:00:00.000000," in text
     text = (tmp_path / "customers.csv").read_text()
-    assert "\n1,2025-01-05,\n" in text and "\n3,,1\n" in text  # dates only; NaT empty
+    assert "\n1,2025-01-05T00:00:00,\n" in text and "\n3,,1\n" in text  # NaT is empty
     back = load_dataset(tmp_path)
     pd.testing.assert_frame_equal(back.touchpoints, tp)
 

@@ -228,11 +228,11 @@ def _kwargs_for_dataset(kw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _iso(s: pd.Series) -> pd.Series:
-    """ISO 8601 text of a naive datetime column at the coarsest exact unit (no NaT text)."""
+    """ISO 8601 text of a naive datetime column, to the second or finer if needed; NaT empty."""
     v = s.to_numpy("datetime64[ns]")
     ns = v.view("int64")[~np.isnat(v)]
     unit = "ns"
-    for u, step in (("D", 86_400 * 10**9), ("s", 10**9), ("ms", 10**6), ("us", 10**3)):
+    for u, step in (("s", 10**9), ("ms", 10**6), ("us", 10**3)):
         if not np.any(ns % step):
             unit = u
             break
@@ -254,10 +254,9 @@ def write_dataset(
 
     The bytes depend only on the data: gzip headers carry no time stamp or file
     name, floats are written exactly (shortest round-trip form), timestamps as
-    ISO 8601 (``2025-01-31T09:30:00``; ``2025-01-31`` for a column of dates only,
-    sub-seconds kept when present). Existing files of the same names are
-    replaced; a file of the same table in another format is an error (the folder
-    would be ambiguous to :func:`load_dataset`).
+    ISO 8601 (``2025-01-31T09:30:00``, sub-seconds kept when present). Existing
+    files of the same names are replaced; a file of the same table in another
+    format is an error (the folder would be ambiguous to :func:`load_dataset`).
 
     Returns
     -------
