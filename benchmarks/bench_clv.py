@@ -184,7 +184,7 @@ def main() -> None:
             print(f"  {k[:-2]:<22} {p[k]:7.2f} s")
         print(f"  {'TOTAL':<22} {p['pipeline_s']:7.2f} s  (without validation "
               f"{p['pipeline_without_validation_s']:.2f} s; target < 60 s); CPU time "
-              f"{p['pipeline_cpu_s']:.1f} s; load average at start {os.getloadavg()[0]:.1f} "
+              f"{p['pipeline_cpu_s']:.1f} s; load average {os.getloadavg()[0]:.1f} "
               "on this shared machine")
         print(f"  peak memory            {p['peak_mb']:7,.0f} MB  (target < 6,000 MB; includes "
               f"the {g['rows']:,} rows read)")
