@@ -141,10 +141,19 @@ def markov(
         return _result(paths, zero, zero.copy(), "markov", params, details)
 
     state = _states(codes, offsets, order, base)
-    uniq, inv = np.unique(state, return_inverse=True)
+    space = base**order
+    if space <= 4_000_000:
+        # Small state space: compact the state codes with a lookup table (linear, no sort).
+        present = np.zeros(space, dtype=bool)
+        present[state] = True
+        uniq = np.flatnonzero(present)
+        lookup = np.cumsum(present) - 1
+        ids = lookup[state].astype(np.int64) + 1
+    else:
+        uniq, inv = np.unique(state, return_inverse=True)
+        ids = inv.astype(np.int64) + 1
     n_t = len(uniq) + 1  # transient states: 0 = start
     conv_s, null_s = n_t, n_t + 1
-    ids = inv.astype(np.int64) + 1
     lens = np.diff(offsets)
     w = wc + wn
     firsts, lasts = offsets[:-1], offsets[1:] - 1
@@ -155,8 +164,14 @@ def markov(
     dst = np.concatenate([ids[firsts], ids[np.flatnonzero(inner) + 1],
                           np.full(len(lens), conv_s), np.full(len(lens), null_s)])
     wts = np.concatenate([w, w[rows[inner]], wc, wn])
-    counts = sp.coo_matrix((wts, (src, dst)), shape=(n_t + 2, n_t + 2)).tocsr()
-    counts.sum_duplicates()
+    size = n_t + 2
+    if size * size <= 16_000_000:
+        # Dense count by bincount (linear) when the matrix is small enough.
+        dense = np.bincount(src * size + dst, weights=wts, minlength=size * size)
+        counts = sp.csr_matrix(dense.reshape(size, size))
+    else:
+        counts = sp.coo_matrix((wts, (src, dst)), shape=(size, size)).tocsr()
+        counts.sum_duplicates()
     out = np.asarray(counts.sum(axis=1)).ravel()[:n_t]
     inv_out = np.where(out > 0, 1.0 / np.where(out > 0, out, 1.0), 0.0)
     scale = sp.diags(inv_out)

@@ -27,6 +27,7 @@ from omnimkt.attribution import (
     channel_roi,
     compare_models,
 )
+from omnimkt.errors import DataError
 from omnimkt.plotting.attribution import plot_lorenz, plot_model_comparison
 
 __all__ = ["render", "share_table"]
@@ -81,7 +82,8 @@ def render(data: Any, *, lookback_days: float | None = 30, **options: Any) -> No
     Needs touchpoints (skipped with a note otherwise). Shows the share of first
     purchases each channel gets under last touch, linear, time decay, Markov and Shapley
     models; with a ``cost`` column, cost and return per channel; with an ``account``
-    column on the social channel, how concentrated clicks are across accounts (case E).
+    column on the social channel (``social_channel``, default "social_kol"), how
+    concentrated its clicks are across accounts (case E).
     """
     display(Markdown("## Channel attribution"))
     tp = getattr(data, "touchpoints", None)
@@ -115,9 +117,13 @@ def render(data: Any, *, lookback_days: float | None = 30, **options: Any) -> No
         display(table)
     display(Markdown(_reading(cmp, paths, roi)))
 
-    if "account" in tp.columns and "social_kol" in set(tp["channel"].astype("str")):
-        conc = account_concentration(tp, channel="social_kol", event="click")
-        if len(conc.values) > 1:
+    social = options.get("social_channel", "social_kol")
+    if "account" in tp.columns and social in set(tp["channel"].astype("str")):
+        try:
+            conc = account_concentration(tp, channel=social, event="click")
+        except DataError:  # no clicks recorded for the social channel: nothing to show
+            conc = None
+        if conc is not None and len(conc.values) > 1:
             fig, ax = plt.subplots(figsize=(4.5, 4))
             plot_lorenz(conc, ax=ax)
             fig.tight_layout()
