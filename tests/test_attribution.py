@@ -239,6 +239,11 @@ def test_build_paths_windows_nulls_and_unattributed():
     assert j["converted"].tolist() == [True, False]
     assert j["conversion_time"].iloc[0] == pd.Timestamp("2025-02-10")
     assert p.days_before.tolist() == pytest.approx([9.0, 1.0, 1.0, 0.0])
+    long = p.touches()
+    assert long["channel"].tolist() == ["search", "kol", "search", "kol"]
+    assert long["position"].tolist() == [0, 1, 0, 1]
+    only_null = p.subset(np.array([False, True]))
+    assert only_null.total_nulls == 1 and only_null.journeys["customer_id"].tolist() == [2]
     wide = at.build_paths(tp, tx, lookback_days=None)
     assert sorted(wide.table["path"]) == ["kol", "tv > search > kol"]
     direct = at.build_paths(tp, tx, no_touch="direct")

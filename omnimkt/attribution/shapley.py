@@ -108,11 +108,13 @@ def _dividend_closed_form(masks: np.ndarray, terms: np.ndarray, n: int) -> np.nd
     return (bits * (terms / np.where(size > 0, size, 1.0))[:, None]).sum(axis=0)
 
 
-def _pooled_sampling(masks, num, den, n, n_permutations, rng) -> np.ndarray:
+def _pooled_sampling(masks, num, den, n, n_permutations, rng, progress=False) -> np.ndarray:
     """Monte Carlo permutation estimate for the pooled-rate worth (not additive)."""
+    from tqdm.auto import tqdm
+
     bits = ((masks[:, None] >> np.arange(n)) & 1).astype(bool)
     phi = np.zeros(n)
-    for _ in range(n_permutations):
+    for _ in tqdm(range(n_permutations), disable=not progress, desc="Shapley permutations"):
         perm = rng.permutation(n)
         pos = np.empty(n, dtype=np.int64)
         pos[perm] = np.arange(n)
@@ -133,6 +135,7 @@ def shapley(
     max_exact: int = 15,
     n_permutations: int = 1000,
     seed: int | np.random.Generator | None = 0,
+    progress: bool = False,
 ) -> AttributionResult:
     """Shapley-value attribution over channel coalitions (see the module notes).
 
@@ -148,6 +151,8 @@ def shapley(
         Permutations sampled for ``"pooled_rate"`` beyond ``max_exact`` channels.
     seed : int or numpy Generator
         Seed of that sampling (unused by the exact computations).
+    progress : bool
+        Show a progress bar over the sampled permutations.
 
     Returns
     -------
@@ -204,7 +209,7 @@ def shapley(
     elif value_function == "pooled_rate":
         method = f"Monte Carlo, {n_permutations:,} permutations (seed {seed!r})"
         rng = np.random.default_rng(seed)
-        phis = [_pooled_sampling(masks, t, jn, n, n_permutations, rng)
+        phis = [_pooled_sampling(masks, t, jn, n, n_permutations, rng, progress)
                 for t in (terms_c, terms_v)]
     else:
         method = "exact closed form (Harsanyi dividends split equally over each set)"
