@@ -126,6 +126,11 @@ def test_non_iso_dates_are_parsed():
     out = quiet(validate_transactions, tx(timestamp=["2025-03-01", "01/05/2025", "2025-02-01",
                                                      "2025-01-01"]))
     assert pd.Timestamp("2025-01-05") in out["timestamp"].tolist()
+    # one format for all non-ISO rows: day first here because of '31/01/2025'
+    out = quiet(validate_transactions, tx(timestamp=["31/01/2025", "01/02/2025", "2025-02-01",
+                                                     "2025-01-01"]))
+    assert sorted(out["timestamp"])[1:3] == [pd.Timestamp("2025-01-31"),
+                                             pd.Timestamp("2025-02-01")] * 1
 
 
 def test_timezone_aware_strings_become_utc_naive():

@@ -74,7 +74,7 @@ def clean_ids(
             s = s.astype("str")
         elif kind == "integer":
             s = s.astype("Int64") if s.isna().any() else s.astype("int64")
-        elif kind in ("empty", "floating"):
+        elif kind in ("empty", "floating", "mixed-integer-float", "decimal"):
             s = s.astype("float64")
         elif id_type == "auto":
             is_num = s.map(lambda v: isinstance(v, (int, float, np.number))).to_numpy()
@@ -171,6 +171,19 @@ def _aware_flags(raw: pd.Series) -> np.ndarray:
     return flags | tail.fillna(False).to_numpy(bool)
 
 
+def _parse_like_first(s: pd.Series) -> pd.Series:
+    """Parse text with the one format guessed from its first value (UTC if zoned); NaT if none."""
+    from pandas.tseries.api import guess_datetime_format
+
+    first = str(s.dropna().iloc[0]).strip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas' own day-first advice: we pick the format
+        fmt = guess_datetime_format(first) or guess_datetime_format(first, dayfirst=True)
+        if fmt is None:
+            return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+        return pd.to_datetime(s, errors="coerce", format=fmt, utc=True)
+
+
 def parse_times(
     raw: pd.Series, ctx: Ctx, canon: str, *, required: bool, now: pd.Timestamp | None
 ) -> pd.Series:
@@ -203,8 +216,10 @@ def parse_times(
                 ) from None
             parsed = pd.to_datetime(s, errors="coerce", format="ISO8601", utc=True)
         failed = (parsed.isna() & s.notna()).to_numpy()
-        if failed.any():  # non-ISO text (e.g. '03/01/2025'): parse those rows one by one
-            retry = pd.to_datetime(s[failed], errors="coerce", format="mixed", utc=True)
+        if failed.any():
+            # Non-ISO text (e.g. '31/01/2025'): one format inferred for all these rows,
+            # so '01/02/2025' is read the same way as its neighbours, never guessed per row.
+            retry = _parse_like_first(s[failed])
             aware = _aware_flags(s[failed])
             main_aware = isinstance(parsed.dtype, pd.DatetimeTZDtype)
             if (aware != main_aware).any() and retry.notna().any():
