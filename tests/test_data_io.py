@@ -143,6 +143,15 @@ def test_leading_zero_ids_stay_text(tmp_path):
     assert tx["customer_id"].dtype == "str"
 
 
+def test_parquet_text_ids_stay_text(tmp_path):
+    pd.DataFrame({"customer_id": ["1", "2"], "timestamp": ["2025-01-01", "2025-01-02"],
+                  "amount": [1.0, 2.0]}).to_parquet(tmp_path / "transactions.parquet")
+    (tmp_path / "customers.csv").write_text("customer_id\n1\n2\n")
+    ds = load_dataset(tmp_path)
+    assert ds.transactions["customer_id"].tolist() == ["1", "2"]
+    assert ds.customers["customer_id"].tolist() == ["1", "2"]
+
+
 def test_plain_integer_ids_become_int(tmp_path):
     (tmp_path / "transactions.csv").write_text(
         "customer_id,timestamp,amount\n2,2025-01-02,9.5\n10,2025-01-03,2\n")

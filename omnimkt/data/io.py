@@ -88,19 +88,23 @@ def _read_raw(path: Path, kind: str, cols: Columns) -> pd.DataFrame:
         ) from None
 
 
-def _auto_int_ids(frames: Mapping[str, pd.DataFrame], cols: Columns) -> dict[str, pd.DataFrame]:
-    """Turn text ids into integers when every id in every table is a plain integer.
+def _is_text(s: pd.Series) -> bool:
+    return s.dtype.kind in "OT" or isinstance(s.dtype, pd.StringDtype)
 
-    Ids with leading zeros ('00042') or letters keep all tables' ids as text, so that
-    the same customer has the same id everywhere.
+
+def _auto_int_ids(
+    frames: Mapping[str, pd.DataFrame], cols: Columns, csv_kinds: set[str]
+) -> dict[str, pd.DataFrame]:
+    """Turn CSV ids (read as text) into integers when every id in every table is a plain integer.
+
+    Ids with leading zeros ('00042') or letters, or text ids in a Parquet file, keep all
+    tables' ids as text, so that the same customer has the same id everywhere.
     """
     names = [cols.source_name(c) for c in _ID_COLUMNS]
     text_cols = [
-        (k, n) for k, df in frames.items() for n in names
-        if n in df.columns and df[n].dtype.kind in "OT" or
-        (n in df.columns and isinstance(df[n].dtype, pd.StringDtype))
+        (k, n) for k, df in frames.items() for n in names if n in df.columns and _is_text(df[n])
     ]
-    if not text_cols:
+    if not text_cols or any(k not in csv_kinds for k, _ in text_cols):
         return dict(frames)
     for k, n in text_cols:
         s = frames[k][n].dropna()
@@ -152,7 +156,8 @@ def read_table(
     cols = columns if isinstance(columns, Columns) else Columns(dict(columns or {}))
     raw = _read_raw(Path(path), kind, cols)
     if validate_kwargs.get("id_type", "auto") == "auto":
-        raw = _auto_int_ids({kind: raw}, cols)[kind]
+        csv = {kind} if _format_of(Path(path)) != "parquet" else set()
+        raw = _auto_int_ids({kind: raw}, cols, csv)[kind]
     return _VALIDATORS[kind](raw, cols, **validate_kwargs)
 
 
@@ -215,7 +220,8 @@ def load_dataset(
     cols = columns if isinstance(columns, Columns) else Columns(dict(columns or {}))
     frames = {kind: _read_raw(p, kind, cols) for kind, p in found.items()}
     if kw.get("id_type", "auto") == "auto":
-        frames = _auto_int_ids(frames, cols)
+        csv = {k for k, p in found.items() if _format_of(p) != "parquet"}
+        frames = _auto_int_ids(frames, cols, csv)
     return validate_dataset(Dataset(**frames), cols, **_kwargs_for_dataset(kw))
 
 
