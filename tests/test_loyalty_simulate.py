@@ -186,3 +186,10 @@ def test_break_even_uplift_roughly_cancels_the_cost():
     # first-order estimate: the remaining gap is small next to the cost
     gap = again.totals["net effect"].median()
     assert abs(gap) < 0.25 * again.totals["programme cost"].median()
+
+
+def test_post_reward_dip_alone_only_lowers_spend():
+    # with only the dip switched on, the programme world buys a thinned subset of orders
+    res = run(beh=SMALL.with_changes(goal_gradient=0.0, post_reward_dip=0.5, post_reward_weeks=8))
+    t = res.totals
+    assert (t["spend with programme"] < t["spend without programme"]).all()

@@ -336,9 +336,9 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
                 r_idx = np.concatenate(recent)
                 mult[r_idx] *= 1.0 - dip
             lam_w = lam * mult
-            # only members with u >= 1 - rate x multiplier can buy in the programme world
-            # (exp(-x) >= 1 - x); every base buyer is among them
-            cand = np.flatnonzero(u + lam_w >= 1.0)
+            # outside base buyers, only members with u >= 1 - rate x multiplier can buy in
+            # the programme world (exp(-x) >= 1 - x); the rest buy nothing in either world
+            cand = np.flatnonzero((u + lam_w >= 1.0) | (n_base > 0))
             nw = _inv_poisson(u[cand], lam_w[cand])
             nb_c = n_base[cand]
             spend_with = spend_base.copy()
