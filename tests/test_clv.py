@@ -4,7 +4,6 @@ and the synthetic world's ground truth. Reference figures: shared/REFERENCES.md.
 
 from __future__ import annotations
 
-import importlib.resources
 import warnings
 
 import numpy as np
@@ -29,28 +28,15 @@ from omnimkt.clv import (
     rfm_summary,
     value_tiers,
 )
+from omnimkt.datasets import load_cdnow
 
 CAL_END, OBS_END = "1997-09-30", "1998-06-30"
 
 
-def _read_cdnow() -> pd.DataFrame:
-    loader = getattr(omnimkt.datasets, "load_cdnow", None)
-    if loader is not None:
-        return loader("sample")
-    res = importlib.resources.files("lifetimes") / "datasets" / "CDNOW_sample.txt"
-    with importlib.resources.as_file(res) as path:
-        raw = pd.read_csv(path, sep=r"\s+", header=None,
-                          names=["customer_id", "id2", "date", "quantity", "amount"])
-    return pd.DataFrame({
-        "customer_id": raw["customer_id"].astype("int64"),
-        "timestamp": pd.to_datetime(raw["date"].astype(str), format="%Y%m%d"),
-        "amount": raw["amount"].astype(float),
-    })
-
-
 @pytest.fixture(scope="module")
 def cdnow() -> pd.DataFrame:
-    return _read_cdnow()
+    # CDNOW 1/10th sample from the lifetimes wheel, read by our own loader
+    return load_cdnow("sample")
 
 
 @pytest.fixture(scope="module")
