@@ -1,0 +1,207 @@
+"""Churn features and labels: per-customer features from the calibration window only
+(:func:`churn_features`), the 90-day wake-up label (:func:`churn_labels`) and the
+synthetic world's true dropout (:func:`true_churn`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from omnimkt.churn._common import _cutoff, _holdout_end, _prepare_side, _prepare_transactions
+from omnimkt.errors import DataError
+
+__all__ = ["churn_features", "churn_labels", "true_churn"]
+
+def _orders(tx: pd.DataFrame) -> pd.DataFrame:
+    """One row per order (order_id when given, else one per customer and timestamp)."""
+    agg: dict[str, tuple[str, str]] = {"amount": ("amount", "sum")}
+    if "quantity" in tx.columns:
+        agg["quantity"] = ("quantity", "sum")
+    if "order_id" in tx.columns:
+        agg["timestamp"] = ("timestamp", "min")
+        keys = ["customer_id", "order_id"]
+    else:
+        keys = ["customer_id", "timestamp"]
+    return tx.groupby(keys, sort=True).agg(**agg).reset_index()
+
+
+def churn_features(transactions: pd.DataFrame, calibration_end: Any, *,
+                   customers: pd.DataFrame | None = None,
+                   touchpoints: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per-customer churn features from the calibration window only.
+
+    Only rows on or before ``calibration_end`` (whole days) are used, so the
+    features never see the holdout. Customers with no purchase by then are
+    left out. Columns (those needing an absent column are skipped):
+
+    ``n_orders`` orders (``order_id``, else distinct timestamps);
+    ``n_purchase_days`` distinct purchase days; ``recency_days`` days from the
+    last purchase to the cut-off; ``tenure_days`` days from the first purchase;
+    ``total_spend`` and ``avg_basket`` (spend per order); ``avg_units`` units
+    per order (``quantity``); ``n_channels`` sales channels used (``channel``);
+    ``cat_share_<c>`` share of spend in each category (``category``);
+    ``avg_discount_rate`` discount / list price; ``gap_mean_days``,
+    ``gap_median_days`` and ``gap_cv`` (coefficient of variation, population
+    std / mean, of the gaps between purchase days: regularity; NaN below two
+    gaps); ``overdue_ratio`` = ``recency_days / gap_median_days`` (days since
+    the last purchase against the customer's typical gap); with ``customers``
+    holding ``referrer_id``: ``was_referred`` (0/1) and ``n_referred`` (people
+    they referred whose ``signup_date`` -- else first purchase -- is on or
+    before the cut-off); with ``touchpoints``: ``n_touchpoints``,
+    ``n_touch_channels`` and ``days_since_last_touch`` in the window.
+
+    Returns
+    -------
+    DataFrame indexed by ``customer_id``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-11", "2025-01-31", "2025-01-20"]),
+    ...     "amount": [10.0, 20.0, 30.0, 5.0]})
+    >>> f = churn_features(tx, "2025-02-10")
+    >>> f.loc[1, ["n_orders", "recency_days", "avg_basket", "gap_mean_days"]].tolist()
+    [3.0, 10.0, 20.0, 15.0]
+    """
+    tx = _prepare_transactions(transactions)
+    customers, touchpoints = _prepare_side(customers, touchpoints)
+    return _features(tx, _cutoff(tx, calibration_end), customers, touchpoints)
+
+
+def _features(tx: pd.DataFrame, cut: pd.Timestamp, customers: pd.DataFrame | None,
+              touchpoints: pd.DataFrame | None) -> pd.DataFrame:
+    cal = tx[tx["timestamp"].dt.normalize() <= cut]
+    orders = _orders(cal)
+    g = orders.groupby("customer_id", sort=True)
+    feats = pd.DataFrame({"n_orders": g.size().astype("int64")})
+    days = orders[["customer_id"]].assign(day=orders["timestamp"].dt.normalize())
+    days = days.drop_duplicates().sort_values(["customer_id", "day"], kind="stable")
+    gd = days.groupby("customer_id", sort=True)["day"]
+    feats["n_purchase_days"] = gd.size().astype("int64")
+    feats["recency_days"] = (cut - gd.max()).dt.days.astype("int64")
+    feats["tenure_days"] = (cut - gd.min()).dt.days.astype("int64")
+    feats["total_spend"] = g["amount"].sum().astype("float64")
+    feats["avg_basket"] = feats["total_spend"] / feats["n_orders"]
+    if "quantity" in orders.columns:
+        feats["avg_units"] = g["quantity"].sum().astype("float64") / feats["n_orders"]
+    if "channel" in cal.columns:
+        feats["n_channels"] = cal.groupby("customer_id")["channel"].nunique().astype("int64")
+    if "category" in cal.columns:
+        spend = cal.pivot_table(index="customer_id", columns="category", values="amount",
+                                aggfunc="sum", fill_value=0.0, observed=True)
+        share = spend.div(spend.sum(axis=1).replace(0.0, np.nan), axis=0).fillna(0.0)
+        share.columns = [f"cat_share_{c}" for c in share.columns]
+        feats = feats.join(share.astype("float64"))
+    if {"discount", "list_price"} <= set(cal.columns):
+        sums = cal.groupby("customer_id")[["discount", "list_price"]].sum()
+        feats["avg_discount_rate"] = (
+            sums["discount"] / sums["list_price"].replace(0.0, np.nan)).astype("float64")
+    gaps = days.assign(gap=gd.diff().dt.days).dropna(subset=["gap"])
+    gg = gaps.groupby("customer_id")["gap"]
+    stats = pd.DataFrame({"n": gg.size(), "mean": gg.mean(), "median": gg.median(),
+                          "std": gg.std(ddof=0)})
+    feats["gap_mean_days"] = stats["mean"].astype("float64")
+    feats["gap_median_days"] = stats["median"].astype("float64")
+    # regularity needs at least two gaps; one gap has no spread to speak of
+    cv = (stats["std"] / stats["mean"].replace(0.0, np.nan)).where(stats["n"] >= 2)
+    feats["gap_cv"] = cv.astype("float64")
+    feats["overdue_ratio"] = (
+        feats["recency_days"] / feats["gap_median_days"].replace(0.0, np.nan))
+    if customers is not None:
+        feats = feats.join(_referral_features(customers, cal, cut, feats.index))
+    if touchpoints is not None:
+        feats = feats.join(_touch_features(touchpoints, cut, feats.index))
+    feats.index.name = "customer_id"
+    return feats
+
+
+def _referral_features(customers: pd.DataFrame, cal: pd.DataFrame, cut: pd.Timestamp,
+                       index: pd.Index) -> pd.DataFrame:
+    out = pd.DataFrame(index=index)
+    if "referrer_id" not in customers.columns:
+        return out
+    ref = customers[["customer_id", "referrer_id"]]
+    referred = ref.loc[ref["referrer_id"].notna(), "customer_id"]
+    out["was_referred"] = index.isin(referred).astype("int64")
+    # a referral counts once the referred person is a customer by the cut-off
+    if "signup_date" in customers.columns:
+        when = pd.to_datetime(customers["signup_date"], errors="coerce").dt.normalize()
+        known = ref[(when <= cut).to_numpy() & ref["referrer_id"].notna().to_numpy()]
+    else:
+        buyers = cal["customer_id"].unique()
+        known = ref[ref["customer_id"].isin(buyers) & ref["referrer_id"].notna()]
+    counts = known.groupby("referrer_id").size()
+    counts.index = counts.index.astype(object)  # Int64 referrers vs int64 ids, or str
+    out["n_referred"] = counts.reindex(index.astype(object), fill_value=0).astype(
+        "int64").to_numpy()
+    return out
+
+
+def _touch_features(touchpoints: pd.DataFrame, cut: pd.Timestamp,
+                    index: pd.Index) -> pd.DataFrame:
+    tp = touchpoints[["customer_id", "timestamp", "channel"]]
+    day = pd.to_datetime(tp["timestamp"]).dt.normalize()
+    tp = tp[(day <= cut).to_numpy()].assign(day=day[day <= cut])
+    g = tp.groupby("customer_id")
+    out = pd.DataFrame(index=index)
+    out["n_touchpoints"] = g.size().reindex(index, fill_value=0).astype("int64")
+    out["n_touch_channels"] = g["channel"].nunique().reindex(index, fill_value=0).astype("int64")
+    out["days_since_last_touch"] = (cut - g["day"].max()).dt.days.reindex(index).astype(
+        "float64")
+    return out
+
+
+def churn_labels(transactions: pd.DataFrame, calibration_end: Any, horizon_days: int = 90,
+                 *, observation_end: Any = None) -> pd.Series:
+    """1 if a customer active by ``calibration_end`` makes no purchase in the next days.
+
+    The case's wake-up rule: no purchase for three months (``horizon_days=90``)
+    marks a customer to win back. Customers are those with a purchase on or
+    before the cut-off; the window is ``(calibration_end, calibration_end +
+    horizon_days]`` in whole days and must lie inside the data (up to the last
+    transaction, or ``observation_end`` if the data is known to run later).
+
+    Returns
+    -------
+    Series of int (1 = churned, 0 = bought again) named ``churned``, indexed by
+    ``customer_id``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2, 3],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-02-15", "2025-01-05",
+    ...                                  "2025-06-01"]), "amount": [1.0, 1.0, 1.0, 1.0]})
+    >>> churn_labels(tx, "2025-01-31", horizon_days=90).to_dict()
+    {1: 0, 2: 1}
+    """
+    tx = _prepare_transactions(transactions)
+    cut = _cutoff(tx, calibration_end)
+    return _labels(tx, cut, _holdout_end(tx, cut, horizon_days, observation_end))
+
+
+def _labels(tx: pd.DataFrame, cut: pd.Timestamp, stop: pd.Timestamp) -> pd.Series:
+    day = tx["timestamp"].dt.normalize()
+    active = pd.Index(np.sort(tx.loc[day <= cut, "customer_id"].unique()), name="customer_id")
+    back = tx.loc[(day > cut) & (day <= stop), "customer_id"].unique()
+    return pd.Series((~active.isin(back)).astype("int64"), index=active, name="churned")
+
+
+def true_churn(truth_customers: pd.DataFrame, at: Any,
+               index: pd.Index | None = None) -> pd.Series:
+    """Ground truth from a synthetic world: 1 if the customer had dropped out by ``at``.
+
+    ``truth_customers`` is ``world.truth.customers`` (index ``customer_id``,
+    column ``churn_date``, NaT while alive). ``index`` restricts the result to
+    the customers scored.
+    """
+    if "churn_date" not in truth_customers.columns:
+        raise DataError("truth.customers: missing column churn_date (the date each customer "
+                        "became inactive, NaT if alive). Pass world.truth.customers.")
+    when = pd.to_datetime(truth_customers["churn_date"])
+    out = (when.notna() & (when <= pd.Timestamp(at))).astype("int64").rename("true_churned")
+    out.index.name = "customer_id"
+    return out if index is None else out.reindex(index)
