@@ -231,6 +231,9 @@ def test_period_transactions_and_compare_models(bg, ch):
     assert pt["model"].sum() == pytest.approx(2357)
     assert abs(pt.loc["0", "model"] - 1411) < 40
     pd.testing.assert_frame_equal(pt, period_transactions(bg, ch, seed=3))
+    for other in (ParetoNBDModel().fit(ch), ModifiedBetaGeoModel().fit(ch)):
+        sim = period_transactions(other, ch, seed=3, n_sims=5)
+        assert abs(sim.loc["0", "model"] - 1411) < 60  # both fit the zero class well
     cmp = compare_models(ch, [bg, ParetoNBDModel(), ModifiedBetaGeoModel()])
     assert list(cmp.index) == ["BG/NBD", "Pareto/NBD", "MBG/NBD"]
     assert cmp.loc["BG/NBD", "log_likelihood"] == pytest.approx(-9582.43, abs=0.01)
