@@ -184,10 +184,15 @@ def test_future_timestamps_default_now():
 
 
 def test_future_timestamps_explicit_now():
-    with pytest.raises(DataError, match=r"2 of 4 rows lie in the future, after 2025-01-31"):
+    with pytest.raises(DataError, match=r"2 of 4 rows lie in the future, after the end of "
+                                        r"2025-01-31"):
         validate_transactions(tx(), now="2025-01-31")
-    out = quiet(validate_transactions, tx(), now=pd.Timestamp("2025-03-01", tz="UTC"))
-    assert len(out) == 4
+    with pytest.raises(DataError, match=r"3 of 4 rows lie in the future, after "
+                                        r"2025-01-05 09:59:59"):
+        validate_transactions(tx(), now="2025-01-05 09:59:59")
+    # a date allows the whole day; an aware time is compared in UTC
+    assert len(quiet(validate_transactions, tx(), now="2025-03-01")) == 4
+    assert len(quiet(validate_transactions, tx(), now="2025-03-01T08:00+08:00")) == 4
 
 
 # ----------------------------------------------------------------- ids

@@ -149,12 +149,19 @@ def clean_ids(
 _TZ_TAIL = r"(?:Z|UTC|GMT|[+-]\d\d:?\d\d)\s*$"
 
 
-def resolve_now(now: Any) -> pd.Timestamp:
-    """The latest allowed timestamp: ``now`` (UTC if aware) or the end of today (UTC)."""
-    if now is None:
-        return pd.Timestamp.now(tz="UTC").tz_localize(None).normalize() + pd.Timedelta(days=1)
-    ts = pd.Timestamp(now)
-    return ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo is not None else ts
+def resolve_now(now: Any) -> tuple[pd.Timestamp, str]:
+    """The first instant that counts as future, and how to name it in messages.
+
+    ``now`` given as a date (midnight) allows that whole day; the default is the
+    end of today (UTC). Time-zone-aware values are converted to naive UTC.
+    """
+    ts = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    if now is None or ts == ts.normalize():
+        day = ts.normalize()
+        return day + pd.Timedelta(days=1), f"the end of {day:%Y-%m-%d}"
+    return ts + pd.Timedelta(1, "ns"), f"{ts}"
 
 
 def _aware_flags(raw: pd.Series) -> np.ndarray:
@@ -185,7 +192,8 @@ def _parse_like_first(s: pd.Series) -> pd.Series:
 
 
 def parse_times(
-    raw: pd.Series, ctx: Ctx, canon: str, *, required: bool, now: pd.Timestamp | None
+    raw: pd.Series, ctx: Ctx, canon: str, *, required: bool,
+    now: tuple[pd.Timestamp, str] | None,
 ) -> pd.Series:
     """Parse a timestamp column to naive datetime64[ns] (aware input converted to UTC)."""
     s = raw
@@ -248,10 +256,10 @@ def parse_times(
                 "format=...).",
             )
     if now is not None:
-        fut = (parsed > now).to_numpy()
+        fut = (parsed >= now[0]).to_numpy()
         if fut.any():
             raise ctx.error(
-                canon, fut, f"lie in the future, after {now:%Y-%m-%d %H:%M}", raw,
+                canon, fut, f"lie in the future, after {now[1]}", raw,
                 "Check the dates (a wrong year or day/month swap?), drop them, or pass "
                 "now=... if the data really runs past today.",
             )

@@ -311,7 +311,8 @@ def validate_transactions(
         they are kept as they are (refund rows reduce sums; models that need
         purchases only should filter ``amount > 0``).
     now : str or Timestamp, optional
-        Timestamps after this are an error (default: the end of today, UTC).
+        Timestamps after this are an error; a date without a time allows that
+        whole day (default: the end of today, UTC).
     duplicates : {"warn", "raise", "keep"}, default "warn"
         Rows identical in every column: drop them with a DataWarning, raise a
         DataError, or keep them.
