@@ -10,8 +10,10 @@ by ``customer_id`` then ``timestamp`` and a fresh RangeIndex. Rows with equal
 customer and time are ordered by ``order_id`` (stage order for stage events),
 then by the remaining columns, so the input row order never matters.
 
-The checks are vectorised: a 20M-row transactions table whose timestamps are
-already ``datetime64`` validates in a few seconds.
+The checks are vectorised and columns that are already ``datetime64`` are not
+parsed again: a 20M-row transactions table already sorted by customer and time
+validates in about 1.5 s (measured on 2 cores); unsorted input pays for the
+sort and the reordering of every column (about 25 s for 20M rows).
 """
 
 from __future__ import annotations
