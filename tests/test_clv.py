@@ -535,3 +535,12 @@ def test_sklearn_estimator_contract(bg):
     assert not hasattr(c, "params_") and c.get_params() == bg.get_params()
     assert GammaGammaModel().set_params(corr_threshold=0.5).corr_threshold == 0.5
     assert "BG/NBD fitted" in bg._repr_mimebundle_()["text/html"]
+
+
+def test_analyse_clv_all_one_time_buyers_is_clear_model_error():
+    from omnimkt.clv import analyse_clv
+
+    tx = pd.DataFrame({"customer_id": [1, 2, 3], "amount": [1.0, 2.0, 3.0],
+                       "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"])})
+    with pytest.raises(ModelError, match="all 3 customers are one-time buyers"):
+        analyse_clv(tx)

@@ -37,6 +37,7 @@ def select_model(summary: pd.DataFrame, candidates: tuple[str, ...] = tuple(MODE
     that of the likelihood). Candidates that fail to converge are listed with NaN."""
     rows, fitted = {}, {}
     n = len(summary)
+    last_error: ModelError | None = None
     for name in candidates:
         if name not in MODELS:
             raise ModelError(f"unknown model {name!r}; choose from {list(MODELS)}.")
@@ -44,7 +45,8 @@ def select_model(summary: pd.DataFrame, candidates: tuple[str, ...] = tuple(MODE
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 m = MODELS[name]().fit(summary)
-        except ModelError:
+        except ModelError as exc:
+            last_error = exc
             rows[name] = {"log_likelihood": np.nan, "aic": np.nan, "bic": np.nan}
             continue
         k = len(m.params_)
@@ -53,7 +55,7 @@ def select_model(summary: pd.DataFrame, candidates: tuple[str, ...] = tuple(MODE
         fitted[name] = m
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
     if not fitted:
-        raise ModelError("none of the repeat-purchase models could be fitted to this data.")
+        raise ModelError(f"no repeat-purchase model could be fitted to this data: {last_error}")
     best = table["bic"].idxmin()
     table["chosen"] = table.index == best
     return fitted[best], table
