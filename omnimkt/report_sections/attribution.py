@@ -114,7 +114,8 @@ def render(data: Any, *, lookback_days: float | None = 30, **options: Any) -> No
         table.insert(0, "cost (yuan)", costs["cost"].reindex(table.index).round(0))
         table.columns = ["cost (yuan)"] + [f"revenue per yuan, {_LABELS[c]}"
                                            for c in table.columns[1:]]
-        display(table)
+        # Channels that cost nothing (own stores, referrals) have no return per yuan.
+        display(table.astype(object).where(table.notna(), "no cost"))
     display(Markdown(_reading(cmp, paths, roi)))
 
     social = options.get("social_channel", "social_kol")
