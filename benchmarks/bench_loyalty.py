@@ -75,12 +75,12 @@ ENGINE = r"""
 import json, os, resource, time
 import pandas as pd
 from omnimkt.loyalty import apply_ladder
-folder = {folder!r}
+folder, validate = {folder!r}, {validate}
 tx = pd.read_parquet(os.path.join(folder, "transactions.parquet"))
 cu = pd.read_parquet(os.path.join(folder, "customers.parquet"))
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 t, c = time.perf_counter(), time.process_time()
-res = apply_ladder(tx, cu)
+res = apply_ladder(tx, cu, validate=validate)
 wall, cpu = time.perf_counter() - t, time.process_time() - c
 t2 = time.perf_counter()
 s = res.summary["value"]
@@ -119,12 +119,13 @@ def main(argv: list[str]) -> None:
     if not os.path.exists(os.path.join(folder, "customers.parquet")):
         made = _run(MAKE_LOG.format(n=n_cust, synthetic=synthetic, folder=folder))
         print(f"log built in {made['build_s']:.0f} s ({made['source']}), cached in {folder}")
-    r = _run(ENGINE.format(folder=folder))
-    print(f"rules engine on {r['transactions']:,} transactions ("
-          f"{r['referred']:,} referred customers): wall {r['wall']:.1f} s, cpu {r['cpu']:.1f} s, "
-          f"summary+monthly tables {r['tables_s']:.1f} s, peak {r['peak_gb']:.2f} GB "
-          f"(of which input {r['rss_before_gb']:.2f} GB), identity gap {r['identity_gap']:g}  "
-          f"[target < 60 s]")
+    for validate in (True, False):
+        r = _run(ENGINE.format(folder=folder, validate=validate))
+        print(f"rules engine (validate={validate}) on {r['transactions']:,} transactions "
+              f"({r['referred']:,} referred customers): wall {r['wall']:.1f} s, "
+              f"cpu {r['cpu']:.1f} s, summary+monthly tables {r['tables_s']:.1f} s, "
+              f"peak {r['peak_gb']:.2f} GB (of which input {r['rss_before_gb']:.2f} GB), "
+              f"identity gap {r['identity_gap']:g}  [target < 60 s]")
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 

@@ -183,6 +183,8 @@ def _seg_starts(seg: np.ndarray) -> np.ndarray:
     new[0] = True
     new[1:] = seg[1:] != seg[:-1]
     starts = np.flatnonzero(new)
+    if n < 2 ** 31 - 1:
+        starts = starts.astype(np.int32)  # halves the largest temporary of the engine
     return starts[np.cumsum(new) - 1]
 
 
@@ -232,13 +234,14 @@ def _run(ladder: PointsLadder, seg, is_own, gross, credit, apply_discounts):
         cross.append(c)
         # events strictly after the crossing, same member, move to level >= k
         # mark from c+1 to end of segment: cumulative marks, minus at segment starts
-        marks = np.zeros(n + 1, dtype=np.int64)
+        marks = np.zeros(n, dtype=np.int32)
         nxt = c + 1
         nxt = nxt[(nxt < n) & (seg[np.minimum(nxt, n - 1)] == seg[c])]  # same member only
-        marks[nxt] += 1
-        cm = np.cumsum(marks[:n])
-        cm = cm - cm[start] + marks[start]
-        level = np.where(cm > 0, np.maximum(level, k), level).astype(np.int8)
+        marks[nxt] = 1
+        cm = np.cumsum(marks, dtype=np.int32)
+        cm -= cm[start] - marks[start]
+        np.maximum(level, np.int8(k), out=level, where=cm > 0)
+        del marks, cm
     pts = pts_for(level)
     cum = _seg_cumsum(pts, start)
     level_after = np.searchsorted(th - _EPS, cum, side="right").astype(np.int8)
@@ -251,7 +254,9 @@ def _run(ladder: PointsLadder, seg, is_own, gross, credit, apply_discounts):
         R = float(ladder.reset_at)
         base = np.zeros(n)  # points removed before this event, per segment (running)
         pos = start.copy()  # first event not yet examined, per event's segment
-        active = np.arange(n)
+        # only events whose cumulative points reach the reset can ever trigger one (the
+        # balance never exceeds the cumulative points; cum is non-decreasing per member)
+        active = np.flatnonzero(cum >= R - _EPS)
         while active.size:
             bal = cum[active] - base[active]
             hit = (bal >= R - _EPS) & (active >= pos[active])
@@ -341,6 +346,7 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
 
     n_tx = len(tx["amount"])
     mem = _lookup(ids.to_numpy(), uniq)[codes_tx] if n_tx else np.zeros(0, dtype=np.int64)
+    del codes_tx
     t = tx["timestamp"]
     amount = tx["amount"]
     # one event list: own purchases, plus a referral credit for every purchase by a
@@ -351,7 +357,15 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
     ev_mem = np.concatenate([mem, ref[mem[cred_rows]]])
     ev_kind = np.concatenate([np.zeros(n_tx, np.int8), np.ones(cred_rows.size, np.int8)])
     ev_row = np.concatenate([np.arange(n_tx), cred_rows])
-    t_rank = np.unique(t, return_inverse=True)[1].reshape(-1) if n_tx else t
+    if n_tx:
+        dt = t - t.min()
+        if not (dt % 1_000_000_000).any():
+            t_rank = dt // 1_000_000_000   # whole seconds: already a compact order key
+        else:
+            t_rank = np.unique(t, return_inverse=True)[1].reshape(-1)
+        del dt
+    else:
+        t_rank = t
     R = int(t_rank.max()) + 1 if n_tx else 1
     H = int(height.max()) + 1 if M else 1
     if float(H) * M * R * 2 < 2 ** 62:
@@ -367,14 +381,14 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
     n_ev = ev_mem.size
     ev_h = height[ev_mem]
     is_own = ev_kind == 0
-    gross = np.where(is_own, amount[ev_row], 0.0)
-    ev = {"mem": ev_mem, "kind": ev_kind, "row": ev_row, "gross": gross,
+    ev = {"mem": ev_mem, "kind": ev_kind, "row": ev_row,
           "discount": np.zeros(n_ev), "points": np.zeros(n_ev), "removed": np.zeros(n_ev),
           "balance": np.zeros(n_ev), "level_before": np.zeros(n_ev, np.int8),
           "level_after": np.zeros(n_ev, np.int8)}
     disc = np.array([0.0] + [tt.discount for tt in ladder.tiers])
     paid = np.zeros(n_tx)
     bounds = np.searchsorted(ev_h, np.arange(H + 1))
+    del ev_h
     for h in range(H):
         lo, hi = bounds[h], bounds[h + 1]
         if lo == hi:
@@ -385,17 +399,19 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
         credit = np.zeros(hi - lo)
         # referees have a lower height: their amounts paid are already known
         credit[~own] = _points(ladder.referral_rate, paid[rows[~own]], ladder.rounding)
+        gross = np.where(own, amount[rows], 0.0)
         lv, lv_after, pay_lv, pts, rem, bal, _ = _run(
-            ladder, ev_mem[sl], own, gross[sl], credit, apply_discounts)
-        d_amt = np.where(own, gross[sl] * (disc[pay_lv] if apply_discounts else 0.0), 0.0)
-        paid[rows[own]] = (gross[sl] - d_amt)[own]
+            ladder, ev_mem[sl], own, gross, credit, apply_discounts)
+        d_amt = np.where(own, gross * (disc[pay_lv] if apply_discounts else 0.0), 0.0)
+        paid[rows[own]] = (gross - d_amt)[own]
+        del gross
         ev["discount"][sl] = d_amt
         ev["points"][sl] = pts
         ev["removed"][sl] = rem
         ev["balance"][sl] = bal
         ev["level_before"][sl] = lv
         ev["level_after"][sl] = lv_after
-    return LadderResult(ladder, ids, ref, ev, mem, t)
+    return LadderResult(ladder, ids, ref, ev, mem, t, amount)
 
 
 class LadderResult(_Result):
@@ -424,8 +440,9 @@ class LadderResult(_Result):
 
     _title = "points ladder applied to the log"
 
-    def __init__(self, ladder, ids, ref, ev, mem_of_row, t_of_row):
+    def __init__(self, ladder, ids, ref, ev, mem_of_row, t_of_row, amount_of_row):
         self.ladder = ladder
+        self._amount = amount_of_row
         self._t = t_of_row  # int64 ns per input row; event times are looked up by row
         self._ids = ids
         self._ref = ref
@@ -442,6 +459,10 @@ class LadderResult(_Result):
                 hit = hit[first]
             self._cross.append(hit)
 
+    def _gross(self, ev: dict) -> np.ndarray:
+        """Basket value of own purchases (0 for referral credits), from the input rows."""
+        return np.where(ev["kind"] == 0, self._amount[ev["row"]], 0.0)
+
     # ------------------------------------------------------------- tables
     @cached_property
     def ledger(self) -> pd.DataFrame:
@@ -456,9 +477,9 @@ class LadderResult(_Result):
             "timestamp": self._t[ev["row"]].view("datetime64[ns]"),
             "kind": np.where(own, "purchase", "referral"),
             "source_customer_id": ids.to_numpy()[src],
-            "amount": ev["gross"],
+            "amount": self._gross(ev),
             "discount": ev["discount"],
-            "paid": ev["gross"] - ev["discount"],
+            "paid": self._gross(ev) - ev["discount"],
             "points": ev["points"],
             "points_reset": ev["removed"],
             "balance": ev["balance"],
@@ -502,7 +523,7 @@ class LadderResult(_Result):
             return np.bincount(m[mask], weights=w[mask], minlength=n)
 
         out = pd.DataFrame(index=pd.Index(self._ids, name="customer_id"))
-        out["own_spend"] = bc(ev["gross"])
+        out["own_spend"] = bc(self._gross(ev))
         out["discount"] = bc(ev["discount"])
         out["paid"] = out["own_spend"] - out["discount"]
         out["points_own"] = bc(ev["points"], own)
@@ -546,7 +567,7 @@ class LadderResult(_Result):
         k = len(months)
         own = ev["kind"] == 0
         out = pd.DataFrame(index=pd.DatetimeIndex(months.astype("datetime64[ns]"), name="month"))
-        out["spend"] = np.bincount(mi, weights=ev["gross"], minlength=k)
+        out["spend"] = np.bincount(mi, weights=self._gross(ev), minlength=k)
         out["discount"] = np.bincount(mi, weights=ev["discount"], minlength=k)
         out["paid"] = out["spend"] - out["discount"]
         out["points_earned"] = np.bincount(mi, weights=ev["points"], minlength=k)
