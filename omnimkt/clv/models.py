@@ -149,9 +149,9 @@ class _RepeatPurchaseModel(_Result):
         return pd.Series(self._uncond_exp(ts), index=pd.Index(ts, name="t"),
                          name="expected_purchases")
 
-    def probability_alive_matrix(self, max_frequency: int = 20, max_recency: float | None = None,
-                                 T: float | None = None) -> pd.DataFrame:
-        """P(alive) for customers of age ``T`` by frequency (columns) and recency (rows)."""
+    def _matrix(self, values, max_frequency: int, max_recency: float | None,
+                T: float | None) -> pd.DataFrame:
+        """``values(x, recency, T)`` on a frequency (columns) x recency (rows) grid."""
         self._check_fitted()
         T = float(T if T is not None else (max_recency if max_recency is not None else 52))
         rec = np.arange(0, int(np.floor(max_recency if max_recency is not None else T)) + 1,
@@ -159,25 +159,21 @@ class _RepeatPurchaseModel(_Result):
         freqs = np.arange(0, max_frequency + 1, dtype=float)
         X, R = np.meshgrid(freqs, rec)
         R = np.where(X == 0, 0.0, R)
-        vals = self._p_alive(X.ravel(), R.ravel(), np.full(X.size, T)).reshape(X.shape)
+        vals = values(X.ravel(), R.ravel(), np.full(X.size, T)).reshape(X.shape)
         return pd.DataFrame(vals, index=pd.Index(rec, name="recency"),
                             columns=pd.Index(freqs.astype(int), name="frequency"))
+
+    def probability_alive_matrix(self, max_frequency: int = 20, max_recency: float | None = None,
+                                 T: float | None = None) -> pd.DataFrame:
+        """P(alive) for customers of age ``T`` by frequency (columns) and recency (rows)."""
+        return self._matrix(self._p_alive, max_frequency, max_recency, T)
 
     def expected_purchases_matrix(self, t: float, max_frequency: int = 20,
                                   max_recency: float | None = None,
                                   T: float | None = None) -> pd.DataFrame:
         """Expected purchases in the next ``t`` by frequency (columns) and recency (rows)."""
-        self._check_fitted()
-        T = float(T if T is not None else (max_recency if max_recency is not None else 52))
-        rec = np.arange(0, int(np.floor(max_recency if max_recency is not None else T)) + 1,
-                        dtype=float)
-        freqs = np.arange(0, max_frequency + 1, dtype=float)
-        X, R = np.meshgrid(freqs, rec)
-        R = np.where(X == 0, 0.0, R)
-        vals = self._cond_exp(float(t), X.ravel(), R.ravel(),
-                              np.full(X.size, T)).reshape(X.shape)
-        return pd.DataFrame(vals, index=pd.Index(rec, name="recency"),
-                            columns=pd.Index(freqs.astype(int), name="frequency"))
+        return self._matrix(lambda x, r, T_: self._cond_exp(float(t), x, r, T_),
+                            max_frequency, max_recency, T)
 
     # subclasses implement: _fit_lifetimes, _loglik, _p_alive, _cond_exp, _p_zero, _uncond_exp
 
