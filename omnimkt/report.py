@@ -96,6 +96,8 @@ def build_report(
                             "columns_json": json.dumps(dict(columns or {}))},
                 kernel_name=kernel_name or _kernel_for_this_python(),
                 progress_bar=False, log_output=False, cwd=tmp,
+                # The kernel runs on this machine only; its start-up chatter is not for users.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         except papermill.PapermillExecutionError as exc:
             raise ReportError(
