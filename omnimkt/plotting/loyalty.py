@@ -10,6 +10,7 @@ Examples
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -176,6 +177,13 @@ def plot_balance_history(result, customer_id, *, ax: Axes | None = None) -> Axes
     return ax
 
 
+def _date_axis(ax: Axes) -> None:
+    # Concise labels ("2025", "Apr", "Jul") instead of overlapping full dates.
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 def plot_monthly_cost(result, *, ax: Axes | None = None) -> Axes:
     """Monthly discounts and expected voucher cost of a ladder applied to a log (yuan)."""
     ax = _ax(ax)
@@ -185,6 +193,7 @@ def plot_monthly_cost(result, *, ax: Axes | None = None) -> Axes:
     ax.bar(x, mo["voucher_cost_expected"], width=20, bottom=mo["discount"], color="#e6550d",
            label="vouchers (after breakage)")
     ax.yaxis.set_major_formatter(_YUAN)
+    _date_axis(ax)
     ax.set_ylabel("yuan per month")
     ax.set_title("Programme cost by month")
     ax.legend(loc="upper left", frameon=False)
@@ -198,6 +207,7 @@ def plot_tier_counts(result, *, ax: Axes | None = None) -> Axes:
     for i, c in enumerate(tab.columns):
         ax.plot(tab.index, tab[c], marker=".", color=_COLORS[1 + i % 5], label=c)
     ax.set_ylabel("members (count)")
+    _date_axis(ax)
     ax.set_xlabel("month")
     ax.set_title("Members reaching each tier")
     ax.legend(loc="upper left", frameon=False)
