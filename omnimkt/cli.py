@@ -17,6 +17,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--data", required=True, help="folder with transactions.csv[.gz]/.parquet ...")
     r.add_argument("--out", required=True, help="HTML file to write")
     r.add_argument("--title", default="Customer data report")
+    r.add_argument("--allow-refunds", action="store_true",
+                   help="keep negative amounts (refunds) instead of stopping on them")
     r.add_argument("--columns", default="{}",
                    help='JSON mapping canonical -> your column, e.g. \'{"customer_id": "member_no"}\'')
     s = sub.add_parser("make-sample", help="regenerate the bundled sample data, bit for bit")
@@ -24,6 +26,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--customers", type=int, default=None)
     s.add_argument("--seed", type=int, default=None)
     return p
+
+
+def _command_line_hint(message: str) -> str:
+    """The command-line spelling of the Python remedies an error message suggests."""
+    hints = []
+    if "Columns(" in message:
+        hints.append("""--columns '{"customer_id": "<your column>", ...}'""")
+    if "allow_refunds" in message:
+        hints.append("--allow-refunds")
+    return f" On the command line: {' / '.join(hints)}." if hints else ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             except json.JSONDecodeError as exc:
                 print(f"omnimkt: --columns is not valid JSON ({exc})", file=sys.stderr)
                 return 2
-            path = build_report(args.data, args.out, title=args.title, columns=columns)
+            path = build_report(args.data, args.out, title=args.title, columns=columns,
+                                allow_refunds=args.allow_refunds)
             print(f"Report written to {path.resolve()}")
         else:
             from omnimkt.datasets.loaders import SAMPLE_CUSTOMERS, SAMPLE_SEED, make_sample
@@ -50,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(f"Wrote {len(written)} files to {args.out}")
     except OmnimktError as exc:
-        print(f"omnimkt: {exc}", file=sys.stderr)
+        print(f"omnimkt: {exc}{_command_line_hint(str(exc))}", file=sys.stderr)
         return 1
     return 0
 

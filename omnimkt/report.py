@@ -50,6 +50,7 @@ def build_report(
     *,
     title: str = "Customer data report",
     columns: Mapping[str, str] | None = None,
+    allow_refunds: bool = False,
     kernel_name: str | None = None,
 ) -> Path:
     """Build the HTML report for a data folder.
@@ -65,6 +66,8 @@ def build_report(
         Heading of the report.
     columns : mapping, optional
         Canonical name -> your column name (as :class:`omnimkt.Columns`).
+    allow_refunds : bool
+        Keep negative amounts (refunds) instead of stopping on them.
     kernel_name : str, optional
         Jupyter kernel; default: the one of this Python.
 
@@ -83,7 +86,8 @@ def build_report(
     from nbconvert import HTMLExporter
 
     data_dir = Path(data).resolve()
-    load_dataset(data_dir, dict(columns or {}))  # fail early, with the data's own message
+    # Fail early, with the data's own message, before a kernel is started.
+    load_dataset(data_dir, dict(columns or {}), allow_refunds=allow_refunds)
     out_path = Path(out)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     template = importlib.resources.files("omnimkt") / TEMPLATE
@@ -93,7 +97,8 @@ def build_report(
             papermill.execute_notebook(
                 str(src), str(executed),
                 parameters={"data_dir": str(data_dir), "title": title,
-                            "columns_json": json.dumps(dict(columns or {}))},
+                            "columns_json": json.dumps(dict(columns or {})),
+                            "allow_refunds": allow_refunds},
                 kernel_name=kernel_name or _kernel_for_this_python(),
                 progress_bar=False, log_output=False, cwd=tmp,
                 # The kernel runs on this machine only; its start-up chatter is not for users.

@@ -122,6 +122,13 @@ def test_unparsable_timestamps_count_and_examples():
     assert "'not a date'" in msg and "'2025-02-31'" in msg
 
 
+def test_impossible_month_is_not_read_as_year_day_month():
+    # '2025-13-01' is a typo, not 13 January in a year-day-month format
+    raw = tx(timestamp=["2025-01-02", "2025-02-01", "2025-13-01", "2025-01-01"])
+    with pytest.raises(DataError, match="1 of 4 rows cannot be read as dates.*'2025-13-01'"):
+        validate_transactions(raw)
+
+
 def test_non_iso_dates_are_parsed():
     out = quiet(validate_transactions, tx(timestamp=["2025-03-01", "01/05/2025", "2025-02-01",
                                                      "2025-01-01"]))

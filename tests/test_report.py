@@ -80,3 +80,16 @@ def test_every_section_has_a_module():
 
     for name in SECTIONS:
         assert callable(importlib.import_module(f"omnimkt.report_sections.{name}").render)
+
+
+def test_cli_spells_out_the_remedies(tmp_path, capsys):
+    (tmp_path / "transactions.csv").write_text(
+        "member_no,paid_at,total\n1,2025-01-02,100\n1,2025-02-01,120\n2,2025-01-05,-30\n"
+    )
+    out = str(tmp_path / "r.html")
+    assert main(["report", "--data", str(tmp_path), "--out", out]) == 1
+    assert "--columns" in capsys.readouterr().err
+    mapping = '{"customer_id": "member_no", "timestamp": "paid_at", "amount": "total"}'
+    assert main(["report", "--data", str(tmp_path), "--out", out, "--columns", mapping]) == 1
+    err = capsys.readouterr().err
+    assert "1 of 3 rows are negative" in err and "--allow-refunds" in err

@@ -186,7 +186,7 @@ def _parse_like_first(s: pd.Series) -> pd.Series:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas' own day-first advice: we pick the format
         fmt = guess_datetime_format(first) or guess_datetime_format(first, dayfirst=True)
-        if fmt is None:
+        if fmt is None or fmt.startswith("%Y-%d"):  # year-day-month: a typo, not a format
             return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
         return pd.to_datetime(s, errors="coerce", format=fmt, utc=True)
 
