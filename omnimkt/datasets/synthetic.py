@@ -21,9 +21,10 @@ n-th order):
   per week bought from the brand) and a dropout probability
   ``p_i ~ Beta(a, b)``. An order of ``q`` cans lasts ``q / g_i`` weeks; the gap to
   the next order is Gamma distributed with that mean and shape ``regularity``
-  (1 = exponential). After every repeat order the customer drops out with
-  probability ``p_i`` (the BG/NBD story). With ``regularity=1`` and
-  ``pack_mix={1: 1.0}`` the process is exactly BG/NBD with rate ``g_i`` per week
+  (1 = exponential). A share ``trial_dropout`` of customers try one order and
+  leave; everyone else drops out after each repeat order with probability
+  ``p_i`` (the BG/NBD story). With ``regularity=1``, ``pack_mix={1: 1.0}`` and
+  ``trial_dropout=0`` the process is exactly BG/NBD with rate ``g_i`` per week
   and ``truth.params`` holds its r, alpha, a, b.
 * **Baskets.** Cans are sold in packs of 1, 3 or 6 (``pack_mix``; a customer keeps
   their usual pack except with probability ``pack_switch``); standard cans list at
@@ -377,8 +378,7 @@ def generate(
         r_o, first_buy, g, p_drop, pack, trial, regularity, pack_keys, pack_p, pack_switch, span
     )
     t, first_buy, churn = _shop_hours(t), _shop_hours(first_buy), _shop_hours(churn)
-    mean_pack = np.array([pack_keys @ pack_p])[0]
-    mean_q = (1 - pack_switch) * pack + pack_switch * mean_pack
+    mean_q = (1 - pack_switch) * pack + pack_switch * float(pack_keys @ pack_p)
     truth_c = pd.DataFrame(
         {
             "purchase_rate": g / mean_q,
@@ -399,8 +399,8 @@ def generate(
     del counts, log_no, p_full  # the largest arrays; the tables below do not need them
     params = dict(
         n_customers=n, start=str(start), end=str(end), r=r, alpha=alpha, a=a, b=b,
-        regularity=regularity, trial_dropout=trial_dropout, pack_mix=dict(zip(pack_keys.tolist(), pack_p.tolist(), strict=True)),
-        pack_switch=pack_switch, premium_share=premium_share, journey_mean=journey_mean,
+        regularity=regularity, trial_dropout=trial_dropout,
+        pack_mix=dict(zip(pack_keys.tolist(), pack_p.tolist(), strict=True)), pack_switch=pack_switch, premium_share=premium_share, journey_mean=journey_mean,
         base_rate=base_rate, n_journeys=n_j, n_prospects=len(prospects),
         time_unit_of_rates="weeks",
     )
