@@ -321,6 +321,48 @@ def test_area_lookalike():
     assert out.index[0] != "beijing_c"
 
 
+
+def _seed_table():
+    """Tiers of five buyers and one prospect (99, not in the customers table)."""
+    tiers = pd.Series(pd.Categorical(["advocate", "loyal", "advocate", "ordinary", "advocate",
+                                      "potential"],
+                                     categories=["potential", "ordinary", "loyal", "advocate"],
+                                     ordered=True),
+                      index=pd.Index([11, 12, 13, 14, 15, 99], name="customer_id"), name="tier")
+    cust = pd.DataFrame({"customer_id": [11, 12, 13, 14, 15],
+                         "region": ["east", "east", "west", "east", "east"],
+                         "city": ["a", "b", "a", "a", "b"]})
+    return tiers, cust
+
+
+def test_seed_group_tier_and_attributes():
+    tiers, cust = _seed_table()
+    assert S.seed_group(tiers, "advocate").tolist() == [11, 13, 15]
+    assert S.seed_group(tiers, ["ordinary", "loyal"]).tolist() == [12, 14]  # order of tiers
+    east = S.seed_group(tiers, "advocate", customers=cust, where={"region": "east"})
+    assert east.tolist() == [11, 15] and east.name == "customer_id"
+    both = S.seed_group(tiers, "advocate", customers=cust,
+                        where={"region": ["east", "west"], "city": "a"})
+    assert both.tolist() == [11, 13]
+    # a Dataset-like object lends its customers table; a TierResult its tiers
+    from types import SimpleNamespace
+    assert S.seed_group(SimpleNamespace(tiers=tiers), "loyal", customers=SimpleNamespace(
+        customers=cust), where={"region": "east"}).tolist() == [12]
+    pareto = S.pareto_split(pd.Series([1.0, 2.0, 3.0, 4.0, 10.0], index=[1, 2, 3, 4, 5]))
+    assert S.seed_group(pareto, "top 20%").tolist() == [5]
+
+
+def test_seed_group_feeds_lookalikes():
+    tiers, cust = _seed_table()
+    f = pd.DataFrame({"x": [0.0, 0.2, 5.0, 3.0, 10.0, 7.0]}, index=tiers.index)
+    seeds = S.seed_group(tiers, "advocate", customers=cust, where={"region": "east"})
+    pool = S.seed_group(tiers, ["ordinary", "loyal"])
+    out = S.lookalikes(f, seeds, n=5, candidates=pool)
+    assert out.index.tolist() == [12, 14]       # 13 (a seed's tier) and 99 are not candidates
+    assert out["nearest_seed"].tolist() == [11, 11]
+    z = (f["x"] - f["x"].mean()) / f["x"].std(ddof=0)
+    assert out["distance"].tolist() == pytest.approx([z[12] - z[11], z[14] - z[11]])
+
 # ---------------------------------------------------------------- salon window
 def test_window_counts_exact():
     tx = tx_from([
@@ -392,6 +434,36 @@ def test_lookalike_unknown_seed():
     with pytest.raises(DataError, match=r"1 seed id\(s\) not in features"):
         S.lookalikes(f, [7])
 
+
+
+def test_seed_group_unknown_tier():
+    tiers, _ = _seed_table()
+    with pytest.raises(DataError, match=r"tier: 1 label\(s\) not among the tiers.*'champion'"):
+        S.seed_group(tiers, ["advocate", "champion"])
+
+
+def test_seed_group_filter_without_customers():
+    tiers, _ = _seed_table()
+    with pytest.raises(DataError, match=r"customers: needed to filter on \['region'\]"):
+        S.seed_group(tiers, "advocate", where={"region": "east"})
+
+
+def test_seed_group_missing_column():
+    tiers, cust = _seed_table()
+    with pytest.raises(DataError, match=r"customers: missing column\(s\) \['estate'\]"):
+        S.seed_group(tiers, "advocate", customers=cust, where={"estate": "x"})
+
+
+def test_seed_group_empty():
+    tiers, cust = _seed_table()
+    # 99 is a prospect without a customers row, so it matches no region
+    with pytest.raises(DataError, match=r"seed group is empty.*'potential'.*region in \['east'\]"):
+        S.seed_group(tiers, "potential", customers=cust, where={"region": "east"})
+
+
+def test_seed_group_bad_tiers():
+    with pytest.raises(DataError, match="tiers: expected a tier result"):
+        S.seed_group(["advocate"], "advocate")
 
 def test_window_outside_data():
     tx = tx_from([(1, 0, 10.0), (2, 5, 10.0)])

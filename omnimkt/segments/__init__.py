@@ -12,12 +12,18 @@ classes that depend on referrals, areas and prospects.
 * :func:`pareto_split` (2-8 rule), :func:`tiers_1535`, :func:`split_334`,
   :func:`five_types`, :func:`four_classes`, :func:`price_sensitivity`,
   :func:`asset_cube`.
-* :func:`lookalikes` with :func:`lookalike_features` / :func:`area_profile`.
+* :func:`lookalikes` with :func:`lookalike_features` / :func:`area_profile`, and
+  :func:`seed_group` to pick the seed group (e.g. one region's advocates).
 * :func:`window_counts` — the salon case's new / woken / won-back / upgraded.
 """
 
 from omnimkt.segments._base import customer_table
-from omnimkt.segments.lookalike import area_profile, lookalike_features, lookalikes
+from omnimkt.segments.lookalike import (
+    area_profile,
+    lookalike_features,
+    lookalikes,
+    seed_group,
+)
 from omnimkt.segments.rfm import (
     RFM_SEGMENT_RULES,
     SEGMENT_ORDER,
@@ -51,5 +57,6 @@ __all__ = [
     "RFMCLSegmenter", "RFMResult", "TierResult", "WindowCounts", "area_profile", "asset_cube",
     "cluster_profile", "customer_table", "five_types", "four_classes", "lookalike_features",
     "lookalikes", "name_clusters", "pareto_split", "price_sensitivity", "quantile_scores",
-    "rfm_scores", "rfmcl_segments", "rfmcl_table", "split_334", "tiers_1535", "window_counts",
+    "rfm_scores", "rfmcl_segments", "rfmcl_table", "seed_group", "split_334", "tiers_1535",
+    "window_counts",
 ]

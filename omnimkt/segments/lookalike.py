@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -81,6 +82,93 @@ def area_profile(data: Any, *, by: str = "region", customers: pd.DataFrame | Non
         mix = mix.div(mix.sum(axis=1), axis=0).add_prefix("share_")
         out = out.join(mix)
     out.index.name = by
+    return out
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A scalar as a one-element list; a list-like as a list (strings stay whole)."""
+    if isinstance(value, str) or np.isscalar(value) or value is None:
+        return [value]
+    return list(value)
+
+
+def seed_group(tiers: Any, tier: str | Sequence[str], *, customers: Any = None,
+               where: Mapping[str, Any] | None = None) -> pd.Index:
+    """Customer ids in one or more tiers, optionally restricted by customer attributes.
+
+    Picks the seed group (or the candidate pool) for :func:`lookalikes`, e.g. the
+    advocates of one region: customers whose tier is in ``tier`` and, for every
+    ``column: value`` of ``where``, whose ``customers[column]`` equals ``value``
+    (or is one of the values, if a list). Customers missing from the customers
+    table do not match any ``where`` condition.
+
+    Parameters
+    ----------
+    tiers : TierResult or Series
+        A tier per customer: the result of :func:`four_classes`, :func:`five_types`,
+        :func:`tiers_1535`, ... or its ``tiers`` Series (index customer_id).
+    tier : str or list of str
+        Tier label(s) to keep, e.g. ``"advocate"`` or ``["ordinary", "loyal"]``.
+    customers : DataFrame or Dataset, optional
+        Customers table with ``customer_id`` and the ``where`` columns (a Dataset's
+        ``customers`` is used). Needed only with ``where``.
+    where : dict, optional
+        Column -> value (or list of values), e.g. ``{"region": "east"}``.
+
+    Returns
+    -------
+    Index
+        Customer ids (name ``customer_id``) in the order of ``tiers``.
+
+    Raises
+    ------
+    DataError
+        Unknown tier label, missing customers table or column, or an empty group.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tiers = pd.Series(["advocate", "loyal", "advocate"], index=[1, 2, 3])
+    >>> cu = pd.DataFrame({"customer_id": [1, 2, 3], "region": ["east", "east", "west"]})
+    >>> seed_group(tiers, "advocate", customers=cu, where={"region": "east"}).tolist()
+    [1]
+    >>> seed_group(tiers, ["advocate", "loyal"]).tolist()
+    [1, 2, 3]
+    """
+    t = getattr(tiers, "tiers", tiers)
+    if not isinstance(t, pd.Series):
+        raise DataError("tiers: expected a tier result (e.g. four_classes(...)) or a Series "
+                        "of tier labels indexed by customer_id.")
+    labels = _as_list(tier)
+    known = list(t.cat.categories) if isinstance(t.dtype, pd.CategoricalDtype) else list(
+        pd.unique(t.dropna()))
+    unknown = [lab for lab in labels if lab not in known]
+    if unknown:
+        raise DataError(f"tier: {len(unknown)} label(s) not among the tiers "
+                        f"(e.g. {unknown[:3]}); the tiers are {known}.")
+    mask = t.isin(labels).to_numpy(dtype=bool)
+    conditions = dict(where or {})
+    if conditions:
+        if customers is not None and not isinstance(customers, pd.DataFrame):
+            customers = getattr(customers, "customers", None)
+        if customers is None:
+            raise DataError(f"customers: needed to filter on {list(conditions)}; pass "
+                            "customers= (a customers table or a Dataset with one).")
+        need = ["customer_id", *conditions]
+        absent = [c for c in need if c not in customers.columns]
+        if absent:
+            raise DataError(f"customers: missing column(s) {absent}; they are needed to "
+                            f"filter on {list(conditions)}.")
+        attrs = customers.drop_duplicates("customer_id").set_index("customer_id")
+        attrs = attrs.reindex(t.index)
+        for col, value in conditions.items():
+            # Missing attributes (ids absent from customers) compare False.
+            mask = mask & attrs[col].isin(_as_list(value)).to_numpy(dtype=bool)
+    out = t.index[mask].rename("customer_id")
+    if len(out) == 0:
+        cond = "".join(f" with {c} in {_as_list(v)}" for c, v in conditions.items())
+        raise DataError(f"seed group is empty: no customer in tier(s) {labels}{cond}. "
+                        "Check the tier and the filter values.")
     return out
 
 
