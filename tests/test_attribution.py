@@ -469,6 +469,85 @@ def test_pricing_models_and_roi():
         at.Pricing("CPX", 1.0)
 
 
+
+# --------------------------------------------------------------------------- checks vs truth
+def test_rank_agreement_hand_example():
+    credit = pd.DataFrame({"first": [3.0, 2.0, 1.0], "last": [1.0, 3.0, 2.0],
+                           "flat": [1.0, 1.0, 1.0]}, index=["a", "b", "c"])
+    lift = pd.Series({"a": 30.0, "b": 20.0, "c": 10.0, "not_in_credit": 99.0}, name="lift")
+    rho = at.rank_agreement(credit, lift)
+    assert list(rho.columns) == ["lift"] and list(rho.index) == ["first", "last", "flat"]
+    # last: ranks (1, 3, 2) vs (3, 2, 1) -> centred (-1, 1, 0).(1, 0, -1) / 2 = -0.5
+    assert rho["lift"].iloc[:2].tolist() == pytest.approx([1.0, -0.5])
+    assert np.isnan(rho.loc["flat", "lift"])  # a constant ranking says nothing
+    two = at.rank_agreement(credit, {"lift": lift, "reversed": -lift})
+    assert two["reversed"].iloc[:2].tolist() == pytest.approx([-1.0, 0.5])
+    unnamed = at.rank_agreement(at.last_touch(at.read_paths(table(["a", "b > c"], [2, 1]))),
+                                lift.rename(None))
+    # last touch credits a=2, b=0, c=1 -> ranks (3, 1, 2) vs (3, 2, 1): (1,-1,0).(1,0,-1)/2
+    assert unnamed.to_dict() == {"spearman": {"last_touch": pytest.approx(0.5)}}
+
+
+def test_truth_agreement_hand_example():
+    p = at.read_paths(table(["a > b", "a > c", "b", "c > c"], [1, 1, 1, 1]))
+    truth = pd.DataFrame({"true_effect": [0.3, 0.2, 0.1],
+                          "incremental_conversions": [2.0, 1.0, 0.5]}, index=["a", "b", "c"])
+    got = at.truth_agreement(at.compare_models(p, ["first_touch", "last_touch"]), p, truth)
+    assert list(got.columns) == ["per touch vs true_effect", "total vs incremental"]
+    # Touches a=2, b=2, c=3. First touch a=2, b=1, c=1 -> per touch (1, .5, .33): rho 1;
+    # last touch a=0, b=2, c=2 -> per touch (0, 1, .67): ranks (1, 3, 2) -> rho -0.5.
+    assert got["per touch vs true_effect"].tolist() == pytest.approx([1.0, -0.5])
+    # Totals with a tie: ranks (3, 1.5, 1.5) and (1, 2.5, 2.5) vs (3, 2, 1): +-sqrt(3)/2.
+    assert got["total vs incremental"].tolist() == pytest.approx([3**0.5 / 2, -(3**0.5) / 2])
+    only = at.truth_agreement(at.compare_models(p, ["first_touch"]), p,
+                              truth[["incremental_conversions"]])
+    assert list(only.columns) == ["total vs incremental"]
+
+
+def test_incremental_cost_and_cpa_table_hand_example():
+    inc = at.incremental_cost(pd.DataFrame({"cost": [100.0, 30.0, 0.0]}, index=["tv", "sms", "mall"]),
+                              pd.Series({"tv": 4.0, "sms": 0.0, "mall": 2.0}))
+    assert inc["tv"] == 25.0 and inc["mall"] == 0.0 and np.isnan(inc["sms"])  # adds nothing
+    assert inc.name == "cost per incremental"
+    p = at.read_paths(table(["a > b", "a"], [1, 1]))
+    cmp = at.compare_models(p, ["first_touch", "last_touch", "linear"])
+    costs = pd.Series({"a": 10.0, "b": 4.0})
+    cpa = at.cpa_table(cmp, costs, models=["last_touch", "first_touch"],
+                       incremental=pd.Series({"a": 2.0, "b": 1.0}))
+    assert list(cpa.columns) == ["last_touch", "first_touch", "cost per incremental"]
+    assert cpa.loc["a"].tolist() == [10.0, 5.0, 5.0]
+    assert cpa.loc["b", "last_touch"] == 4.0 and np.isnan(cpa.loc["b", "first_touch"])
+    full = at.cpa_table(cmp, costs)
+    assert list(full.columns) == ["first_touch", "last_touch", "linear"]
+    assert full.loc["a", "linear"] == pytest.approx(10.0 / 1.5)
+    assert list(at.paid_channels(pd.Series({"tv": 5.0, "ref": 0.0, "kol": 1.0}))) == ["tv", "kol"]
+
+
+def test_cpa_agreement_paid_only_hand_example():
+    p = at.read_paths(table(["a", "b", "b", "c", "d"], [1] * 5))
+    costs = pd.DataFrame({"cost": [10.0, 10.0, 30.0, 0.0]}, index=["a", "b", "c", "d"])
+    inc = pd.Series({"a": 4.0, "b": 1.0, "c": 1.0, "d": 5.0})
+    # Last-touch CPA (10, 5, 30, 0) vs cost per incremental (2.5, 10, 30, 0).
+    # Paid a, b, c: ranks (2, 1, 3) vs (1, 2, 3) -> 1/2; with free d: 4/5.
+    assert at.cpa_agreement(at.last_touch(p), costs, inc).to_dict() == {"last_touch": 0.5}
+    assert at.cpa_agreement(at.last_touch(p), costs, inc,
+                            paid_only=False)["last_touch"] == pytest.approx(0.8)
+
+
+def test_bad_agreement_inputs():
+    credit = pd.DataFrame({"m": [1.0, 2.0]}, index=["a", "b"])
+    with pytest.raises(DataError, match="shares no channel with the credit table"):
+        at.rank_agreement(credit, pd.Series({"x": 1.0, "y": 2.0}))
+    with pytest.raises(DataError, match="credit must be a ModelComparison"):
+        at.rank_agreement([1.0, 2.0], pd.Series({"a": 1.0}))
+    with pytest.raises(DataError, match="truth must be a Series"):
+        at.rank_agreement(credit, [1.0, 2.0])
+    p = at.read_paths(table(["a > b"], [1]))
+    with pytest.raises(DataError, match="neither 'true_effect' nor 'incremental_conversions'"):
+        at.truth_agreement(at.compare_models(p, ["linear"]), p, pd.DataFrame({"lift": [1.0]}))
+    with pytest.raises(DataError, match=r"models \['markov'\] are not in the results"):
+        at.cpa_table(at.linear(p), pd.Series({"a": 1.0}), models=["markov"])
+
 # --------------------------------------------------------------------------- synthetic world
 @pytest.fixture(scope="module")
 def world():
@@ -485,6 +564,9 @@ def test_synthetic_world_ranking_beats_last_touch(world, capsys):
     rho_eff = per_touch.apply(lambda c: spearman(c, truth["true_effect"]))
     # Total credit against the generator's counterfactual incremental conversions.
     rho_inc = cmp.rank_correlation(truth["incremental_conversions"])
+    both = at.truth_agreement(cmp, p, truth)
+    assert both["per touch vs true_effect"].to_numpy() == pytest.approx(rho_eff.to_numpy())
+    assert both["total vs incremental"].to_numpy() == pytest.approx(rho_inc.to_numpy())
     # Shapley values (rate worth) are per-journey conversion-rate contributions.
     rho_shap = cmp.results["shapley"].details["shapley_value"].corr(
         truth["true_effect"], method="spearman")

@@ -8,11 +8,14 @@ Typical use::
     comparison = at.compare_models(paths)
     costs = at.channel_costs(world.touchpoints)
     at.channel_roi(comparison, costs)
+    at.truth_agreement(comparison, paths, world.truth.channels)   # simulated worlds only
+    at.cpa_table(comparison, costs, incremental=world.truth.channels["incremental_conversions"])
 
 Every model returns an :class:`AttributionResult` (credit and value per channel,
 summing to the totals) with a ``summary`` DataFrame.
 """
 
+from omnimkt.attribution.agreement import rank_agreement, truth_agreement
 from omnimkt.attribution.compare import (
     DEFAULT_MODELS,
     MODELS,
@@ -29,6 +32,10 @@ from omnimkt.attribution.economics import (
     channel_costs,
     channel_roi,
     concentration,
+    cpa_agreement,
+    cpa_table,
+    incremental_cost,
+    paid_channels,
 )
 from omnimkt.attribution.heuristics import (
     first_touch,
@@ -49,7 +56,8 @@ __all__ = [
     "AttributionResult", "Concentration", "ModelComparison", "Paths", "Pricing",
     "account_concentration", "attribute", "budget_reallocation", "build_paths",
     "channel_costs", "channel_roi", "channel_sets", "compare_models", "concentration",
-    "credit_per_touch",
+    "cpa_agreement", "cpa_table", "credit_per_touch", "incremental_cost", "paid_channels",
+    "rank_agreement", "truth_agreement",
     "first_touch", "last_non_direct", "last_touch", "linear", "markov", "position_based",
     "read_paths", "shapley", "time_decay", "to_channelattribution",
 ]

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from omnimkt.attribution.agreement import rank_agreement
 from omnimkt.attribution.result import AttributionResult, ModelComparison, _markdown
 from omnimkt.errors import DataError, examples
 
@@ -229,6 +230,118 @@ def budget_reallocation(result: AttributionResult, costs: pd.DataFrame | pd.Seri
     out.index.name = "channel"
     return out
 
+
+
+def paid_channels(costs: pd.DataFrame | pd.Series) -> pd.Index:
+    """Channels that cost something (cost > 0): the ones a budget can move.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> list(paid_channels(pd.Series({"tv": 5.0, "referral": 0.0, "search": 2.0})))
+    ['tv', 'search']
+    """
+    cost = (costs["cost"] if isinstance(costs, pd.DataFrame) else costs).astype(float)
+    return cost.index[cost > 0]
+
+
+def incremental_cost(costs: pd.DataFrame | pd.Series, incremental: pd.Series) -> pd.Series:
+    """Cost per incremental conversion: spend divided by the conversions a channel adds.
+
+    ``incremental`` is what would be lost without the channel: a hold-out test's
+    estimate, or ``world.truth.channels["incremental_conversions"]`` in a simulation.
+    Unlike an attributed CPA, it prices only the customers the channel caused.
+
+    Returns
+    -------
+    Series indexed by channel (the channels of ``costs``)
+        NaN where the incremental conversions are missing or not positive.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> incremental_cost(pd.Series({"tv": 100.0, "sms": 30.0, "mall": 0.0}),
+    ...                  pd.Series({"tv": 4.0, "sms": 0.0, "mall": 2.0})).to_dict()
+    {'tv': 25.0, 'sms': nan, 'mall': 0.0}
+    """
+    cost = (costs["cost"] if isinstance(costs, pd.DataFrame) else costs).astype(float)
+    inc = incremental.reindex(cost.index).astype(float)
+    out = cost / inc.where(inc > 0)
+    out.index.name = "channel"
+    return out.rename("cost per incremental")
+
+
+def cpa_table(results: Any, costs: pd.DataFrame | pd.Series, *, models: Any = None,
+              incremental: pd.Series | None = None) -> pd.DataFrame:
+    """Cost per attributed acquisition, one column per model (+ cost per incremental).
+
+    Parameters
+    ----------
+    results : AttributionResult, ModelComparison or dict of them
+    costs : DataFrame (from :func:`channel_costs`) or Series of cost per channel
+    models : list of str, optional
+        Models to show, in this order (default: all).
+    incremental : Series, optional
+        Incremental conversions per channel; adds the column ``cost per incremental``
+        (:func:`incremental_cost`) to compare each model's CPA with.
+
+    Returns
+    -------
+    DataFrame
+        Channels as rows, models as columns; NaN where a model credits no conversion.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from omnimkt.attribution import read_paths, compare_models
+    >>> p = read_paths(pd.DataFrame({"path": ["a > b", "a"], "total_conversions": [1, 1]}))
+    >>> cpa_table(compare_models(p, ["first_touch", "last_touch"]),
+    ...           pd.Series({"a": 10.0, "b": 4.0}), incremental=pd.Series({"a": 1.0, "b": 1.0}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    model    first_touch  last_touch  cost per incremental
+    channel
+    a                5.0        10.0                  10.0
+    b                NaN         4.0                   4.0
+    """
+    roi = channel_roi(results, costs)
+    out = roi.pivot(index="channel", columns="model", values="cpa")
+    order = list(dict.fromkeys(roi["model"])) if models is None else list(models)
+    missing = [m for m in order if m not in out.columns]
+    if missing:
+        raise DataError(f"cpa_table: models {missing} are not in the results; "
+                        f"available: {list(out.columns)}.")
+    out = out[order]
+    if incremental is not None:
+        out["cost per incremental"] = incremental_cost(costs, incremental).reindex(out.index)
+    return out
+
+
+def cpa_agreement(results: Any, costs: pd.DataFrame | pd.Series, incremental: pd.Series, *,
+                  models: Any = None, paid_only: bool = True) -> pd.Series:
+    """Spearman rank agreement of each model's CPA with the cost per incremental conversion.
+
+    Does a model rank channels from cheap to expensive the way their true cost per
+    caused customer does? With ``paid_only`` (default) only channels that cost
+    something are ranked; free channels all tie at zero and say nothing.
+
+    Returns
+    -------
+    Series indexed by model, named ``spearman``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from omnimkt.attribution import read_paths, last_touch
+    >>> p = read_paths(pd.DataFrame({"path": ["a", "b", "b", "c"], "total_conversions": [1] * 4}))
+    >>> costs = pd.Series({"a": 10.0, "b": 10.0, "c": 30.0})
+    >>> cpa_agreement(last_touch(p), costs, pd.Series({"a": 1.0, "b": 4.0, "c": 1.0})).to_dict()
+    {'last_touch': 1.0}
+    """
+    table = cpa_table(results, costs, models=models, incremental=incremental)
+    rows = paid_channels(costs).intersection(table.index) if paid_only else table.index
+    truth = table.loc[rows, "cost per incremental"]
+    rho = rank_agreement(table.loc[rows].drop(columns="cost per incremental"), truth)
+    return rho.iloc[:, 0].rename("spearman")
 
 # ------------------------------------------------------------------------------------------
 @dataclass
