@@ -26,7 +26,9 @@ from omnimkt.clv import (
     holdout_by_frequency,
     period_transactions,
     rfm_summary,
+    score_against_truth,
     value_tiers,
+    win_back_list,
 )
 from omnimkt.datasets import load_cdnow
 
@@ -420,6 +422,87 @@ def test_synthetic_parameters_recovered_and_churners_ranked(world):
     assert auc > 0.85
 
 
+def _published_bg() -> BetaGeoModel:
+    model = BetaGeoModel()
+    model.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
+    return model
+
+
+def test_score_against_truth_hand_example():
+    # BG/NBD: P(alive) = 1 for one-time buyers; for 3 repeat purchases it is lower when
+    # the last one was long ago (recency 5 of T 40) than recently (30 of 40). So
+    # 1 - P(alive) = [0, 0, high, mid]; churners are customers 1 and 3. Of the four
+    # (churner, active) pairs: (1, 2) tie = 1/2, (1, 4) wrong = 0, (3, 2) and (3, 4)
+    # right = 1 each -> AUC 2.5 / 4.
+    s = pd.DataFrame({"frequency": [0, 0, 3, 3], "recency": [0, 0, 5, 30.0],
+                      "T": [40.0, 40, 40, 40]}, index=pd.Index([1, 2, 3, 4], name="customer_id"))
+    # alive in another order and with an extra customer: aligned on customer_id
+    alive = pd.Series({9: False, 4: True, 3: False, 2: True, 1: False})
+    auc = score_against_truth(s, alive, [_published_bg()])
+    assert auc.to_dict() == {"BG/NBD": 0.625}
+    assert auc.index.name == "model" and auc.name == "auc"
+    # churners = the two infrequent-but-lapsed customers only -> perfect ranking
+    assert score_against_truth(s, pd.Series([True, True, False, True], index=s.index),
+                               [_published_bg()]).iloc[0] == 1.0
+
+
+def test_score_against_truth_fits_unfitted_models(ch, bg):
+    from scipy.stats import mannwhitneyu
+
+    alive = pd.Series(ch["frequency_holdout"] > 0, index=ch.index)  # bought again = alive
+    params_before = bg.params_
+    fresh = ModifiedBetaGeoModel()
+    auc = score_against_truth(ch, alive, [bg, fresh])
+    assert list(auc.index) == ["BG/NBD", "MBG/NBD"]
+    assert bg.params_ is params_before  # fitted models are used as they are
+    pd.testing.assert_series_equal(fresh.params_, ModifiedBetaGeoModel().fit(ch).params_)
+    # AUC = Mann-Whitney U / (churners x active), computed independently
+    churned = ~alive.to_numpy()
+    for model in (bg, fresh):
+        score = 1 - model.probability_alive(ch).to_numpy()
+        u = mannwhitneyu(score[churned], score[~churned]).statistic
+        assert auc[model._label] == pytest.approx(u / churned.sum() / (~churned).sum(),
+                                                  rel=1e-12)
+    # BG/NBD calls every one-time buyer alive, so it ranks worse than chance here
+    assert auc.round(3).to_dict() == {"BG/NBD": 0.316, "MBG/NBD": 0.687}
+
+
+def test_score_against_truth_bad_inputs():
+    s = pd.DataFrame({"frequency": [0, 3, 3], "recency": [0, 5, 30.0], "T": [40.0, 40, 40]},
+                     index=pd.Index([1, 2, 3], name="customer_id"))
+    with pytest.raises(DataError, match=r"alive: 1 customers of the summary .*customer_id 3"):
+        score_against_truth(s, pd.Series({1: True, 2: False}), [_published_bg()])
+    with pytest.raises(DataError, match="all 3 customers are active"):
+        score_against_truth(s, pd.Series(True, index=s.index), [_published_bg()])
+    with pytest.raises(ModelError, match="at least one model"):
+        score_against_truth(s, pd.Series([True, False, True], index=s.index), [])
+
+
+def test_win_back_list_hand_example():
+    c = pd.DataFrame({"frequency": [5, 2, 1, 3, 2, 0],
+                      "p_alive": [0.2, 0.49, 0.1, 0.5, 0.0, 0.3],
+                      "monetary_value": [100.0, 40, 10, 70, 60, 0]},
+                     index=pd.Index([11, 12, 13, 14, 15, 16], name="customer_id"))
+    out = win_back_list(c)
+    # 13 has one repeat purchase only, 14 sits on the 0.5 boundary, 16 never came back
+    assert list(out.index) == [11, 12, 15]
+    assert out["monetary_value"].mean() == pytest.approx(200 / 3)
+    assert list(win_back_list(c, max_p_alive=0.6, min_frequency=3).index) == [11, 14]
+    assert list(win_back_list(c, min_frequency=0).index) == [11, 12, 13, 15, 16]
+    assert win_back_list(c, max_p_alive=0.05).index.tolist() == [15]
+    assert list(out.columns) == list(c.columns) and len(c) == 6  # input untouched
+
+
+def test_win_back_list_bad_inputs():
+    c = pd.DataFrame({"frequency": [2], "p_alive": [0.1]})
+    with pytest.raises(DataError, match="no p_alive column"):
+        win_back_list(c.drop(columns="p_alive"))
+    with pytest.raises(DataError, match="max_p_alive=0 must be in"):
+        win_back_list(c, max_p_alive=0)
+    with pytest.raises(DataError, match="min_frequency=-1"):
+        win_back_list(c, min_frequency=-1)
+
+
 # ---------------------------------------------------------------- tiers and plots
 
 
@@ -522,6 +605,9 @@ def test_report_section_renders_without_warnings(cdnow, monkeypatch):
     texts = [getattr(s, "data", "") for s in shown if hasattr(s, "data")]
     assert texts[0] == "## Customer lifetime value"
     assert any("top 20% of customers hold" in t for t in texts)
+    # the win-back sentence counts win_back_list(): p_alive < 0.5 and 3+ orders
+    assert any("243 customers who bought at least three times now look inactive" in t
+               for t in texts)
     tables = [s for s in shown if isinstance(s, pd.DataFrame)]
     assert list(tables[0].index) == ["top 20%", "next 30%", "bottom 50%"]
 

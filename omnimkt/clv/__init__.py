@@ -24,7 +24,8 @@ same parameters). Fitting uses lifetimes' likelihoods and optimisers; prediction
 our own log-space code (no NaN for Pareto/NBD where lifetimes returns NaN).
 
 Modules: ``summary`` (RFM summary, split), ``models`` (BG/NBD, MBG/NBD, Pareto/NBD),
-``spend`` (Gamma-Gamma, CLV, value tiers), ``checks`` (model checking),
+``spend`` (Gamma-Gamma, CLV, value tiers, win-back list), ``checks`` (model
+checking, P(alive) scored against known churners),
 ``analysis`` (one call from transactions to values).
 """
 
@@ -36,10 +37,11 @@ from omnimkt.clv.checks import (
     cumulative_tracking,
     holdout_by_frequency,
     period_transactions,
+    score_against_truth,
     simulate_repeat_purchases,
 )
 from omnimkt.clv.models import BetaGeoModel, ModifiedBetaGeoModel, ParetoNBDModel
-from omnimkt.clv.spend import GammaGammaModel, customer_value, value_tiers
+from omnimkt.clv.spend import GammaGammaModel, customer_value, value_tiers, win_back_list
 from omnimkt.clv.summary import TIME_UNITS, calibration_holdout, rfm_summary
 
 __all__ = [
@@ -52,11 +54,13 @@ __all__ = [
     "GammaGammaModel",
     "customer_value",
     "value_tiers",
+    "win_back_list",
     "holdout_by_frequency",
     "cumulative_tracking",
     "period_transactions",
     "compare_models",
     "simulate_repeat_purchases",
+    "score_against_truth",
     "analyse_clv",
     "select_model",
     "CLVResult",

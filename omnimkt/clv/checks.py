@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import roc_auc_score
 
 from omnimkt.clv._base import _rfm_arrays
 from omnimkt.clv.models import (
@@ -20,7 +21,7 @@ from omnimkt.clv.models import (
     _RepeatPurchaseModel,
 )
 from omnimkt.clv.summary import _canonical, _days_per_unit, _purchase_days, _to_day
-from omnimkt.errors import DataError, ModelError
+from omnimkt.errors import DataError, ModelError, examples
 
 __all__ = [
     "holdout_by_frequency",
@@ -28,6 +29,7 @@ __all__ = [
     "period_transactions",
     "compare_models",
     "simulate_repeat_purchases",
+    "score_against_truth",
 ]
 
 
@@ -214,3 +216,54 @@ def compare_models(cal_holdout: pd.DataFrame,
                                                    / tab["actual"])),
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
+
+
+def score_against_truth(summary: pd.DataFrame, alive: pd.Series,
+                        models: Iterable[_RepeatPurchaseModel] | None = None) -> pd.Series:
+    """How well each model's P(alive) ranks customers known to be active or churned.
+
+    For data where the truth is known (a synthetic world, or customers confirmed
+    lost later), the score is the ROC AUC of ``1 - P(alive)`` against the churners
+    (``alive`` False): 1 ranks every churner below every active customer, 0.5 is
+    chance. Unfitted estimators are fitted on ``summary``; fitted ones are used as
+    they are (as in :func:`compare_models`). Default: BG/NBD, Pareto/NBD and MBG/NBD.
+
+    Parameters
+    ----------
+    summary : DataFrame from :func:`rfm_summary`, indexed by customer_id.
+    alive : boolean Series indexed by customer_id, True if the customer is still
+        active at the end of observation; extra customers are ignored.
+    models : repeat-purchase models to score.
+
+    Returns a Series of AUCs indexed by model label, in the order given.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"frequency": [0, 0, 3, 3], "recency": [0, 0, 5, 30.0],
+    ...                   "T": [40.0, 40, 40, 40]})
+    >>> bg = BetaGeoModel()  # with the published CDNOW parameters instead of a fit
+    >>> bg.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
+    >>> score_against_truth(s, pd.Series([False, True, False, True]), [bg])
+    model
+    BG/NBD    0.625
+    Name: auc, dtype: float64
+    """
+    models = [cls() for cls in _MODELS.values()] if models is None else list(models)
+    if not models:
+        raise ModelError("score_against_truth: give at least one model.")
+    truth = alive.reindex(summary.index)
+    missing = truth.isna()
+    if missing.any():
+        raise DataError(f"alive: {int(missing.sum()):,} customers of the summary have no "
+                        f"known status (e.g. customer_id {examples(summary.index[missing])}); "
+                        "give True/False for every customer.")
+    churned = ~truth.astype(bool).to_numpy()
+    if churned.all() or not churned.any():
+        raise DataError(f"alive: all {len(truth):,} customers are "
+                        f"{'churned' if churned.all() else 'active'}; an AUC needs both.")
+    scores = {}
+    for m in models:
+        if not hasattr(m, "params_"):
+            m.fit(summary)
+        scores[m._label] = float(roc_auc_score(churned, 1 - m.probability_alive(summary)))
+    return pd.Series(scores, name="auc").rename_axis("model")

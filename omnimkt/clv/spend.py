@@ -24,7 +24,7 @@ from omnimkt.clv.models import _RepeatPurchaseModel
 from omnimkt.clv.summary import TIME_UNITS
 from omnimkt.errors import DataError, ModelError, ModelWarning, examples
 
-__all__ = ["GammaGammaModel", "customer_value", "value_tiers"]
+__all__ = ["GammaGammaModel", "customer_value", "value_tiers", "win_back_list"]
 
 
 class GammaGammaModel(_Result):
@@ -275,3 +275,40 @@ def value_tiers(table: pd.DataFrame | pd.Series, *, shares: tuple[float, ...] = 
     out.insert(3, "share_clv", out["clv_total"] / max(df[column].sum(), 1e-12))
     out.attrs["tier"] = tier
     return out
+
+
+def win_back_list(customers: pd.DataFrame, *, max_p_alive: float = 0.5,
+                  min_frequency: int = 2) -> pd.DataFrame:
+    """Customers who bought repeatedly but now look inactive: a win-back list.
+
+    Keeps the rows with ``p_alive < max_p_alive`` and ``frequency >= min_frequency``
+    (``frequency`` counts *repeat* purchases, so the default 2 means three orders or
+    more), in the order of ``customers``.
+
+    Parameters
+    ----------
+    customers : DataFrame with ``p_alive`` and ``frequency`` columns, e.g. from
+        :func:`customer_value` or ``analyse_clv(...).customers``.
+    max_p_alive : customers with a chance of still being active below this are listed.
+    min_frequency : fewest repeat purchases for a customer to be listed.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"frequency": [5, 2, 1, 3], "p_alive": [0.2, 0.49, 0.1, 0.5]},
+    ...                  index=pd.Index([11, 12, 13, 14], name="customer_id"))
+    >>> win_back_list(c)  # doctest: +NORMALIZE_WHITESPACE
+                 frequency  p_alive
+    customer_id
+    11                   5     0.20
+    12                   2     0.49
+    """
+    missing = [c for c in ("p_alive", "frequency") if c not in customers.columns]
+    if missing:
+        raise DataError(f"customers: no {', '.join(missing)} column; pass customer_value(...) "
+                        "or analyse_clv(...).customers.")
+    if not 0 < max_p_alive <= 1:
+        raise DataError(f"win_back_list: max_p_alive={max_p_alive} must be in (0, 1].")
+    if min_frequency < 0:
+        raise DataError(f"win_back_list: min_frequency={min_frequency} must be 0 or more.")
+    keep = (customers["p_alive"] < max_p_alive) & (customers["frequency"] >= min_frequency)
+    return customers[keep]

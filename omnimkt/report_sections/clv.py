@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from omnimkt.clv import CLVResult, analyse_clv
+from omnimkt.clv import CLVResult, analyse_clv, win_back_list
 from omnimkt.plotting.clv import plot_clv_distribution, plot_value_concentration
 
 __all__ = ["render", "tier_table", "reading"]
@@ -60,7 +60,7 @@ def reading(result: CLVResult) -> str:
         f"they have only a {bottom['p_alive']:.0%} chance of still being active, so "
         "low-cost reactivation is the most they justify."
     )
-    at_risk = c[(c["p_alive"] < 0.5) & (c["frequency"] >= 2)]
+    at_risk = win_back_list(c)  # p_alive < 0.5 and 2+ repeat purchases (3+ orders)
     if len(at_risk):
         lines.append(
             f"{len(at_risk):,} customers who bought at least three times now look inactive "
