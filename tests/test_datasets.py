@@ -182,3 +182,11 @@ def test_cdnow_sample_and_master():
     assert master["customer_id"].nunique() == 23570
     with pytest.raises(DataError, match="kind"):
         load_cdnow("full")
+
+
+def test_progress_bar_only_when_asked_or_large(capsys):
+    generate(50, seed=0, tables=("transactions",))
+    assert capsys.readouterr().err == ""
+    generate(50, seed=0, tables=("transactions",), progress=True)
+    err = capsys.readouterr().err
+    assert "generate" in err and "3/3" in err

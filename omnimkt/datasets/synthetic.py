@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from tqdm.auto import tqdm
 
 from omnimkt.data.dataset import Dataset
 from omnimkt.data.schema import STAGES
@@ -256,6 +257,7 @@ def generate(
     journey_mean: float = 3.5,
     base_rate: float = 0.02,
     channel_mix: Mapping[str, float] | None = None,
+    progress: bool | None = None,
 ) -> SyntheticWorld:
     """Generate a seeded omnichannel world with its ground truth.
 
@@ -291,6 +293,9 @@ def generate(
         Mean touches per journey and the conversion probability without touches.
     channel_mix : mapping
         Override the share of touches by channel.
+    progress : bool, optional
+        Show a progress bar over the generation steps; by default only from
+        200,000 customers on (about a few seconds of work).
 
     Returns
     -------
@@ -331,6 +336,10 @@ def generate(
     r_j, r_c, r_o, r_b, r_cu, r_tt, r_tp = (np.random.default_rng(s) for s in _rng(seed).spawn(7))
 
     # Journeys: the last ten days are left for orders to follow.
+    steps = ["journeys", "orders", *[x for x in ALL_TABLES if x in tables]]
+    bar = tqdm(total=len(steps), desc="generate", unit="step",
+               disable=not (progress if progress is not None else n >= 200_000))
+    bar.set_postfix_str(steps[0])
     names, effect, length, jch, conv, jend = _simulate_journeys(
         r_j, n, 0.0, span - 10, journey_mean, base_rate, channel_mix or {}
     )
@@ -374,6 +383,8 @@ def generate(
     ref_rank = (r_c.random(n) * senior).astype(np.int64)
     referrer = np.where(referred & (senior > 0), ref_rank + 1, 0)
 
+    bar.update()
+    bar.set_postfix_str("orders")
     cust, t, qty, churn = _simulate_orders(
         r_o, first_buy, g, p_drop, pack, trial, regularity, pack_keys, pack_p, pack_switch, span
     )
@@ -409,21 +420,35 @@ def generate(
         truth=GroundTruth(truth_c, truth_ch, params),
         observation_end=pd.Timestamp(end_ts),
     )
+    bar.update()
+
+    def step(name: str) -> None:
+        bar.set_postfix_str(name)
+
     if "transactions" in tables:
+        step("transactions")
         world.transactions = _transactions(
             r_b, day0, cust, t, qty, premium, home, stickiness, sales_keys, sales_p,
             other_item_prob, promo_prob,
         )
-    if "customers" in tables:
-        world.customers = _customers(r_cu, day0, n, first_buy, home, sales_keys, referrer)
+        bar.update()
     if "touchpoints" in tables or "stage_events" in tables:
         t_touch = _touch_times(r_tt, length, jend)
     if "touchpoints" in tables:
+        step("touchpoints")
         world.touchpoints = _touchpoints(r_tp, day0, length, jch, t_touch, journey_owner, names)
+        bar.update()
+    if "customers" in tables:
+        step("customers")
+        world.customers = _customers(r_cu, day0, n, first_buy, home, sales_keys, referrer)
+        bar.update()
     if "stage_events" in tables:
+        step("stage_events")
         world.stage_events = _stage_events(
             day0, length, jch, t_touch, journey_owner, jid_conv, names, cust, t, first_buy, referrer
         )
+        bar.update()
+    bar.close()
     return world
 
 
