@@ -125,9 +125,9 @@ def plot_budget_shift(shift: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 def plot_rank_agreement(credit: pd.DataFrame, truth: pd.Series, *, ax: Axes | None = None) -> Axes:
     """Spearman correlation of each model's channel ranking with a known truth."""
     ax = _axes(ax)
-    from omnimkt.attribution.result import spearman
+    from omnimkt.attribution.agreement import rank_agreement
 
-    rho = credit.apply(lambda c: spearman(c, truth)).fillna(0.0).sort_values()
+    rho = rank_agreement(credit, truth).iloc[:, 0].fillna(0.0).sort_values()
     colors = ["#55a868" if v > 0 else "#c44e52" for v in rho]
     ax.barh(rho.index.astype(str), rho.to_numpy(), color=colors)
     ax.axvline(0, color="black", linewidth=0.8)
