@@ -243,38 +243,46 @@ def _timestamps(s: pd.Series, table: str) -> pd.Series:
     return ts
 
 
-def _prepare(touchpoints: pd.DataFrame, transactions: pd.DataFrame, columns: Any) -> dict:
-    """Check the two tables and return plain numpy arrays (int64 ns timestamps)."""
+def _prepare(touchpoints: pd.DataFrame, transactions: pd.DataFrame, columns: Any,
+             checked: bool) -> dict:
+    """Return the two tables as plain numpy arrays (int64 ns timestamps).
+
+    ``checked``: the tables came through ``omnimkt.data.validate_*`` already, so only
+    the conversion is left; otherwise a light check of what path building relies on.
+    """
     if columns is not None:
         touchpoints = columns.to_canonical(touchpoints)
         transactions = columns.to_canonical(transactions)
     _need_columns(touchpoints, "touchpoints", ("customer_id", "timestamp", "channel"))
     _need_columns(transactions, "transactions", ("customer_id", "timestamp", "amount"))
-    for table, frame in (("touchpoints", touchpoints), ("transactions", transactions)):
-        bad = frame["customer_id"].isna()
-        if bad.any():
-            raise DataError(f"{table}.customer_id: {int(bad.sum())} rows have no customer id. "
-                            "Drop them or fill them.")
     ch = touchpoints["channel"]
-    bad = ch.isna().to_numpy() | (ch.astype("str").str.strip() == "").to_numpy()
-    if bad.any():
-        raise DataError(f"touchpoints.channel: {int(bad.sum())} rows have an empty channel. "
-                        "Drop them or label them (e.g. 'unknown').")
+    amount = transactions["amount"]
+    t_ts, x_ts = touchpoints["timestamp"], transactions["timestamp"]
+    if not checked:
+        for table, frame in (("touchpoints", touchpoints), ("transactions", transactions)):
+            bad = frame["customer_id"].isna()
+            if bad.any():
+                raise DataError(f"{table}.customer_id: {int(bad.sum())} rows have no customer "
+                                "id. Drop them or fill them.")
+        bad = ch.isna().to_numpy() | (ch.astype("str").str.strip() == "").to_numpy()
+        if bad.any():
+            raise DataError(f"touchpoints.channel: {int(bad.sum())} rows have an empty channel. "
+                            "Drop them or label them (e.g. 'unknown').")
+        amount = pd.to_numeric(amount, errors="coerce")
+        bad = amount.isna()
+        if bad.any():
+            raise DataError(f"transactions.amount: {int(bad.sum())} rows are not numbers "
+                            f"(e.g. {examples(transactions['amount'][bad])}). Clean them.")
+        t_ts = _timestamps(t_ts, "touchpoints")
+        x_ts = _timestamps(x_ts, "transactions")
     codes, names = pd.factorize(ch.astype("str"), sort=True)
-    amount = pd.to_numeric(transactions["amount"], errors="coerce")
-    bad = amount.isna()
-    if bad.any():
-        raise DataError(f"transactions.amount: {int(bad.sum())} rows are not numbers "
-                        f"(e.g. {examples(transactions['amount'][bad])}). Clean them.")
     return {
         "t_cust": touchpoints["customer_id"].to_numpy(),
-        "t_ts": _timestamps(touchpoints["timestamp"], "touchpoints")
-        .to_numpy(dtype="datetime64[ns]").view(np.int64),
+        "t_ts": t_ts.to_numpy(dtype="datetime64[ns]").view(np.int64),
         "t_ch": codes.astype(np.int64),
         "channels": [str(c) for c in names],
         "x_cust": transactions["customer_id"].to_numpy(),
-        "x_ts": _timestamps(transactions["timestamp"], "transactions")
-        .to_numpy(dtype="datetime64[ns]").view(np.int64),
+        "x_ts": x_ts.to_numpy(dtype="datetime64[ns]").view(np.int64),
         "x_amt": amount.to_numpy(dtype=float),
     }
 
@@ -387,7 +395,7 @@ def build_paths(
             elif columns is not None:
                 transactions = columns.to_canonical(transactions)
         columns = None
-    d = _prepare(touchpoints, transactions, columns)
+    d = _prepare(touchpoints, transactions, columns, checked=validate and len(transactions) > 0)
     n_t = len(d["t_ts"])
     cust_codes, cust_names = pd.factorize(np.concatenate([d["t_cust"], d["x_cust"]]), sort=True)
     tc, xc = cust_codes[:n_t].astype(np.int64), cust_codes[n_t:].astype(np.int64)
