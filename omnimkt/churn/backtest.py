@@ -16,6 +16,18 @@ from omnimkt.errors import DataError
 
 __all__ = ["churn_backtest", "churn_scores"]
 
+
+def _train_cut(tx: pd.DataFrame, cut: pd.Timestamp, horizon_days: int, name: str,
+               remedy: str) -> pd.Timestamp:
+    """Where the supervised model's training labels start; an error before the data."""
+    train_cut = cut - pd.Timedelta(days=int(horizon_days))
+    if train_cut < tx["timestamp"].min().normalize():
+        raise DataError(
+            f"{name} {cut.date()}: the supervised model trains on customers active by "
+            f"{train_cut.date()} ({name} - horizon_days), before the first transaction. "
+            + remedy)
+    return train_cut
+
 def churn_backtest(transactions: pd.DataFrame, calibration_end: Any, horizon_days: int = 90,
                    *, customers: pd.DataFrame | None = None,
                    touchpoints: pd.DataFrame | None = None, observation_end: Any = None,
@@ -67,12 +79,8 @@ def churn_backtest(transactions: pd.DataFrame, calibration_end: Any, horizon_day
     customers, touchpoints = _prepare_side(customers, touchpoints)
     cut = _cutoff(tx, calibration_end)
     labels = _labels(tx, cut, _holdout_end(tx, cut, horizon_days, observation_end))
-    train_cut = cut - pd.Timedelta(days=int(horizon_days))
-    if train_cut < tx["timestamp"].min().normalize():
-        raise DataError(
-            f"calibration_end {cut.date()}: the supervised model trains on customers active "
-            f"by {train_cut.date()} (calibration_end - horizon_days), before the first "
-            "transaction. Choose a later cut-off or a shorter horizon_days.")
+    train_cut = _train_cut(tx, cut, horizon_days, "calibration_end",
+                           "Choose a later cut-off or a shorter horizon_days.")
     if clv_model is None:
         models = {"BG/NBD": clv.BetaGeoModel(), "MBG/NBD": clv.ModifiedBetaGeoModel()}
     elif isinstance(clv_model, Mapping):
@@ -123,12 +131,8 @@ def churn_scores(transactions: pd.DataFrame, as_of: Any = None, horizon_days: in
     tx = _prepare_transactions(transactions)
     customers, touchpoints = _prepare_side(customers, touchpoints)
     cut = tx["timestamp"].max().normalize() if as_of is None else _cutoff(tx, as_of)
-    train_cut = cut - pd.Timedelta(days=int(horizon_days))
-    if train_cut < tx["timestamp"].min().normalize():
-        raise DataError(
-            f"as_of {cut.date()}: the supervised model trains on customers active by "
-            f"{train_cut.date()} (as_of - horizon_days), before the first transaction. "
-            "Give more history or a shorter horizon_days.")
+    train_cut = _train_cut(tx, cut, horizon_days, "as_of",
+                           "Give more history or a shorter horizon_days.")
     x_train = _features(tx, train_cut, customers, touchpoints)
     sup = SupervisedChurnModel(method, seed=seed, n_threads=n_threads).fit(
         x_train, _labels(tx, train_cut, cut))
