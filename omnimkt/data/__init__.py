@@ -1,7 +1,7 @@
 """Canonical tables, column mapping, validation and loading of customer data."""
 
 from omnimkt.data.dataset import Dataset
-from omnimkt.data.io import load_dataset, read_table, write_dataset
+from omnimkt.data.io import load_dataset, read_table, write_dataset, write_table
 from omnimkt.data.schema import SPECS, STAGES, Columns, TableSpec
 from omnimkt.data.validate import (
     validate_customers,
@@ -25,4 +25,5 @@ __all__ = [
     "validate_touchpoints",
     "validate_transactions",
     "write_dataset",
+    "write_table",
 ]

@@ -30,7 +30,7 @@ from omnimkt.data.validate import (
 )
 from omnimkt.errors import DataError
 
-__all__ = ["FORMATS", "load_dataset", "read_table", "write_dataset"]
+__all__ = ["FORMATS", "load_dataset", "read_table", "write_dataset", "write_table"]
 
 #: File formats understood, by file-name suffix.
 FORMATS: tuple[str, ...] = ("csv", "csv.gz", "parquet")
@@ -253,6 +253,33 @@ def _csv_text(df: pd.DataFrame) -> str:
     return (df.assign(**dt) if dt else df).to_csv(index=False, lineterminator="\n")
 
 
+def write_table(df: pd.DataFrame, target: str | os.PathLike, *, format: str = "csv.gz") -> Path:
+    """Write one table reproducibly (same data, same bytes); see :func:`write_dataset`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> write_table(pd.DataFrame({"a": [1.5]}), p, format="csv").read_text()
+    'a\\n1.5\\n'
+    """
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
+    target = Path(target)
+    if format == "parquet":
+        df.reset_index(drop=True).to_parquet(target, index=False)
+        return target
+    data = _csv_text(df).encode("utf-8")
+    if format == "csv.gz":
+        buf = io.BytesIO()
+        # mtime=0 and an empty file name keep the gzip header identical on every run.
+        with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=6) as gz:
+            gz.write(data)
+        data = buf.getvalue()
+    target.write_bytes(data)
+    return target
+
+
 def write_dataset(
     dataset: Dataset, path: str | os.PathLike, *, format: str = "csv.gz"
 ) -> dict[str, Path]:
@@ -295,17 +322,6 @@ def write_dataset(
                 f"{kind}.{format} too would make the folder ambiguous. Remove it first."
             )
         target = folder / f"{kind}.{format}"
-        if format == "parquet":
-            df.reset_index(drop=True).to_parquet(target, index=False)
-        else:
-            data = _csv_text(df).encode("utf-8")
-            if format == "csv.gz":
-                buf = io.BytesIO()
-                # mtime=0 and an empty file name keep the gzip header identical on every run.
-                with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0,
-                                   compresslevel=6) as gz:
-                    gz.write(data)
-                data = buf.getvalue()
-            target.write_bytes(data)
+        write_table(df, target, format=format)
         written[kind] = target
     return written

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import importlib.resources
 import importlib.util
 import json
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from omnimkt.data.io import load_dataset, write_dataset
+from omnimkt.data.io import load_dataset, write_dataset, write_table
 from omnimkt.datasets.synthetic import GroundTruth, SyntheticWorld, generate
 from omnimkt.errors import DataError
 
@@ -53,11 +52,7 @@ def make_sample(
     written = write_dataset(world, folder, format="csv.gz")
     truth = world.truth
     for name, df in (("truth_customers", truth.customers), ("truth_channels", truth.channels)):
-        target = folder / f"{name}.csv.gz"
-        text = df.to_csv(lineterminator="\n", date_format="%Y-%m-%dT%H:%M:%S").encode()
-        with open(target, "wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0) as gz:
-            gz.write(text)
-        written[name] = target
+        written[name] = write_table(df.reset_index(), folder / f"{name}.csv.gz")
     params = dict(truth.params, observation_end=world.observation_end.isoformat())
     target = folder / "truth_params.json"
     target.write_text(json.dumps(params, indent=2, sort_keys=True) + "\n")
