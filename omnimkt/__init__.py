@@ -1,7 +1,8 @@
 """omnimkt: omnichannel precision marketing models, case-study notebooks and reports.
 
-Model families live in submodules (``omnimkt.clv``, ``omnimkt.churn``,
-``omnimkt.funnel``, ``omnimkt.attribution``, ``omnimkt.segments``,
+Model families live in submodules (``omnimkt.overview``, ``omnimkt.clv``,
+``omnimkt.churn``, ``omnimkt.funnel``, ``omnimkt.lifecycle``, ``omnimkt.attribution``,
+``omnimkt.segments``,
 ``omnimkt.retention``, ``omnimkt.loyalty``); they are imported on first use
 so ``import omnimkt`` stays fast.
 """
@@ -17,8 +18,8 @@ from omnimkt.errors import DataError, DataWarning, ModelError, ModelWarning, Omn
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "data", "datasets", "clv", "churn", "funnel", "attribution", "segments",
-    "retention", "loyalty", "plotting", "widgets", "report",
+    "data", "datasets", "overview", "clv", "churn", "funnel", "lifecycle", "attribution",
+    "segments", "retention", "loyalty", "plotting", "widgets", "report",
 }
 
 __all__ = [
