@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
 
 class OmnimktError(Exception):
     """Base class of every error omnimkt raises on purpose."""
@@ -27,6 +29,17 @@ class DataError(OmnimktError, ValueError):
 
 class ModelError(OmnimktError, ValueError):
     """A model cannot be fitted or used as asked (bad settings, no convergence, not fitted)."""
+
+
+class NotFittedError(ModelError, _SklearnNotFittedError):
+    """A model was used before ``fit``; also scikit-learn's ``NotFittedError``.
+
+    Examples
+    --------
+    >>> from sklearn.exceptions import NotFittedError as SkNotFitted
+    >>> issubclass(NotFittedError, SkNotFitted) and issubclass(NotFittedError, ModelError)
+    True
+    """
 
 
 class DataWarning(UserWarning):
