@@ -162,8 +162,12 @@ def test_plain_integer_ids_become_int(tmp_path):
 def test_read_table_errors(tmp_path):
     with pytest.raises(DataError, match="does not exist"):
         read_table(tmp_path / "missing.csv", "transactions")
+    (tmp_path / "t.json").write_text("x")
+    with pytest.raises(DataError, match=r"supported file types are \.csv, \.csv\.gz, \.parquet, "
+                                        r"\.xlsx, \.xls"):
+        read_table(tmp_path / "t.json", "transactions")
     (tmp_path / "t.xlsx").write_text("x")
-    with pytest.raises(DataError, match=r"supported file types are \.csv, \.csv\.gz, \.parquet"):
+    with pytest.raises(DataError, match=r"t\.xlsx' is not a readable Excel file"):
         read_table(tmp_path / "t.xlsx", "transactions")
     (tmp_path / "empty.csv").write_text("")
     with pytest.raises(DataError, match="is empty"):

@@ -130,29 +130,56 @@ def test_impossible_month_is_not_read_as_year_day_month():
 
 
 def test_non_iso_dates_are_parsed():
-    out = quiet(validate_transactions, tx(timestamp=["2025-03-01", "01/05/2025", "2025-02-01",
-                                                     "2025-01-01"]))
+    # '01/05/2025' alone cannot say whether it is 1 May or 5 January: dayfirst decides
+    raw = tx(timestamp=["2025-03-01", "01/05/2025", "2025-02-01", "2025-01-01"])
+    with pytest.raises(DataError, match=r"1 of 4 rows could be day/month or month/day.*"
+                                        r"'01/05/2025'.*dayfirst=True.*dayfirst=False"):
+        validate_transactions(raw)
+    out = quiet(validate_transactions, raw, dayfirst=False)
     assert pd.Timestamp("2025-01-05") in out["timestamp"].tolist()
-    # one format for all non-ISO rows: day first here because of '31/01/2025'
+    out = quiet(validate_transactions, raw, dayfirst=True)
+    assert pd.Timestamp("2025-05-01") in out["timestamp"].tolist()
+    # one order for all such rows: day first here because of '31/01/2025'
     out = quiet(validate_transactions, tx(timestamp=["31/01/2025", "01/02/2025", "2025-02-01",
                                                      "2025-01-01"]))
     assert sorted(out["timestamp"])[1:3] == [pd.Timestamp("2025-01-31"),
                                              pd.Timestamp("2025-02-01")] * 1
 
 
-def test_timezone_aware_strings_become_utc_naive():
+def test_day_first_and_month_first_in_one_column():
+    raw = tx(timestamp=["31/01/2025", "01/31/2025", "2025-02-01", "2025-01-01"])
+    with pytest.raises(DataError, match=r"1 of 4 rows put the month first while others put the "
+                                        r"day first \(e.g. '01/31/2025' at rows 1\)"):
+        validate_transactions(raw)
+
+
+def test_timezone_aware_strings_keep_their_wall_clock_time():
+    # the time-zone policy of omnimkt._gate: each row's own wall-clock time, zone dropped
     raw = tx(timestamp=["2025-03-01T10:00+08:00", "2025-01-05T10:00+00:00",
-                        "2025-02-01T00:00-05:00", "2025-01-01T08:00+08:00"])
+                        "2025-02-01T00:00-05:00", "2025-01-01T08:00Z"])
     out = quiet(validate_transactions, raw)
     assert out["timestamp"].dt.tz is None
-    assert out.loc[out["customer_id"] == 2, "timestamp"].item() == pd.Timestamp("2025-03-01 02:00")
-    assert out.loc[out["customer_id"] == 3, "timestamp"].item() == pd.Timestamp("2025-01-01 00:00")
+    assert out.loc[out["customer_id"] == 2, "timestamp"].item() == pd.Timestamp("2025-03-01 10:00")
+    assert out.loc[out["customer_id"] == 3, "timestamp"].item() == pd.Timestamp("2025-01-01 08:00")
+    assert sorted(out.loc[out["customer_id"] == 1, "timestamp"]) == [
+        pd.Timestamp("2025-01-05 10:00"), pd.Timestamp("2025-02-01 00:00")]
 
 
-def test_timezone_aware_dtype_becomes_utc_naive():
+def test_timezone_aware_csv_keeps_wall_clock_time(tmp_path):
+    from omnimkt.data import read_table
+
+    p = tmp_path / "transactions.csv"
+    p.write_text("customer_id,timestamp,amount\n1,2025-03-01T01:00:00+08:00,5\n"
+                 "2,2025-03-01T23:00:00-05:00,6\n")
+    out = read_table(p, "transactions")
+    assert out["timestamp"].tolist() == [pd.Timestamp("2025-03-01 01:00"),
+                                         pd.Timestamp("2025-03-01 23:00")]
+
+
+def test_timezone_aware_dtype_keeps_wall_clock_time():
     ts = pd.to_datetime(["2025-01-01 08:00"] * 4).tz_localize("Asia/Shanghai")
     out = quiet(validate_transactions, tx(timestamp=ts))
-    assert (out["timestamp"] == pd.Timestamp("2025-01-01 00:00")).all()
+    assert (out["timestamp"] == pd.Timestamp("2025-01-01 08:00")).all()
 
 
 def test_timezone_aware_mixed_with_naive_strings():
@@ -197,9 +224,12 @@ def test_future_timestamps_explicit_now():
     with pytest.raises(DataError, match=r"3 of 4 rows lie in the future, after "
                                         r"2025-01-05 09:59:59"):
         validate_transactions(tx(), now="2025-01-05 09:59:59")
-    # a date allows the whole day; an aware time is compared in UTC
+    # a date allows the whole day; an aware time keeps its own wall-clock time
     assert len(quiet(validate_transactions, tx(), now="2025-03-01")) == 4
     assert len(quiet(validate_transactions, tx(), now="2025-03-01T08:00+08:00")) == 4
+    with pytest.raises(DataError, match="1 of 4 rows lie in the future, after 2025-01-05 09:00"):
+        validate_transactions(tx(timestamp=["2025-01-01", "2025-01-05 10:00", "2025-01-02",
+                                            "2025-01-03"]), now="2025-01-05T09:00+08:00")
 
 
 # ----------------------------------------------------------------- ids

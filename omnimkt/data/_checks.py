@@ -1,5 +1,11 @@
 """Column-level checks shared by the ``validate_*`` functions (ids, timestamps, numbers).
 
+Time zones follow the library's one policy (:mod:`omnimkt._gate`): a
+time-zone-aware timestamp is read as the wall-clock time of its own zone and
+the zone is dropped (``2025-03-01 01:00+08:00`` is 1 March, 01:00); a column
+mixing aware and naive values is an error. Amount and date forms beyond ISO
+text and plain numbers are described in :mod:`omnimkt.data.parsing`.
+
 Each check takes one raw column and returns it converted, or raises a
 :class:`~omnimkt.DataError` naming the table, the user's column name, the number
 of bad rows, a few example values with their row labels, and what to do.
@@ -7,14 +13,17 @@ of bad rows, a few example values with their row labels, and what to do.
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import to_local_naive
+from omnimkt.data.parsing import ParseProblem, parse_date_text, parse_money, parse_yyyymmdd
 from omnimkt.data.schema import Columns
-from omnimkt.errors import DataError, DataWarning, examples
+from omnimkt.errors import DataError, DataWarning, ModelError, examples
 
 __all__ = ["Ctx", "clean_ids", "is_intlike", "parse_times", "resolve_now", "to_numeric"]
 
@@ -146,18 +155,32 @@ def clean_ids(
 
 
 # --------------------------------------------------------------------------- times
-_TZ_TAIL = r"(?:Z|UTC|GMT|[+-]\d\d:?\d\d)\s*$"
+# A zone written after a time: '10:00Z', '10:00:00+08:00', '10:00 UTC', '10:00+0800', '10:00+08'.
+_TZ_TAIL = r"(?<=\d:\d\d)(?::\d\d(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)\s*$"
+_ZONE_ONLY = r"\s*(?:Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)\s*$"
+# The latest time zone on Earth: data in any zone's wall-clock time cannot be past its today.
+_LATEST_ZONE = "Etc/GMT-14"
 
 
 def resolve_now(now: Any) -> tuple[pd.Timestamp, str]:
     """The first instant that counts as future, and how to name it in messages.
 
     ``now`` given as a date (midnight) allows that whole day; the default is the
-    end of today (UTC). Time-zone-aware values are converted to naive UTC.
+    end of today in the latest time zone (UTC+14), since data keep the wall-clock
+    time of their own zone. An aware ``now`` keeps its own wall-clock time.
     """
-    ts = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
+    if now is None:
+        ts = pd.Timestamp.now(tz=_LATEST_ZONE).tz_localize(None)
+    else:
+        try:
+            ts = pd.Timestamp(now)
+        except (TypeError, ValueError) as exc:
+            raise ModelError(f"now: {now!r} is not a date or time; pass e.g. "
+                             "'2025-06-30'.") from exc
+        if ts is pd.NaT:
+            raise ModelError("now: got a missing date (NaT); pass e.g. '2025-06-30'.")
     if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
+        ts = ts.tz_localize(None)
     if now is None or ts == ts.normalize():
         day = ts.normalize()
         return day + pd.Timedelta(days=1), f"the end of {day:%Y-%m-%d}"
@@ -165,8 +188,8 @@ def resolve_now(now: Any) -> tuple[pd.Timestamp, str]:
 
 
 def _aware_flags(raw: pd.Series) -> np.ndarray:
-    """Which raw values carry a time zone (strings with an offset, aware datetimes)."""
-    if raw.dtype == object:  # python objects: datetimes may carry a tzinfo (error path only)
+    """Which raw values carry a time zone (text with an offset after a time, aware datetimes)."""
+    if raw.dtype == object:
         flags = np.fromiter(
             (not isinstance(v, str) and getattr(v, "tzinfo", None) is not None for v in raw),
             dtype=bool, count=len(raw),
@@ -174,12 +197,27 @@ def _aware_flags(raw: pd.Series) -> np.ndarray:
         txt = raw.map(lambda v: v if isinstance(v, str) else "").astype("str")
     else:
         flags, txt = np.zeros(len(raw), dtype=bool), raw.astype("str")
-    tail = txt.str.strip().str.slice(-6).str.contains(_TZ_TAIL, regex=True)
+    tail = txt.str.contains(_TZ_TAIL, regex=True)
     return flags | tail.fillna(False).to_numpy(bool)
 
 
+def _drop_zones(s: pd.Series) -> pd.Series:
+    """Every value's wall-clock time without its zone (the library's time-zone policy)."""
+    if s.dtype == object:
+        return s.map(_drop_zone)
+    return s.astype("str").str.replace(_ZONE_ONLY, "", regex=True)
+
+
+def _drop_zone(v: Any) -> Any:
+    if isinstance(v, str):
+        return re.sub(_ZONE_ONLY, "", v)
+    if getattr(v, "tzinfo", None) is not None:
+        return pd.Timestamp(v).tz_localize(None)
+    return v
+
+
 def _parse_like_first(s: pd.Series) -> pd.Series:
-    """Parse text with the one format guessed from its first value (UTC if zoned); NaT if none."""
+    """Parse text with the one format guessed from its first value; NaT if none fits."""
     from pandas.tseries.api import guess_datetime_format
 
     first = str(s.dropna().iloc[0]).strip()
@@ -187,67 +225,78 @@ def _parse_like_first(s: pd.Series) -> pd.Series:
         warnings.simplefilter("ignore")  # pandas' own day-first advice: we pick the format
         fmt = guess_datetime_format(first) or guess_datetime_format(first, dayfirst=True)
         if fmt is None or fmt.startswith("%Y-%d"):  # year-day-month: a typo, not a format
-            return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
-        return pd.to_datetime(s, errors="coerce", format=fmt, utc=True)
+            return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+        return pd.to_datetime(s, errors="coerce", format=fmt)
+
+
+def _number_dates(s: pd.Series, ctx: Ctx, canon: str) -> pd.Series:
+    """yyyymmdd whole numbers as dates; any other numbers are an error (never guessed)."""
+    parsed = None if s.dtype.kind == "b" else parse_yyyymmdd(s)
+    if parsed is None:
+        raise DataError(
+            f"{ctx.table}.{ctx.label(canon)}: holds numbers ({s.dtype}, e.g. "
+            f"{examples(s.dropna())}), not dates. Numbers are read as dates only when every "
+            "one is a valid yyyymmdd date (20240305); Excel day numbers only in a file read "
+            "from Excel. Convert them first, e.g. pd.to_datetime(df[col], unit='s') for Unix "
+            "seconds."
+        )
+    return parsed
+
+
+def _text_times(s: pd.Series, ctx: Ctx, canon: str, raw: pd.Series,
+                dayfirst: bool | None) -> pd.Series:
+    """Parse text (or python date objects) to naive datetime64[ns]; NaT where unreadable."""
+    notna = s.notna().to_numpy()
+    aware = _aware_flags(s)
+    if aware.any():
+        if (~aware & notna).any():
+            raise ctx.error(
+                canon, ~aware & notna, "have no time zone while others do", raw,
+                f"{int(aware.sum()):,} rows carry a time zone (e.g. {examples(s[aware])}). "
+                "Make them consistent: give every row its zone or strip the zone from all "
+                "rows (each time is read as the wall-clock time of its own zone).",
+            )
+        s = _drop_zones(s)
+    try:
+        parsed = pd.to_datetime(s, errors="coerce", format="ISO8601")
+    except (ValueError, TypeError):  # python objects pandas will not take in one go
+        parsed = pd.to_datetime(s.map(lambda v: v if pd.isna(v) else str(v)),
+                                errors="coerce", format="ISO8601")
+    parsed = to_local_naive(parsed)  # (its own unit: years past 2262 get a clear error later)
+    failed = (parsed.isna() & s.notna()).to_numpy()
+    if failed.any():
+        # Year-first and Chinese forms first, day/month order decided by the whole column,
+        # then one format inferred from the first remaining value, never guessed per row.
+        try:
+            retry = parse_date_text(s[failed].astype("str"), dayfirst)
+        except ParseProblem as p:
+            bad = np.zeros(len(s), dtype=bool)
+            bad[np.flatnonzero(failed)[p.bad]] = True
+            raise ctx.error(canon, bad, p.what, raw, p.todo) from None
+        parsed[failed] = retry.to_numpy()
+        still = (parsed.isna() & s.notna()).to_numpy()
+        if still.any():
+            parsed[still] = _parse_like_first(s[still]).to_numpy()
+    return parsed
 
 
 def parse_times(
     raw: pd.Series, ctx: Ctx, canon: str, *, required: bool,
-    now: tuple[pd.Timestamp, str] | None,
+    now: tuple[pd.Timestamp, str] | None, dayfirst: bool | None = None,
 ) -> pd.Series:
-    """Parse a timestamp column to naive datetime64[ns] (aware input converted to UTC)."""
+    """Parse a timestamp column to naive datetime64[ns] (aware input: its own wall-clock time)."""
     s = raw
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(s.cat.categories.dtype)
     if isinstance(s.dtype, pd.DatetimeTZDtype):
-        parsed = s.dt.tz_convert("UTC").dt.tz_localize(None)
+        parsed = to_local_naive(s)
     elif s.dtype.kind == "M":
         parsed = s  # already parsed: no re-parsing
-    elif s.dtype.kind in "iufb":
-        raise DataError(
-            f"{ctx.table}.{ctx.label(canon)}: holds numbers ({s.dtype}, e.g. "
-            f"{examples(s.dropna())}), not dates. Convert them first, e.g. "
-            "pd.to_datetime(df[col], unit='s') for Unix seconds."
-        )
+    elif s.dtype.kind in "iufb" or pd.api.types.is_numeric_dtype(s.dtype) or \
+            pd.api.types.is_bool_dtype(s.dtype):
+        parsed = _number_dates(s, ctx, canon)
     else:
-        try:
-            parsed = pd.to_datetime(s, errors="coerce", format="ISO8601")
-        except (ValueError, TypeError):
-            aware = _aware_flags(s)
-            notna = s.notna().to_numpy()
-            if aware.any() and (~aware & notna).any():
-                raise ctx.error(
-                    canon, ~aware & notna, "have no time zone while others do", raw,
-                    f"{int(aware.sum()):,} rows carry a time zone (e.g. "
-                    f"{examples(s[aware])}). Make them consistent: localise the naive ones "
-                    "(e.g. to UTC) or strip the zone from all rows.",
-                ) from None
-            parsed = pd.to_datetime(s, errors="coerce", format="ISO8601", utc=True)
-        failed = (parsed.isna() & s.notna()).to_numpy()
-        if failed.any():
-            # Non-ISO text (e.g. '31/01/2025'): one format inferred for all these rows,
-            # so '01/02/2025' is read the same way as its neighbours, never guessed per row.
-            retry = _parse_like_first(s[failed])
-            aware = _aware_flags(s[failed])
-            main_aware = isinstance(parsed.dtype, pd.DatetimeTZDtype)
-            if (aware != main_aware).any() and retry.notna().any():
-                odd = np.zeros(len(s), dtype=bool)
-                odd[np.flatnonzero(failed)[(aware != main_aware) & retry.notna().to_numpy()]] = 1
-                what = "have no time zone while others do" if main_aware else \
-                    "have a time zone while others do not"
-                raise ctx.error(
-                    canon, odd, what, raw,
-                    "Make them consistent: localise the naive ones (e.g. to UTC) or strip the "
-                    "zone from all rows.",
-                )
-            if main_aware:
-                parsed = parsed.dt.tz_convert("UTC")
-                parsed[failed] = retry.to_numpy()
-            else:
-                parsed = parsed.astype("datetime64[ns]")
-                parsed[failed] = retry.dt.tz_localize(None).to_numpy()
-        if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        parsed = _text_times(s, ctx, canon, raw, dayfirst)
         bad = (parsed.isna() & s.notna()).to_numpy()
         if bad.any():
             raise ctx.error(
@@ -282,26 +331,46 @@ def parse_times(
 
 
 # --------------------------------------------------------------------------- numbers
+def _is_bool_column(s: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return True
+    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) == "boolean"
+
+
 def to_numeric(
     raw: pd.Series, ctx: Ctx, canon: str, *, required: bool, keep_int: bool = False
 ) -> pd.Series:
-    """Convert to float64 (whole ``quantity`` stays int64); text that is not a number fails."""
+    """Convert to float64 (whole ``quantity`` stays int64); text that is not a number fails.
+
+    Amount text such as ``¥1,234.50`` or ``20元`` is read when the whole column reads
+    that way (see :mod:`omnimkt.data.parsing`); True/False is never a number.
+    """
     s = raw
+    if _is_bool_column(s):
+        raise DataError(
+            f"{ctx.table}.{ctx.label(canon)}: holds True/False values (e.g. "
+            f"{examples(s.dropna())}), not numbers; {canon} must be a number. Pass the right "
+            "column (check the mapping) or convert it yourself."
+        )
     if keep_int and is_intlike(s.dtype) and not s.isna().any():
         return s.astype("int64")
-    if s.dtype.kind in "iufb" or isinstance(s.dtype, pd.api.extensions.ExtensionDtype) and \
+    if s.dtype.kind in "iuf" or isinstance(s.dtype, pd.api.extensions.ExtensionDtype) and \
             pd.api.types.is_numeric_dtype(s.dtype):
-        num = s.astype("float64") if s.dtype.kind in "iufb" else pd.Series(
+        num = s.astype("float64") if s.dtype.kind in "iuf" else pd.Series(
             s.to_numpy("float64", na_value=np.nan), index=s.index)
     else:
         num = pd.to_numeric(s.astype("str").where(s.notna()), errors="coerce").astype("float64")
         bad = (num.isna() & s.notna()).to_numpy()
         if bad.any():
-            raise ctx.error(
-                canon, bad, "are not numbers", raw,
-                "Clean them (remove currency signs, thousands separators, use '.' for "
-                "decimals) or drop these rows.",
-            )
+            money = parse_money(s)
+            if money is None:
+                raise ctx.error(
+                    canon, bad, "are not numbers", raw,
+                    "Amounts such as ¥1,234.50, 20元 or RMB 35 are read when every value of "
+                    "the column is written so; clean these (use '.' for decimals) or drop "
+                    "these rows.",
+                )
+            num = money
     v = num.to_numpy()
     if np.isinf(v).any():
         raise ctx.error(canon, np.isinf(v), "are infinite", raw, "Correct or drop these rows.")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import pandas as pd
 
@@ -23,6 +24,10 @@ class Dataset:
         baby_birth_date).
     stage_events : DataFrame or None
         customer_id, timestamp, stage (one of :data:`omnimkt.data.STAGES`).
+    sources : dict
+        What :func:`~omnimkt.data.load_dataset` found per table: ``file``,
+        ``format``, ``encoding`` (text files) or ``sheet`` (Excel) and ``rows``
+        read; empty for tables built in memory.
 
     Examples
     --------
@@ -37,6 +42,7 @@ class Dataset:
     touchpoints: pd.DataFrame | None = None
     customers: pd.DataFrame | None = None
     stage_events: pd.DataFrame | None = None
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def tables(self) -> list[str]:
         """Names of the tables present."""

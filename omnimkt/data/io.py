@@ -1,15 +1,16 @@
-"""Read and write the canonical tables as CSV, gzipped CSV or Parquet files and folders.
+"""Read and write the canonical tables as files and folders.
 
 A data folder holds one file per table, named after it: ``transactions.csv``
-(or ``.csv.gz`` / ``.parquet``; required), ``touchpoints.*``, ``customers.*``
-and ``stage_events.*`` (optional). :func:`write_dataset` writes such a folder
-byte-for-byte reproducibly; :func:`load_dataset` reads and validates it.
+(or ``.csv.gz`` / ``.parquet`` / ``.xlsx`` / ``.xls``; required),
+``touchpoints.*``, ``customers.*`` and ``stage_events.*`` (optional).
+:func:`load_dataset` reads and validates it (file faults, encodings and Excel
+sheets: see :mod:`omnimkt.data.readers`); :func:`write_dataset` writes CSV,
+gzipped CSV or Parquet byte-for-byte reproducibly.
 """
 
 from __future__ import annotations
 
 import gzip
-import inspect
 import io
 import os
 from collections.abc import Mapping
@@ -19,9 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import as_columns
 from omnimkt.data.dataset import Dataset
+from omnimkt.data.readers import READ_FORMATS, format_of, read_raw
 from omnimkt.data.schema import SPECS, Columns
 from omnimkt.data.validate import (
+    Duplicates,
+    IdType,
     validate_customers,
     validate_dataset,
     validate_stage_events,
@@ -30,9 +35,10 @@ from omnimkt.data.validate import (
 )
 from omnimkt.errors import DataError
 
-__all__ = ["FORMATS", "load_dataset", "read_table", "write_dataset", "write_table"]
+__all__ = ["FORMATS", "READ_FORMATS", "load_dataset", "read_table", "write_dataset",
+           "write_table"]
 
-#: File formats understood, by file-name suffix.
+#: File formats written (and read), by file-name suffix; READ_FORMATS adds Excel.
 FORMATS: tuple[str, ...] = ("csv", "csv.gz", "parquet")
 TABLES: tuple[str, ...] = ("transactions", "touchpoints", "customers", "stage_events")
 _VALIDATORS = {
@@ -43,49 +49,16 @@ _VALIDATORS = {
 }
 # Id columns are read as text so that leading zeros ('00042') survive the CSV reader.
 _ID_COLUMNS = ("customer_id", "referrer_id")
+_SOURCE_KEYS = ("file", "format", "encoding", "sheet")
 
 
 def _format_of(path: Path) -> str | None:
-    name = path.name.lower()
-    for fmt in sorted(FORMATS, key=len, reverse=True):
-        if name.endswith("." + fmt):
-            return fmt
-    return None
+    return format_of(path)
 
 
 def _check_kind(kind: str) -> None:
     if kind not in SPECS:
         raise ValueError(f"kind must be one of {', '.join(TABLES)}, not {kind!r}")
-
-
-def _read_raw(path: Path, kind: str, cols: Columns) -> pd.DataFrame:
-    """Read one file without validation (ids as text for CSV)."""
-    if not path.is_file():
-        where = path.parent if path.parent.is_dir() else None
-        seen = ", ".join(sorted(p.name for p in where.iterdir())[:20]) if where else "-"
-        raise DataError(
-            f"{kind}: file {str(path)!r} does not exist. Files in its folder: {seen or 'none'}."
-        )
-    fmt = _format_of(path)
-    if fmt is None:
-        raise DataError(
-            f"{kind}: cannot read {path.name!r}; supported file types are "
-            f"{', '.join('.' + f for f in FORMATS)}. Convert the file or read it with pandas "
-            f"and call omnimkt.data.validate_{kind}(df)."
-        )
-    if fmt == "parquet":
-        return pd.read_parquet(path)
-    text_ids = {cols.source_name(c): "str" for c in _ID_COLUMNS}
-    try:  # pyarrow's reader is multi-threaded and parses ISO timestamps on the way
-        return pd.read_csv(path, dtype=text_ids, engine="pyarrow")
-    except (ImportError, ValueError):  # e.g. an empty or ragged file: the C reader says why
-        pass
-    try:
-        return pd.read_csv(path, dtype=text_ids, low_memory=False)
-    except pd.errors.EmptyDataError:
-        raise DataError(
-            f"{kind}: file {str(path)!r} is empty (no header, no rows)."
-        ) from None
 
 
 def _is_text(s: pd.Series) -> bool:
@@ -97,8 +70,8 @@ def _auto_int_ids(
 ) -> dict[str, pd.DataFrame]:
     """Turn CSV ids (read as text) into integers when every id in every table is a plain integer.
 
-    Ids with leading zeros ('00042') or letters, or text ids in a Parquet file, keep all
-    tables' ids as text, so that the same customer has the same id everywhere.
+    Ids with leading zeros ('00042') or letters, or text ids in a Parquet or Excel file,
+    keep all tables' ids as text, so that the same customer has the same id everywhere.
     """
     names = [cols.source_name(c) for c in _ID_COLUMNS]
     text_cols = [
@@ -114,17 +87,32 @@ def _auto_int_ids(
     for k, n in text_cols:
         s = out[k][n]
         conv = pd.to_numeric(s).astype("Int64") if s.isna().any() else s.astype("int64")
+        attrs = dict(out[k].attrs)
         out[k] = out[k].assign(**{n: conv})
+        out[k].attrs.update(attrs)
     return out
+
+
+def _csv_kinds(found: Mapping[str, Path]) -> set[str]:
+    return {k for k, p in found.items() if _format_of(p) in ("csv", "csv.gz")}
+
+
+def _with_source(df: pd.DataFrame, info: Mapping[str, Any]) -> pd.DataFrame:
+    df.attrs.update({k: v for k, v in info.items() if k in _SOURCE_KEYS})
+    return df
 
 
 def read_table(
     path: str | os.PathLike,
     kind: str,
     columns: Columns | Mapping[str, str] | None = None,
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    dayfirst: bool | None = None,
     **validate_kwargs: Any,
 ) -> pd.DataFrame:
-    """Read one table from ``.csv``, ``.csv.gz`` or ``.parquet`` and validate it.
+    """Read one table from ``.csv``, ``.csv.gz``, ``.parquet``, ``.xlsx`` or ``.xls`` and validate it.
 
     Parameters
     ----------
@@ -134,6 +122,14 @@ def read_table(
         Which canonical table it is.
     columns : Columns or dict, optional
         Your column names, e.g. ``Columns(customer_id="member_no")``.
+    encoding : str, optional
+        Text encoding of a CSV file. ``None`` detects UTF-8 (with or without a
+        byte-order mark) and GBK/GB18030; anything else needs ``encoding=``.
+    sheet : str or int, optional
+        Excel sheet by name or position; ``None`` = the first sheet.
+    dayfirst : bool, optional
+        How to read dates such as ``05/03/2024``; ``None`` decides from the data
+        and raises when the data cannot decide.
     **validate_kwargs
         Passed to the matching ``validate_*`` function (e.g. ``allow_refunds=True``,
         ``id_type="str"``).
@@ -143,28 +139,34 @@ def read_table(
     DataFrame
         The canonical, validated table. Ids in CSV files are read as text and
         become integers only if all of them are plain integers (no leading zeros).
+        ``attrs`` holds ``file``, ``format`` and the detected ``encoding`` (text
+        files) or ``sheet`` (Excel).
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "tx.csv"
     >>> _ = p.write_text("customer_id,timestamp,amount\\n7,2025-01-02,9.5\\n8,2025-01-03,4\\n")
-    >>> read_table(p, "transactions")["amount"].tolist()
-    [9.5, 4.0]
+    >>> tx = read_table(p, "transactions")
+    >>> tx["amount"].tolist(), tx.attrs["encoding"]
+    ([9.5, 4.0], 'utf-8')
     """
     _check_kind(kind)
-    cols = columns if isinstance(columns, Columns) else Columns(dict(columns or {}))
-    raw = _read_raw(Path(path), kind, cols)
+    cols = as_columns(columns)
+    raw = read_raw(Path(path), kind, cols, encoding=encoding, sheet=sheet)
+    info = dict(raw.attrs)
     if validate_kwargs.get("id_type", "auto") == "auto":
-        csv = {kind} if _format_of(Path(path)) != "parquet" else set()
-        raw = _auto_int_ids({kind: raw}, cols, csv)[kind]
-    return _VALIDATORS[kind](raw, cols, **validate_kwargs)
+        raw = _auto_int_ids({kind: raw}, cols, _csv_kinds({kind: Path(path)}))[kind]
+    validate_kwargs["dayfirst"] = dayfirst
+    return _with_source(_VALIDATORS[kind](raw, cols, **validate_kwargs), info)
 
 
-def _find_files(folder: Path) -> dict[str, Path]:
+def find_files(folder: Path) -> dict[str, Path]:
+    """The file of each table in a data folder (``transactions.csv`` ... ``customers.xlsx``)."""
     found: dict[str, Path] = {}
     for kind in TABLES:
-        hits = [folder / f"{kind}.{fmt}" for fmt in FORMATS if (folder / f"{kind}.{fmt}").is_file()]
+        hits = [folder / f"{kind}.{fmt}" for fmt in READ_FORMATS
+                if (folder / f"{kind}.{fmt}").is_file()]
         if len(hits) > 1:
             raise DataError(
                 f"{kind}: the folder {str(folder)!r} holds more than one file for this table "
@@ -175,21 +177,46 @@ def _find_files(folder: Path) -> dict[str, Path]:
     return found
 
 
-def _kwargs_for(kind: str, kw: Mapping[str, Any]) -> dict[str, Any]:
-    accepted = inspect.signature(_VALIDATORS[kind]).parameters
-    return {k: v for k, v in kw.items() if k in accepted}
+def check_folder(folder: Path) -> dict[str, Path]:
+    """The table files of ``folder``; a DataError if it is no folder or has no transactions."""
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise DataError(
+            f"dataset: {str(folder)!r} {what}. Pass a folder holding transactions.csv "
+            "(or .csv.gz / .parquet / .xlsx / .xls) and optionally touchpoints.*, customers.*, "
+            "stage_events.*; for a single file use omnimkt.data.read_table(path, 'transactions')."
+        )
+    found = find_files(folder)
+    if "transactions" not in found:
+        seen = sorted(p.name for p in folder.iterdir())
+        listing = ", ".join(seen[:20]) + (" ..." if len(seen) > 20 else "") if seen else "none"
+        raise DataError(
+            f"dataset: no transactions file in {str(folder)!r} (looked for "
+            f"{', '.join('transactions.' + f for f in READ_FORMATS)}). Files found: {listing}. "
+            "Rename your purchases file accordingly."
+        )
+    return found
 
 
 def load_dataset(
     path: str | os.PathLike,
     columns: Columns | Mapping[str, str] | None = None,
-    **kw: Any,
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    dayfirst: bool | None = None,
+    allow_refunds: bool = False,
+    now: Any = None,
+    duplicates: Duplicates = "warn",
+    id_type: IdType = "auto",
 ) -> Dataset:
     """Read a data folder (transactions.* required; touchpoints, customers, stage_events optional).
 
-    Each table is validated (see :func:`omnimkt.data.validate_dataset`); keyword
-    arguments go to the validators that accept them (``allow_refunds`` to
-    transactions, ``now`` / ``duplicates`` to the event tables, ``id_type`` to all).
+    Each table may be ``.csv``, ``.csv.gz``, ``.parquet``, ``.xlsx`` or ``.xls``;
+    ``encoding``, ``sheet`` and ``dayfirst`` are as in :func:`read_table` and apply
+    to every file; the other options go to :func:`omnimkt.data.validate_dataset`.
+    What was detected per table (file, format, encoding or sheet) is in each
+    table's ``attrs`` and in ``Dataset.sources``.
 
     Examples
     --------
@@ -197,40 +224,23 @@ def load_dataset(
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "transactions.csv").write_text(
     ...     "customer_id,timestamp,amount\\n1,2025-01-02,9.5\\n2,2025-01-03,4\\n")
-    >>> load_dataset(d)
-    Dataset(transactions: 2 rows)
+    >>> ds = load_dataset(d)
+    >>> ds, ds.sources["transactions"]["encoding"]
+    (Dataset(transactions: 2 rows), 'utf-8')
     """
-    folder = Path(path)
-    if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist"
-        raise DataError(
-            f"dataset: {str(folder)!r} {what}. Pass a folder holding transactions.csv "
-            "(or .csv.gz / .parquet) and optionally touchpoints.*, customers.*, stage_events.*; "
-            "for a single file use omnimkt.data.read_table(path, 'transactions')."
-        )
-    found = _find_files(folder)
-    if "transactions" not in found:
-        seen = sorted(p.name for p in folder.iterdir())
-        listing = ", ".join(seen[:20]) + (" ..." if len(seen) > 20 else "") if seen else "none"
-        raise DataError(
-            f"dataset: no transactions file in {str(folder)!r} (looked for transactions.csv, "
-            f"transactions.csv.gz, transactions.parquet). Files found: {listing}. "
-            "Rename your purchases file accordingly."
-        )
-    cols = columns if isinstance(columns, Columns) else Columns(dict(columns or {}))
-    frames = {kind: _read_raw(p, kind, cols) for kind, p in found.items()}
-    if kw.get("id_type", "auto") == "auto":
-        csv = {k for k, p in found.items() if _format_of(p) != "parquet"}
-        frames = _auto_int_ids(frames, cols, csv)
-    return validate_dataset(Dataset(**frames), cols, **_kwargs_for_dataset(kw))
-
-
-def _kwargs_for_dataset(kw: Mapping[str, Any]) -> dict[str, Any]:
-    accepted = inspect.signature(validate_dataset).parameters
-    unknown = set(kw) - set(accepted)
-    if unknown:
-        raise TypeError(f"load_dataset got unexpected keyword argument(s) {sorted(unknown)}")
-    return dict(kw)
+    found = check_folder(Path(path))
+    cols = as_columns(columns)
+    frames = {kind: read_raw(p, kind, cols, encoding=encoding, sheet=sheet)
+              for kind, p in found.items()}
+    sources = {kind: dict(df.attrs, rows=len(df)) for kind, df in frames.items()}
+    if id_type == "auto":
+        frames = _auto_int_ids(frames, cols, _csv_kinds(found))
+    ds = validate_dataset(Dataset(**frames), cols, allow_refunds=allow_refunds, now=now,
+                          duplicates=duplicates, id_type=id_type, dayfirst=dayfirst)
+    for kind, info in sources.items():
+        _with_source(getattr(ds, kind), info)
+    ds.sources = sources
+    return ds
 
 
 def _iso(s: pd.Series) -> pd.Series:

@@ -4,7 +4,9 @@ Every ``validate_*`` function takes the user's DataFrame (with their own column
 names, mapped through :class:`~omnimkt.Columns`) and returns a NEW canonical
 DataFrame: canonical column names (the required ones first, the others in
 your order; extra columns kept untouched), timestamps as naive
-``datetime64[ns]`` (time-zone-aware input is converted to UTC), numeric
+``datetime64[ns]`` (a time-zone-aware time is read as the wall-clock time of
+its own zone and the zone dropped: ``2025-03-01 01:00+08:00`` is 1 March,
+01:00; mixing aware and naive values is an error), numeric
 columns as ``float64`` (``quantity`` stays ``int64`` when whole), rows sorted
 by ``customer_id`` then ``timestamp`` and a fresh RangeIndex. Rows with equal
 customer and time are ordered by ``order_id`` (stage order for stage events),
@@ -21,12 +23,14 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import as_columns, check_bool
 from omnimkt.data._checks import Ctx, clean_ids, parse_times, resolve_now, to_numeric
 from omnimkt.data.dataset import Dataset
 from omnimkt.data.schema import (
@@ -54,16 +58,6 @@ _STAGE_RANK = {s: i for i, s in enumerate(STAGES)}
 
 
 # --------------------------------------------------------------------------- frame
-def _as_columns(columns: Columns | Mapping[str, str] | None) -> Columns:
-    if columns is None:
-        return Columns()
-    if isinstance(columns, Columns):
-        return columns
-    if isinstance(columns, Mapping):
-        return Columns(dict(columns))
-    raise TypeError(f"columns must be an omnimkt.Columns or a dict, not {type(columns).__name__}")
-
-
 def _canonical_frame(df: Any, spec: TableSpec, cols: Columns) -> pd.DataFrame:
     """Rename to canonical names and check the required columns exist and rows are present."""
     if not isinstance(df, pd.DataFrame):
@@ -250,43 +244,108 @@ def _finish(
 
 
 # --------------------------------------------------------------------------- tables
-def _event_table(
-    df: Any,
-    spec: TableSpec,
-    columns: Any,
-    *,
-    now: Any,
-    duplicates: str,
-    id_type: str,
-    allow_refunds: bool = False,
-) -> tuple[pd.DataFrame, Ctx]:
-    cols = _as_columns(columns)
-    raw = _canonical_frame(df, spec, cols)
-    ctx = Ctx(spec.name, cols, raw.index)
-    new: dict[str, pd.Series] = {}
-    new["customer_id"] = clean_ids(raw["customer_id"], ctx, "customer_id", id_type)
-    limit = resolve_now(now)
+Step = tuple[str, Callable[[], Any]]
+
+
+def _number_step(raw: pd.DataFrame, ctx: Ctx, c: str, spec: TableSpec,
+                 allow_refunds: bool) -> pd.Series:
+    num = to_numeric(raw[c], ctx, c, required=c in spec.required, keep_int=c == "quantity")
+    if c == "cost" or (c in ("amount", "quantity") and not allow_refunds):
+        bad = (num < 0).to_numpy()
+        if bad.any():
+            todo = (
+                "Refunds and returns are kept only on request: pass allow_refunds=True, "
+                "or drop/net them out first."
+                if c != "cost"
+                else "Costs cannot be negative; correct or drop these rows."
+            )
+            raise ctx.error(c, bad, "are negative", raw[c], todo)
+    return num
+
+
+def _stage_step(raw: pd.DataFrame, ctx: Ctx) -> pd.Series:
+    stage = raw["stage"].astype("str").str.strip().str.lower()
+    bad = ~stage.isin(STAGES).to_numpy() | raw["stage"].isna().to_numpy()
+    if bad.any():
+        raise ctx.error(
+            "stage", bad, "are not a known lifecycle stage", raw["stage"],
+            f"Use one of {', '.join(STAGES)} (map your own stage names to these first).",
+        )
+    return stage
+
+
+def _referrer_step(raw: pd.DataFrame, ctx: Ctx, id_type: str) -> pd.Series:
+    ids = clean_ids(raw["customer_id"], ctx, "customer_id", id_type)
+    ref = clean_ids(raw["referrer_id"], ctx, "referrer_id", id_type, nullable=True)
+    if ref.notna().any() and (ref.dtype.kind in "iu" or str(ref.dtype) == "Int64") != (
+        ids.dtype.kind in "iu"
+    ):
+        raise DataError(
+            f"customers: {ctx.label('referrer_id')} holds {ref.dtype} values but "
+            f"{ctx.label('customer_id')} holds {ids.dtype} values, so referrers cannot be "
+            "matched. Pass id_type='str' (or 'int') to make both the same type."
+        )
+    known = ref.isin(ids).to_numpy() | ref.isna().to_numpy()
+    if not known.all():
+        raise ctx.error(
+            "referrer_id", ~known, "name a referrer who is not a customer in this table",
+            raw["referrer_id"],
+            "Add the referring customers to the table or set these referrer ids to empty.",
+        )
+    selfref = (ref == ids).fillna(False).to_numpy(dtype=bool)
+    if selfref.any():
+        raise ctx.error(
+            "referrer_id", selfref, "refer themselves (referrer_id equals customer_id)",
+            raw["referrer_id"], "Set referrer_id to empty for these customers.",
+        )
+    return ref
+
+
+def _steps(raw: pd.DataFrame, spec: TableSpec, ctx: Ctx, *, now: Any, id_type: str,
+           allow_refunds: bool = False, dayfirst: bool | None = None) -> list[Step]:
+    """The column checks of one table, each converting one column (or raising a DataError).
+
+    ``validate_*`` run them in order and stop at the first error;
+    :func:`omnimkt.data.check_dataset` runs them all and collects every error.
+    """
+    if dayfirst is not None:
+        check_bool(dayfirst, "dayfirst")
+    check_bool(allow_refunds, "allow_refunds")
+    steps: list[Step] = [
+        ("customer_id", partial(clean_ids, raw["customer_id"], ctx, "customer_id", id_type))]
+    limit = resolve_now(now) if spec.name != "customers" else None
     for c in spec.timestamps:
         if c in raw:
-            new[c] = parse_times(raw[c], ctx, c, required=c in spec.required, now=limit)
+            steps.append((c, partial(parse_times, raw[c], ctx, c, required=c in spec.required,
+                                     now=limit, dayfirst=dayfirst)))
     for c in spec.numeric:
         if c in raw:
-            keep_int = c == "quantity"
-            new[c] = to_numeric(raw[c], ctx, c, required=c in spec.required, keep_int=keep_int)
-    signed = ("amount", "quantity") if not allow_refunds else ()
-    for c in (*signed, "cost"):
-        if c in new:
-            bad = (new[c] < 0).to_numpy()
-            if bad.any():
-                todo = (
-                    "Refunds and returns are kept only on request: pass allow_refunds=True, "
-                    "or drop/net them out first."
-                    if c != "cost"
-                    else "Costs cannot be negative; correct or drop these rows."
-                )
-                raise ctx.error(c, bad, "are negative", raw[c], todo)
-    out = raw.assign(**new)
-    return out, ctx
+            steps.append((c, partial(_number_step, raw, ctx, c, spec, allow_refunds)))
+    if spec.name == "touchpoints":
+        steps.append(("", partial(ctx.require_values, raw, "channel")))
+    if spec.name == "stage_events":
+        steps.append(("stage", partial(_stage_step, raw, ctx)))
+    if spec.name == "customers" and "referrer_id" in raw:
+        steps.append(("referrer_id", partial(_referrer_step, raw, ctx, id_type)))
+    return steps
+
+
+def _frame_and_steps(df: Any, spec: TableSpec, columns: Any,
+                     **opts: Any) -> tuple[pd.DataFrame, Ctx, list[Step]]:
+    cols = as_columns(columns)
+    raw = _canonical_frame(df, spec, cols)
+    ctx = Ctx(spec.name, cols, raw.index)
+    return raw, ctx, _steps(raw, spec, ctx, **opts)
+
+
+def _event_table(df: Any, spec: TableSpec, columns: Any, **opts: Any) -> tuple[pd.DataFrame, Ctx]:
+    raw, ctx, steps = _frame_and_steps(df, spec, columns, **opts)
+    new = {}
+    for name, step in steps:
+        value = step()
+        if name:
+            new[name] = value
+    return raw.assign(**new), ctx
 
 
 def validate_transactions(
@@ -297,6 +356,7 @@ def validate_transactions(
     now: Any = None,
     duplicates: Duplicates = "warn",
     id_type: IdType = "auto",
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Check a transactions table and return it in canonical form.
 
@@ -314,13 +374,17 @@ def validate_transactions(
         purchases only should filter ``amount > 0``).
     now : str or Timestamp, optional
         Timestamps after this are an error; a date without a time allows that
-        whole day (default: the end of today, UTC).
+        whole day (default: the end of today in the latest time zone, UTC+14).
     duplicates : {"warn", "raise", "keep"}, default "warn"
         Rows identical in every column: drop them with a DataWarning, raise a
         DataError, or keep them.
     id_type : {"auto", "str", "int"}, default "auto"
         Keep ids as given ("auto"; a column mixing numbers and text is an
         error), or convert them all to text or to integers.
+    dayfirst : bool, optional
+        How to read day/month text such as ``05/03/2024``: ``None`` decides from
+        the data (a first field above 12 means day first) and raises a
+        DataError naming this option when the data cannot decide.
 
     Returns
     -------
@@ -331,8 +395,9 @@ def validate_transactions(
     ------
     omnimkt.DataError
         Missing columns, empty table, missing/blank/mixed ids, unparsable,
-        mixed-time-zone or future timestamps, non-numeric, missing or negative
-        amounts, duplicates with ``duplicates="raise"``.
+        mixed-time-zone, undecidable day/month or future timestamps, non-numeric
+        (True/False included), missing or negative amounts, duplicates with
+        ``duplicates="raise"``.
 
     Examples
     --------
@@ -344,10 +409,8 @@ def validate_transactions(
     >>> tx["customer_id"].tolist(), tx["amount"].tolist()
     ([1, 1, 2], [8.0, 12.0, 10.5])
     """
-    out, ctx = _event_table(
-        df, TRANSACTIONS, columns, now=now, duplicates=duplicates, id_type=id_type,
-        allow_refunds=allow_refunds,
-    )
+    out, ctx = _event_table(df, TRANSACTIONS, columns, now=now, id_type=id_type,
+                            allow_refunds=allow_refunds, dayfirst=dayfirst)
     out = _finish(out, ctx, ["customer_id", "timestamp"], duplicates)
     if out["customer_id"].nunique() < 2:
         warnings.warn(
@@ -367,6 +430,7 @@ def validate_touchpoints(
     now: Any = None,
     duplicates: Duplicates = "warn",
     id_type: IdType = "auto",
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Check a touchpoints table (customer_id, timestamp, channel, ...) and return it canonical.
 
@@ -381,10 +445,8 @@ def validate_touchpoints(
     >>> tp["channel"].tolist()
     ['tv', 'sms']
     """
-    out, ctx = _event_table(
-        df, TOUCHPOINTS, columns, now=now, duplicates=duplicates, id_type=id_type
-    )
-    ctx.require_values(out, "channel")
+    out, ctx = _event_table(df, TOUCHPOINTS, columns, now=now, id_type=id_type,
+                            dayfirst=dayfirst)
     return _finish(out, ctx, ["customer_id", "timestamp"], duplicates)
 
 
@@ -395,6 +457,7 @@ def validate_stage_events(
     now: Any = None,
     duplicates: Duplicates = "warn",
     id_type: IdType = "auto",
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Check lifecycle stage events (customer_id, timestamp, stage) and return them canonical.
 
@@ -410,17 +473,8 @@ def validate_stage_events(
     >>> ev["stage"].tolist()
     ['aware', 'purchase']
     """
-    out, ctx = _event_table(
-        df, STAGE_EVENTS, columns, now=now, duplicates=duplicates, id_type=id_type
-    )
-    stage = out["stage"].astype("str").str.strip().str.lower()
-    bad = ~stage.isin(STAGES).to_numpy() | out["stage"].isna().to_numpy()
-    if bad.any():
-        raise ctx.error(
-            "stage", bad, "are not a known lifecycle stage", out["stage"],
-            f"Use one of {', '.join(STAGES)} (map your own stage names to these first).",
-        )
-    out = out.assign(stage=stage)
+    out, ctx = _event_table(df, STAGE_EVENTS, columns, now=now, id_type=id_type,
+                            dayfirst=dayfirst)
     return _finish(out, ctx, ["customer_id", "timestamp"], duplicates, rank={"stage": _STAGE_RANK})
 
 
@@ -429,6 +483,7 @@ def validate_customers(
     columns: Columns | Mapping[str, str] | None = None,
     *,
     id_type: IdType = "auto",
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Check a customers table (one row per customer) and return it canonical.
 
@@ -444,40 +499,9 @@ def validate_customers(
     >>> cu["referrer_id"].tolist()
     [<NA>, 1]
     """
-    cols = _as_columns(columns)
-    raw = _canonical_frame(df, CUSTOMERS, cols)
-    ctx = Ctx("customers", cols, raw.index)
-    new: dict[str, pd.Series] = {}
-    ids = clean_ids(raw["customer_id"], ctx, "customer_id", id_type)
-    new["customer_id"] = ids
-    for c in CUSTOMERS.timestamps:
-        if c in raw:
-            new[c] = parse_times(raw[c], ctx, c, required=False, now=None)
-    if "referrer_id" in raw:
-        ref = clean_ids(raw["referrer_id"], ctx, "referrer_id", id_type, nullable=True)
-        if ref.notna().any() and (ref.dtype.kind in "iu" or str(ref.dtype) == "Int64") != (
-            ids.dtype.kind in "iu"
-        ):
-            raise DataError(
-                f"customers: {ctx.label('referrer_id')} holds {ref.dtype} values but "
-                f"{ctx.label('customer_id')} holds {ids.dtype} values, so referrers cannot be "
-                "matched. Pass id_type='str' (or 'int') to make both the same type."
-            )
-        known = ref.isin(ids).to_numpy() | ref.isna().to_numpy()
-        if not known.all():
-            raise ctx.error(
-                "referrer_id", ~known, "name a referrer who is not a customer in this table",
-                raw["referrer_id"],
-                "Add the referring customers to the table or set these referrer ids to empty.",
-            )
-        selfref = (ref == ids).fillna(False).to_numpy(dtype=bool)
-        if selfref.any():
-            raise ctx.error(
-                "referrer_id", selfref, "refer themselves (referrer_id equals customer_id)",
-                raw["referrer_id"], "Set referrer_id to empty for these customers.",
-            )
-        new["referrer_id"] = ref
-    out = _finish(raw.assign(**new), ctx, ["customer_id"], "warn")
+    out, ctx = _event_table(df, CUSTOMERS, columns, now=None, id_type=id_type,
+                            dayfirst=dayfirst)
+    out = _finish(out, ctx, ["customer_id"], "warn")
     rep = out["customer_id"].duplicated(keep=False).to_numpy()
     if rep.any():
         ids_rep = out["customer_id"][rep].unique()
@@ -499,6 +523,7 @@ def validate_dataset(
     now: Any = None,
     duplicates: Duplicates = "warn",
     id_type: IdType = "auto",
+    dayfirst: bool | None = None,
 ) -> Dataset:
     """Validate every table of a :class:`~omnimkt.data.Dataset` and check them against each other.
 
@@ -522,21 +547,64 @@ def validate_dataset(
         )
     if dataset.transactions is None:
         raise DataError("dataset: the transactions table is required but is None.")
-    ev = dict(now=now, duplicates=duplicates, id_type=id_type)
+    opts = dict(allow_refunds=allow_refunds, now=now, duplicates=duplicates, id_type=id_type,
+                dayfirst=dayfirst)
     tables: dict[str, pd.DataFrame | None] = {
-        "transactions": validate_transactions(
-            dataset.transactions, columns, allow_refunds=allow_refunds, **ev
-        ),
-        "touchpoints": None,
-        "customers": None,
-        "stage_events": None,
+        kind: None if getattr(dataset, kind) is None else
+        validate_table(kind, getattr(dataset, kind), columns, **opts)
+        for kind in ("transactions", "touchpoints", "customers", "stage_events")
     }
-    if dataset.touchpoints is not None:
-        tables["touchpoints"] = validate_touchpoints(dataset.touchpoints, columns, **ev)
-    if dataset.customers is not None:
-        tables["customers"] = validate_customers(dataset.customers, columns, id_type=id_type)
-    if dataset.stage_events is not None:
-        tables["stage_events"] = validate_stage_events(dataset.stage_events, columns, **ev)
+    check_across(tables)
+    if dataclasses.is_dataclass(dataset):
+        return dataclasses.replace(dataset, **tables)
+    return Dataset(**tables)
+
+
+def validate_table(kind: str, df: Any, columns: Any = None, *, allow_refunds: bool = False,
+                   now: Any = None, duplicates: Duplicates = "warn", id_type: IdType = "auto",
+                   dayfirst: bool | None = None) -> pd.DataFrame:
+    """Run the ``validate_*`` function of table ``kind`` with the options that apply to it."""
+    if kind == "customers":
+        return validate_customers(df, columns, id_type=id_type, dayfirst=dayfirst)
+    ev = dict(now=now, duplicates=duplicates, id_type=id_type, dayfirst=dayfirst)
+    if kind == "transactions":
+        return validate_transactions(df, columns, allow_refunds=allow_refunds, **ev)
+    if kind == "touchpoints":
+        return validate_touchpoints(df, columns, **ev)
+    return validate_stage_events(df, columns, **ev)
+
+
+def table_problems(kind: str, df: Any, columns: Any = None, **opts: Any
+                   ) -> tuple[pd.DataFrame | None, list[DataError]]:
+    """Every DataError of one table (not only the first) and the valid table, if any.
+
+    Each column check runs even when another failed; then the full validator runs
+    for the checks across rows (duplicates, one row per customer).
+    """
+    spec = {s.name: s for s in (TRANSACTIONS, TOUCHPOINTS, CUSTOMERS, STAGE_EVENTS)}[kind]
+    problems: list[DataError] = []
+    step_opts = {k: v for k, v in opts.items() if k in ("now", "id_type", "dayfirst")}
+    if kind == "transactions":
+        step_opts["allow_refunds"] = opts.get("allow_refunds", False)
+    try:
+        _, _, steps = _frame_and_steps(df, spec, columns, **step_opts)
+    except DataError as exc:
+        return None, [exc]
+    for _, step in steps:
+        try:
+            step()
+        except DataError as exc:
+            problems.append(exc)
+    try:
+        return validate_table(kind, df, columns, **opts), problems
+    except DataError as exc:
+        if str(exc) not in {str(p) for p in problems}:
+            problems.append(exc)
+        return None, problems
+
+
+def check_across(tables: Mapping[str, pd.DataFrame | None]) -> None:
+    """Checks between valid tables: one id type everywhere; customers missing from customers."""
     kinds = {
         name: ("int" if t["customer_id"].dtype.kind in "iu" else "str")
         for name, t in tables.items() if t is not None
@@ -547,9 +615,9 @@ def validate_dataset(
             f"dataset: customer_id has different types across tables ({desc}), so the tables "
             "cannot be joined. Pass id_type='str' (keeps leading zeros) or id_type='int'."
         )
-    cu = tables["customers"]
-    if cu is not None:
-        tx_ids = pd.unique(tables["transactions"]["customer_id"])
+    cu, tx = tables.get("customers"), tables.get("transactions")
+    if cu is not None and tx is not None:
+        tx_ids = pd.unique(tx["customer_id"])
         unknown = ~pd.Index(tx_ids).isin(cu["customer_id"])
         if unknown.any():
             warnings.warn(
@@ -557,8 +625,5 @@ def validate_dataset(
                 f"are not in the customers table (e.g. {examples(tx_ids[unknown])}); their "
                 "profile attributes will be missing.",
                 DataWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-    if dataclasses.is_dataclass(dataset):
-        return dataclasses.replace(dataset, **tables)
-    return Dataset(**tables)
