@@ -20,10 +20,12 @@ Examples
 """
 
 from omnimkt.loyalty.accounting import ifrs15_allocation, ifrs15_recognised
-from omnimkt.loyalty.engine import LadderResult, apply_ladder
+from omnimkt.loyalty.behaviour import Behaviour
+from omnimkt.loyalty.books import LadderResult
+from omnimkt.loyalty.engine import apply_ladder
 from omnimkt.loyalty.rules import CASE_LADDER, PointsLadder, Tier
 from omnimkt.loyalty.scenarios import ScenarioResult, compare_ladders, sensitivity_grid
-from omnimkt.loyalty.simulate import Behaviour, SimulationResult, simulate
+from omnimkt.loyalty.simulate import SimulationResult, simulate
 
 __all__ = [
     "CASE_LADDER", "Behaviour", "LadderResult", "PointsLadder", "ScenarioResult",

@@ -29,7 +29,7 @@ Examples
 
 from __future__ import annotations
 
-from omnimkt.errors import DataError
+from omnimkt._gate import check_number
 
 __all__ = ["ifrs15_allocation", "ifrs15_recognised"]
 
@@ -49,10 +49,15 @@ def ifrs15_allocation(sales: float, reward_face_value: float, redemption_rate: f
     Returns
     -------
     dict with ``reward_standalone``, ``deferred`` (contract liability) and ``goods_revenue``.
+
+    Raises
+    ------
+    omnimkt.ModelError
+        A negative, missing or infinite amount, or a rate outside [0, 1].
     """
-    if sales < 0 or reward_face_value < 0 or not (0 <= redemption_rate <= 1):
-        raise DataError("ifrs15_allocation: sales and face value must be >= 0 and the "
-                        "redemption rate in [0, 1].")
+    sales = check_number(sales, "sales", low=0)
+    reward_face_value = check_number(reward_face_value, "reward_face_value", low=0)
+    redemption_rate = check_number(redemption_rate, "redemption_rate", low=0, high=1)
     ssp_reward = reward_face_value * redemption_rate
     total = sales + ssp_reward
     deferred = sales * ssp_reward / total if total else 0.0
@@ -66,6 +71,7 @@ def ifrs15_recognised(deferred: float, redeemed_to_date: float, expected_total: 
     ``deferred x redeemed_to_date / expected_total`` (capped at ``deferred``);
     the period's revenue is the change in this cumulative figure.
     """
-    if expected_total <= 0 or redeemed_to_date < 0 or deferred < 0:
-        raise DataError("ifrs15_recognised: expected_total must be > 0, other inputs >= 0.")
+    deferred = check_number(deferred, "deferred", low=0)
+    redeemed_to_date = check_number(redeemed_to_date, "redeemed_to_date", low=0)
+    expected_total = check_number(expected_total, "expected_total", low=0, low_open=True)
     return min(deferred, deferred * redeemed_to_date / expected_total)

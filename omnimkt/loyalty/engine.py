@@ -34,143 +34,24 @@ Examples
 from __future__ import annotations
 
 import warnings
-from functools import cached_property
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from omnimkt.errors import DataError, DataWarning, examples
-from omnimkt.loyalty._base import _Result
+from omnimkt._gate import align_ids, as_columns, check_bool, check_frame
+from omnimkt.errors import DataWarning, ModelError
+from omnimkt.loyalty.books import LadderResult
+from omnimkt.loyalty.referrals import _lookup, _referrers, referral_heights
 from omnimkt.loyalty.rules import PointsLadder
+
+if TYPE_CHECKING:
+    from omnimkt.data.schema import Columns
 
 __all__ = ["apply_ladder", "LadderResult", "referral_heights"]
 
 _EPS = 1e-9  # guards floor() against 89.99999999 from float discounts
-
-
-# ----------------------------------------------------------------- input checks
-def _prepare_transactions(transactions: pd.DataFrame, columns=None) -> dict:
-    """Checked arrays customer_id, timestamp (int64 ns, naive) and amount (float64).
-
-    Columns are read, not copied, when they already have the right dtypes (logs of
-    tens of millions of rows)."""
-    if columns is not None:
-        transactions = columns.to_canonical(transactions)
-    if not isinstance(transactions, pd.DataFrame):
-        raise DataError("transactions: expected a pandas DataFrame.")
-    missing = [c for c in ("customer_id", "timestamp", "amount") if c not in transactions.columns]
-    if missing:
-        raise DataError(f"transactions: missing column(s) {missing}; map your names with "
-                        "omnimkt.Columns(customer_id=..., timestamp=..., amount=...).")
-    tx = transactions
-    if tx["customer_id"].isna().any():
-        bad = int(tx["customer_id"].isna().sum())
-        raise DataError(f"transactions.customer_id: {bad} rows have no customer id. "
-                        "Drop or fill them.")
-    amount = pd.to_numeric(tx["amount"], errors="coerce")
-    if amount.isna().any():
-        bad = tx["amount"][amount.isna()]
-        raise DataError(f"transactions.amount: {len(bad)} rows are missing or not numbers "
-                        f"(e.g. {examples(bad)}). Clean them.")
-    if (amount < 0).any():
-        bad = amount[amount < 0]
-        raise DataError(f"transactions.amount: {len(bad)} rows have negative spend "
-                        f"(e.g. {examples(bad)}). Points cannot be earned on refunds: net "
-                        "refunds into their orders or drop them first.")
-    ts = tx["timestamp"]
-    if not pd.api.types.is_datetime64_any_dtype(ts):
-        ts = pd.to_datetime(ts, errors="coerce")
-    if getattr(ts.dt, "tz", None) is not None:
-        ts = ts.dt.tz_convert(None)
-    if ts.isna().any():
-        bad = tx["timestamp"][ts.isna()]
-        raise DataError(f"transactions.timestamp: {len(bad)} rows have missing or unparsable "
-                        f"timestamps (e.g. {examples(bad)}). Fix them.")
-    return {"customer_id": tx["customer_id"].to_numpy(),
-            "timestamp": ts.to_numpy(dtype="datetime64[ns]").view("int64"),
-            "amount": amount.to_numpy(dtype="float64")}
-
-
-def _lookup(sorted_ids: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Position of each value in ``sorted_ids`` (-1 if absent).
-
-    Binary search for numeric ids (no hash table to build over millions of ids);
-    pandas' hash lookup otherwise.
-    """
-    values = np.asarray(values)
-    if (sorted_ids.dtype.kind in "iuf" and values.dtype.kind in "iuf") and sorted_ids.size:
-        if values.size > 10_000:  # sorted queries make the binary search cache friendly
-            o = np.argsort(values, kind="stable")
-            pos = np.empty(values.size, dtype=np.int64)
-            pos[o] = np.searchsorted(sorted_ids, values[o])
-        else:
-            pos = np.searchsorted(sorted_ids, values)
-        pos_c = np.minimum(pos, sorted_ids.size - 1)
-        return np.where(sorted_ids[pos_c] == values, pos_c, -1)
-    return pd.Index(sorted_ids).get_indexer(values)
-
-
-def _referrers(customers: pd.DataFrame | None, ids: np.ndarray, columns=None) -> np.ndarray:
-    """Referrer code per member code (-1 = none); raises on unknown ids and cycles."""
-    ref = np.full(len(ids), -1, dtype=np.int64)
-    if customers is None:
-        return ref
-    if columns is not None:
-        customers = columns.to_canonical(customers)
-    if "customer_id" not in customers.columns:
-        raise DataError("customers: missing column 'customer_id'.")
-    if "referrer_id" not in customers.columns:
-        return ref
-    cust = customers[["customer_id", "referrer_id"]]
-    dup = cust["customer_id"].duplicated()
-    if dup.any():
-        raise DataError(f"customers.customer_id: {int(dup.sum())} duplicated ids "
-                        f"(e.g. {examples(cust['customer_id'][dup])}). Keep one row per customer.")
-    has = cust["referrer_id"].notna().to_numpy()
-    r_ids = cust["referrer_id"].to_numpy()[has]
-    c_ids = cust["customer_id"].to_numpy()
-    if r_ids.dtype == object and c_ids.dtype.kind in "iu":
-        r_ids = r_ids.astype(c_ids.dtype)
-    unknown = _lookup(np.sort(c_ids), r_ids) < 0
-    if unknown.any():
-        raise DataError(f"customers.referrer_id: {int(unknown.sum())} rows name a referrer that "
-                        f"is not in customers.customer_id (e.g. {examples(r_ids[unknown])}). "
-                        "Add the referrers to the customers table or clear those referrer ids.")
-    child = _lookup(ids, c_ids[has])
-    ref[child] = _lookup(ids, r_ids)
-    _depths(ref, ids)  # raises on cycles
-    return ref
-
-
-def _depths(ref: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
-    """Depth of each member in the referral forest (roots 0); DataError on cycles."""
-    depth = np.where(ref < 0, 0, -1)
-    todo = np.flatnonzero(depth < 0)
-    while todo.size:
-        ready = depth[ref[todo]] >= 0
-        if not ready.any():
-            cyc = todo if ids is None else ids[todo]
-            raise DataError(f"customers.referrer_id: {todo.size} customers are in or behind a "
-                            f"referral cycle (e.g. {examples(cyc)}); a member cannot refer "
-                            "themselves, directly or through others. Break the cycle.")
-        done = todo[ready]
-        depth[done] = depth[ref[done]] + 1
-        todo = todo[~ready]
-    return depth
-
-
-def referral_heights(ref: np.ndarray) -> np.ndarray:
-    """Height in the referral forest: 0 = referred nobody, else 1 + max over referees."""
-    depth = _depths(ref)
-    height = np.zeros(len(ref), dtype=np.int64)
-    order = np.argsort(-depth, kind="stable")
-    d_sorted = depth[order]
-    for d in np.unique(d_sorted)[::-1]:
-        if d == 0:
-            break
-        nodes = order[d_sorted == d]
-        np.maximum.at(height, ref[nodes], height[nodes] + 1)
-    return height
 
 
 # ------------------------------------------------------------------- core pass
@@ -207,6 +88,63 @@ def _first_true(mask: np.ndarray, start: np.ndarray) -> np.ndarray:
 def _points(rate: float, base: np.ndarray, rounding: str) -> np.ndarray:
     p = rate * base
     return np.floor(p + _EPS) if rounding == "floor" else p
+
+
+def _resets(pts: np.ndarray, cum: np.ndarray, seg: np.ndarray, start: np.ndarray, R: float,
+            carry_over: bool) -> np.ndarray:
+    """Points removed by each event's reset (0 where none), for every segment at once.
+
+    A member's balance after event ``j`` is ``cum[j] - base``, ``base`` being the
+    points removed so far; the next reset is the first later event where that
+    reaches ``R``.  ``cum`` never decreases within a member (points are >= 0), so
+    that event is found by binary search and each round costs O(log n) per member
+    with a reset still to come (a replay event by event was quadratic in one
+    member's history).  ``base`` is accumulated reset by reset, in the same float
+    arithmetic as a replay, so the books stay exact: earned = held + reset.
+    """
+    removed = np.zeros(len(cum))
+    e = _first_true(cum >= R - _EPS, start)  # first reset of each member (base 0)
+    if e.size == 0:
+        return removed
+    # one global, non-decreasing running sum locates the candidates of every segment
+    # (segments are sorted, so a member's events end where the next member's begin)
+    cs = np.cumsum(pts)
+    offset = cs[start[e]] - pts[start[e]]   # cum[j] ~= cs[j] - offset, per member
+    hi = np.searchsorted(seg, seg[e], side="right")
+    base = np.zeros(e.size)
+    while e.size:
+        b = cum[e] - base
+        rem = b if not carry_over else R * np.floor((b + _EPS) / R)
+        removed[e] = rem
+        base = base + rem
+        lo = e + 1
+        g = np.searchsorted(cs, base + (R - _EPS) + offset, side="left")
+        g = np.clip(g, lo, hi)
+        g = _exact_first(cum, base, R - _EPS, g, lo, hi)
+        keep = g < hi
+        e, base, offset, hi = g[keep], base[keep], offset[keep], hi[keep]
+    return removed
+
+
+def _exact_first(cum: np.ndarray, base: np.ndarray, limit: float, g: np.ndarray,
+                 lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Move each guess ``g`` to the first ``j`` in [lo, hi) with ``cum[j] - base >= limit``.
+
+    The guess comes from a running sum with a different rounding; the predicate is
+    monotone in ``j``, so a few steps either way settle it exactly (``hi`` = none).
+    """
+    while True:
+        down = np.flatnonzero((g > lo) & (cum[np.maximum(g - 1, 0)] - base >= limit))
+        if down.size == 0:
+            break
+        g[down] -= 1
+    while True:
+        gc = np.minimum(g, len(cum) - 1)
+        up = np.flatnonzero((g < hi) & ~(cum[gc] - base >= limit))
+        if up.size == 0:
+            break
+        g[up] += 1
+    return g
 
 
 def _run(ladder: PointsLadder, seg, is_own, gross, credit, apply_discounts):
@@ -251,108 +189,51 @@ def _run(ladder: PointsLadder, seg, is_own, gross, credit, apply_discounts):
     # level (so the crossing is well defined); only its price changes.
     removed = np.zeros(n)
     if ladder.reset_at is not None and n:
-        R = float(ladder.reset_at)
-        base = np.zeros(n)  # points removed before this event, per segment (running)
-        pos = start.copy()  # first event not yet examined, per event's segment
-        # only events whose cumulative points reach the reset can ever trigger one (the
-        # balance never exceeds the cumulative points; cum is non-decreasing per member)
-        active = np.flatnonzero(cum >= R - _EPS)
-        while active.size:
-            bal = cum[active] - base[active]
-            hit = (bal >= R - _EPS) & (active >= pos[active])
-            idx = active[hit]
-            if idx.size == 0:
-                break
-            _, first = np.unique(seg[idx], return_index=True)
-            e = idx[first]
-            b = cum[e] - base[e]
-            rem = b if not ladder.carry_over else R * np.floor((b + _EPS) / R)
-            removed[e] = rem
-            # later events of these segments: base += rem, examine from e+1
-            seg_e = seg[e]
-            in_seg = np.isin(seg[active], seg_e)
-            act2 = active[in_seg]
-            m = pd.Index(seg_e).get_indexer(seg[act2])
-            later = act2 > e[m]
-            base[act2[later]] += rem[m[later]]
-            pos[act2] = e[m] + 1
-            active = act2[later]
+        removed = _resets(pts, cum, seg, start, float(ladder.reset_at), ladder.carry_over)
     balance = cum - _seg_cumsum(removed, start)
     return level, level_after, pay_level, pts, removed, balance, cross
 
 
-# ---------------------------------------------------------------- public API
-def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = None,
-                 ladder: PointsLadder | None = None, *, columns=None,
-                 apply_discounts: bool = True, validate: bool = True) -> LadderResult:
-    """Apply a points ladder to a transaction log, exactly.
+# ---------------------------------------------------------------- inputs
+def _inputs(transactions: Any, customers: Any, columns: Any) -> tuple[dict, Any, Any]:
+    """Validated transaction arrays and the customers' ids and referrer ids (or None).
 
-    Parameters
-    ----------
-    transactions : DataFrame
-        customer_id, timestamp, amount (yuan, before the programme's discount).
-    customers : DataFrame, optional
-        customer_id and referrer_id (nullable); needed for referral points.
-        Unknown referrer ids and referral cycles raise :class:`omnimkt.DataError`.
-    ladder : PointsLadder, optional
-        Defaults to the case's ladder.
-    columns : omnimkt.Columns, optional
-        Mapping from your column names.
-    apply_discounts : bool
-        Compute tier discounts (default). ``False`` when amounts already are net
-        of the programme's discounts (points then use the amounts as paid).
-    validate : bool
-        Run :func:`omnimkt.data.validate_transactions` first (default; identical
-        rows are kept -- they may be real repeat purchases). ``False`` skips it for
-        very large, already canonical logs (ids, amounts and timestamps are still
-        checked: missing, negative, unparsable).
-
-    Returns
-    -------
-    LadderResult
-        ``members``, ``ledger``, ``tier_history``, ``vouchers``, ``monthly``, ``summary``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> tx = pd.DataFrame({"customer_id": [2], "amount": [6000.0],
-    ...                    "timestamp": [pd.Timestamp("2025-03-01")]})
-    >>> cu = pd.DataFrame({"customer_id": [1, 2], "referrer_id": pd.array([None, 1], "Int64")})
-    >>> float(apply_ladder(tx, cu).members.loc[1, "points_referral"])
-    3000.0
+    Both tables go through :mod:`omnimkt.data`'s validators; integer ids in one
+    table and text ids in the other are reconciled as text (``align_ids``).
     """
-    ladder = ladder or PointsLadder()
-    if validate:
-        from omnimkt.data import validate_transactions
-        with warnings.catch_warnings():
-            # one member is a perfectly good ladder to replay (the warning is for models)
-            warnings.filterwarnings("ignore", message=".*single customer", category=DataWarning)
-            transactions = validate_transactions(transactions, columns, duplicates="keep")
-        columns = None
-    tx = _prepare_transactions(transactions, columns)
-    # factorize first (hashing once), then map the few unique ids
-    codes_tx, uniq = pd.factorize(tx["customer_id"])
-    if customers is not None:
-        cid = (columns.to_canonical(customers) if columns is not None else customers)
-        if "customer_id" not in cid.columns:
-            raise DataError("customers: missing column 'customer_id'.")
-        ids = pd.Index(cid["customer_id"].to_numpy()).append(pd.Index(uniq)).unique()
-    else:
-        ids = pd.Index(uniq)
-    ids = ids.sort_values()
-    ref = _referrers(customers, ids.to_numpy(), columns)
-    height = referral_heights(ref)
-    M = len(ids)
+    from omnimkt.data import validate_customers, validate_transactions
 
-    n_tx = len(tx["amount"])
-    mem = _lookup(ids.to_numpy(), uniq)[codes_tx] if n_tx else np.zeros(0, dtype=np.int64)
-    del codes_tx
-    t = tx["timestamp"]
-    amount = tx["amount"]
-    # one event list: own purchases, plus a referral credit for every purchase by a
-    # referred member; ordered by (height in the referral forest, member, time,
-    # own-before-credit, input row) so each height is one contiguous slice and referees
-    # (lower height) are always priced before their referrers.
+    check_frame(transactions, "transactions")
+    with warnings.catch_warnings():
+        # one member is a perfectly good ladder to replay (the warning is for models)
+        warnings.filterwarnings("ignore", message=".*single customer", category=DataWarning)
+        tx = validate_transactions(transactions, columns, duplicates="keep")
+    tx_ids = tx["customer_id"]
+    cust_ids = ref_ids = None
+    if customers is not None:
+        cu = validate_customers(check_frame(customers, "customers"), columns)
+        tx_ids, cust = align_ids(tx_ids, cu["customer_id"], "transactions", "customers")
+        cust_ids = cust.to_numpy()
+        if "referrer_id" in cu.columns:
+            ref = cu["referrer_id"]
+            if cust_ids.dtype.kind not in "iu" and pd.api.types.is_integer_dtype(ref.dtype):
+                ref = ref.astype("Int64").astype("str").where(ref.notna())
+            ref_ids = ref.to_numpy()
+    arrays = {"customer_id": tx_ids.to_numpy(),
+              "timestamp": tx["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64"),
+              "amount": tx["amount"].to_numpy(dtype="float64")}
+    return arrays, cust_ids, ref_ids
+
+
+def _event_order(mem: np.ndarray, ref: np.ndarray, height: np.ndarray, t: np.ndarray,
+                 M: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One event list: own purchases plus a referral credit per purchase of a referee.
+
+    Ordered by (height in the referral forest, member, time, own-before-credit,
+    input row), so each height is one contiguous slice and referees (lower
+    height) are always priced before their referrers.
+    """
+    n_tx = mem.size
     cred_rows = np.flatnonzero(ref[mem] >= 0)
     ev_mem = np.concatenate([mem, ref[mem[cred_rows]]])
     ev_kind = np.concatenate([np.zeros(n_tx, np.int8), np.ones(cred_rows.size, np.int8)])
@@ -375,22 +256,19 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
     else:  # pragma: no cover - astronomically many distinct timestamps
         order = np.lexsort((ev_row, ev_kind, t_rank[ev_row], ev_mem, height[ev_mem]))
     small = np.int32 if max(M, n_tx) < 2 ** 31 - 1 else np.int64  # halves the index memory
-    ev_mem, ev_kind, ev_row = (ev_mem[order].astype(small), ev_kind[order],
-                               ev_row[order].astype(small))
-    del order, t_rank
-    n_ev = ev_mem.size
-    ev_h = height[ev_mem]
-    is_own = ev_kind == 0
-    ev = {"mem": ev_mem, "kind": ev_kind, "row": ev_row,
-          "discount": np.zeros(n_ev), "points": np.zeros(n_ev), "removed": np.zeros(n_ev),
-          "balance": np.zeros(n_ev), "level_before": np.zeros(n_ev, np.int8),
-          "level_after": np.zeros(n_ev, np.int8)}
+    return ev_mem[order].astype(small), ev_kind[order], ev_row[order].astype(small)
+
+
+def _price(ladder: PointsLadder, ev: dict, height: np.ndarray, amount: np.ndarray,
+           apply_discounts: bool) -> None:
+    """Fill the books of ``ev`` height by height (referees before their referrers)."""
+    ev_mem, ev_row, is_own = ev["mem"], ev["row"], ev["kind"] == 0
     disc = np.array([0.0] + [tt.discount for tt in ladder.tiers])
-    paid = np.zeros(n_tx)
-    bounds = np.searchsorted(ev_h, np.arange(H + 1))
+    paid = np.zeros(amount.size)
+    ev_h = height[ev_mem]
+    bounds = np.searchsorted(ev_h, np.arange(int(ev_h.max(initial=0)) + 2))
     del ev_h
-    for h in range(H):
-        lo, hi = bounds[h], bounds[h + 1]
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
         if lo == hi:
             continue
         sl = slice(lo, hi)
@@ -411,221 +289,75 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
         ev["balance"][sl] = bal
         ev["level_before"][sl] = lv
         ev["level_after"][sl] = lv_after
-    return LadderResult(ladder, ids, ref, ev, mem, t, amount)
 
 
-class LadderResult(_Result):
-    """The books of a ladder applied to a log.
+# ---------------------------------------------------------------- public API
+def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = None,
+                 ladder: PointsLadder | None = None, *,
+                 columns: Columns | Mapping[str, str] | None = None,
+                 apply_discounts: bool = True) -> LadderResult:
+    """Apply a points ladder to a transaction log, exactly.
 
-    Attributes
+    Parameters
     ----------
-    ladder : PointsLadder
-    members : DataFrame (index customer_id)
-        own_spend, discount, paid, points_own, points_referral, points_earned,
-        points_reset, points_held, n_resets, level, tier, reached_<tier> dates,
-        vouchers_value.
-    ledger : DataFrame
-        One row per event (own purchase or referral credit): customer_id,
-        timestamp, kind, source_customer_id, amount, discount, paid, points,
-        points_reset, balance (after the event), level_before, tier_after.
-    tier_history : DataFrame
-        customer_id, level, tier, date (when first reached).
-    vouchers : DataFrame
-        customer_id, tier, issued, expires, value.
-    monthly : DataFrame (index month)
-        Programme totals per calendar month.
-    summary : DataFrame
-        Programme totals (one column "value").
+    transactions : DataFrame
+        customer_id, timestamp, amount (yuan, before the programme's discount);
+        checked by :func:`omnimkt.data.validate_transactions` (identical rows are
+        kept -- they may be real repeat purchases).
+    customers : DataFrame, optional
+        customer_id and referrer_id (nullable); needed for referral points.
+        Checked by :func:`omnimkt.data.validate_customers`; referral cycles raise
+        :class:`omnimkt.DataError`. Integer ids here and text ids in
+        ``transactions`` (or the reverse) are matched as text.
+    ladder : PointsLadder, optional
+        Defaults to the case's ladder.
+    columns : omnimkt.Columns or dict, optional
+        Mapping from omnimkt's column names to yours (both tables).
+    apply_discounts : bool
+        Compute tier discounts (default). ``False`` when amounts already are net
+        of the programme's discounts (points then use the amounts as paid).
+
+    Returns
+    -------
+    LadderResult
+        ``members``, ``ledger``, ``tier_history``, ``vouchers``, ``monthly``, ``summary``.
+
+    Notes
+    -----
+    Time and memory are linear in the number of events: resets are located by
+    binary search, so one member with a million purchases takes seconds.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [2], "amount": [6000.0],
+    ...                    "timestamp": [pd.Timestamp("2025-03-01")]})
+    >>> cu = pd.DataFrame({"customer_id": [1, 2], "referrer_id": pd.array([None, 1], "Int64")})
+    >>> float(apply_ladder(tx, cu).members.loc[1, "points_referral"])
+    3000.0
     """
-
-    _title = "points ladder applied to the log"
-
-    def __init__(self, ladder, ids, ref, ev, mem_of_row, t_of_row, amount_of_row):
-        self.ladder = ladder
-        self._amount = amount_of_row
-        self._t = t_of_row  # int64 ns per input row; event times are looked up by row
-        self._ids = ids
-        self._ref = ref
-        self._mem_of_row = mem_of_row
-        # events are grouped by member (each member's events contiguous, in time order)
-        self._ev = ev
-        # first-reach events per tier: earliest event with level_after >= k
-        self._cross = []
-        for k in range(1, len(ladder.tiers) + 1):
-            hit = np.flatnonzero(ev["level_after"] >= k)
-            if hit.size:
-                first = np.ones(hit.size, dtype=bool)
-                first[1:] = ev["mem"][hit[1:]] != ev["mem"][hit[:-1]]
-                hit = hit[first]
-            self._cross.append(hit)
-
-    def _gross(self, ev: dict) -> np.ndarray:
-        """Basket value of own purchases (0 for referral credits), from the input rows."""
-        return np.where(ev["kind"] == 0, self._amount[ev["row"]], 0.0)
-
-    # ------------------------------------------------------------- tables
-    @cached_property
-    def ledger(self) -> pd.DataFrame:
-        o = np.argsort(self._ev["mem"], kind="stable")
-        ev = {k: v[o] for k, v in self._ev.items()}
-        ids = self._ids
-        own = ev["kind"] == 0
-        src = self._mem_of_row[ev["row"]] if len(ev["row"]) else ev["mem"]
-        names = np.array(self.ladder.level_names, dtype=object)
-        return pd.DataFrame({
-            "customer_id": ids.to_numpy()[ev["mem"]],
-            "timestamp": self._t[ev["row"]].view("datetime64[ns]"),
-            "kind": np.where(own, "purchase", "referral"),
-            "source_customer_id": ids.to_numpy()[src],
-            "amount": self._gross(ev),
-            "discount": ev["discount"],
-            "paid": self._gross(ev) - ev["discount"],
-            "points": ev["points"],
-            "points_reset": ev["removed"],
-            "balance": ev["balance"],
-            "level_before": ev["level_before"].astype(np.int64),
-            "tier_after": pd.array(names[ev["level_after"]], dtype="str"),
-        })
-
-    @cached_property
-    def tier_history(self) -> pd.DataFrame:
-        ev, ids = self._ev, self._ids
-        parts = []
-        for k, hit in enumerate(self._cross, start=1):
-            parts.append(pd.DataFrame({
-                "customer_id": ids.to_numpy()[ev["mem"][hit]],
-                "level": k, "tier": self.ladder.tiers[k - 1].name,
-                "date": self._t[ev["row"][hit]].view("datetime64[ns]"),
-                "balance_before_reset": (ev["balance"] + ev["removed"])[hit]}))
-        out = pd.concat(parts, ignore_index=True)
-        out["tier"] = out["tier"].astype("str")
-        return out.sort_values(["customer_id", "level"], ignore_index=True)
-
-    @cached_property
-    def vouchers(self) -> pd.DataFrame:
-        th = self.tier_history
-        value = np.array([t.voucher for t in self.ladder.tiers])[th["level"].to_numpy() - 1]
-        out = pd.DataFrame({"customer_id": th["customer_id"], "tier": th["tier"],
-                            "issued": th["date"],
-                            "expires": th["date"] + pd.Timedelta(days=self.ladder.voucher_expiry_days),
-                            "value": value})
-        return out[out["value"] > 0].reset_index(drop=True)
-
-    @cached_property
-    def members(self) -> pd.DataFrame:
-        ev, n = self._ev, len(self._ids)
-        m = ev["mem"]
-        own = ev["kind"] == 0
-
-        def bc(w, mask=None):
-            if mask is None:
-                return np.bincount(m, weights=w, minlength=n)
-            return np.bincount(m[mask], weights=w[mask], minlength=n)
-
-        out = pd.DataFrame(index=pd.Index(self._ids, name="customer_id"))
-        out["own_spend"] = bc(self._gross(ev))
-        out["discount"] = bc(ev["discount"])
-        out["paid"] = out["own_spend"] - out["discount"]
-        out["points_own"] = bc(ev["points"], own)
-        out["points_referral"] = bc(ev["points"], ~own)
-        out["points_earned"] = out["points_own"] + out["points_referral"]
-        out["points_reset"] = bc(ev["removed"])
-        last = np.zeros(n)
-        if len(m):
-            is_last = np.append(m[1:] != m[:-1], True)
-            last[m[is_last]] = ev["balance"][is_last]
-        out["points_held"] = last
-        out["n_resets"] = np.bincount(m, weights=(ev["removed"] > 0).astype(float),
-                                      minlength=n).astype(np.int64)
-        level = np.zeros(n, dtype=np.int64)
-        for k, hit in enumerate(self._cross, start=1):
-            level[m[hit]] = k
-        out["level"] = level
-        out["tier"] = pd.array(np.array(self.ladder.level_names, dtype=object)[level], dtype="str")
-        vval = np.zeros(n)
-        for k, hit in enumerate(self._cross, start=1):
-            col = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-            col[m[hit]] = self._t[ev["row"][hit]].view("datetime64[ns]")
-            out[f"reached_{self.ladder.tiers[k - 1].name}"] = col
-            vval[m[hit]] += self.ladder.tiers[k - 1].voucher
-        out["vouchers_value"] = vval
-        out["referrer_id"] = pd.array(
-            np.where(self._ref >= 0, self._ids.to_numpy()[np.maximum(self._ref, 0)], 0),
-            dtype="Int64")
-        out.loc[self._ref < 0, "referrer_id"] = pd.NA
-        return out
-
-    @cached_property
-    def monthly(self) -> pd.DataFrame:
-        ev = self._ev
-        if len(ev["row"]) == 0:
-            return pd.DataFrame()
-        month = self._t[ev["row"]].view("datetime64[ns]").astype("datetime64[M]")
-        m0, m1 = month.min(), month.max()
-        months = np.arange(m0, m1 + 1)
-        mi = (month - m0).astype(np.int64)
-        k = len(months)
-        own = ev["kind"] == 0
-        out = pd.DataFrame(index=pd.DatetimeIndex(months.astype("datetime64[ns]"), name="month"))
-        out["spend"] = np.bincount(mi, weights=self._gross(ev), minlength=k)
-        out["discount"] = np.bincount(mi, weights=ev["discount"], minlength=k)
-        out["paid"] = out["spend"] - out["discount"]
-        out["points_earned"] = np.bincount(mi, weights=ev["points"], minlength=k)
-        out["points_referral"] = np.bincount(mi[~own], weights=ev["points"][~own], minlength=k)
-        out["points_reset"] = np.bincount(mi, weights=ev["removed"], minlength=k)
-        vv = np.zeros(k)
-        for lvl, hit in enumerate(self._cross, start=1):
-            cnt = np.bincount(mi[hit], minlength=k)
-            out[f"new_{self.ladder.tiers[lvl - 1].name}"] = cnt
-            vv += cnt * self.ladder.tiers[lvl - 1].voucher
-        out["vouchers_issued"] = vv
-        out["voucher_cost_expected"] = vv * (1 - self.ladder.voucher_breakage)
-        out["programme_cost"] = out["discount"] + out["voucher_cost_expected"]
-        for tier in self.ladder.tiers:
-            # members at this level or above at month end
-            out[f"at_least_{tier.name}"] = out[f"new_{tier.name}"].cumsum()
-        return out
-
-    @cached_property
-    def summary(self) -> pd.DataFrame:
-        mb = self.members
-        rows = {
-            "members": len(mb),
-            "members with purchases": int((mb["own_spend"] > 0).sum()),
-            "spend (before discounts)": mb["own_spend"].sum(),
-            "discounts given": mb["discount"].sum(),
-            "vouchers issued (face value)": mb["vouchers_value"].sum(),
-            "vouchers expected cost (after breakage)":
-                mb["vouchers_value"].sum() * (1 - self.ladder.voucher_breakage),
-            "points earned": mb["points_earned"].sum(),
-            "points held": mb["points_held"].sum(),
-            "points removed by resets": mb["points_reset"].sum(),
-        }
-        rows["programme cost"] = rows["discounts given"] + rows["vouchers expected cost (after breakage)"]
-        spend = rows["spend (before discounts)"]
-        rows["cost as share of spend"] = rows["programme cost"] / spend if spend else np.nan
-        for k, tier in enumerate(self.ladder.tiers, start=1):
-            rows[f"members reaching {tier.name}"] = int((mb["level"] >= k).sum())
-        return pd.DataFrame({"value": pd.Series(rows, dtype=float)})
-
-    def balance_history(self, customer_id) -> pd.DataFrame:
-        """One member's events with the balance after each."""
-        led = self.ledger
-        return led[led["customer_id"] == customer_id].reset_index(drop=True)
-
-    def tier_counts(self, freq: str = "MS") -> pd.DataFrame:
-        """Members at each level at the end of each period (status never goes down)."""
-        th = self.tier_history
-        if th.empty:
-            return pd.DataFrame()
-        tab = (th.assign(period=th["date"].dt.to_period(freq[0]).dt.to_timestamp())
-                 .pivot_table(index="period", columns="tier", values="customer_id",
-                              aggfunc="count", fill_value=0, observed=True))
-        cols = [t.name for t in self.ladder.tiers if t.name in tab.columns]
-        return tab[cols].cumsum()
-
-    def identity_check(self) -> float:
-        """Largest |points earned - (points held + points reset)| over members (0 if exact)."""
-        mb = self.members
-        return float((mb["points_earned"] - mb["points_held"] - mb["points_reset"]).abs().max()
-                     if len(mb) else 0.0)
+    ladder = PointsLadder() if ladder is None else ladder
+    if not isinstance(ladder, PointsLadder):
+        raise ModelError(f"ladder: expected a PointsLadder, got {type(ladder).__name__}.")
+    apply_discounts = check_bool(apply_discounts, "apply_discounts")
+    columns = as_columns(columns)
+    tx, cust_ids, ref_ids = _inputs(transactions, customers, columns)
+    # factorize first (hashing once), then map the few unique ids
+    codes_tx, uniq = pd.factorize(tx["customer_id"])
+    ids = pd.Index(uniq)
+    if cust_ids is not None:
+        ids = pd.Index(cust_ids).append(ids).unique()
+    ids = ids.sort_values()
+    ref = _referrers(cust_ids, ref_ids, ids.to_numpy())
+    height = referral_heights(ref)
+    n_tx = len(tx["amount"])
+    mem = _lookup(ids.to_numpy(), uniq)[codes_tx] if n_tx else np.zeros(0, dtype=np.int64)
+    del codes_tx
+    ev_mem, ev_kind, ev_row = _event_order(mem, ref, height, tx["timestamp"], len(ids))
+    n_ev = ev_mem.size
+    ev = {"mem": ev_mem, "kind": ev_kind, "row": ev_row,
+          "discount": np.zeros(n_ev), "points": np.zeros(n_ev), "removed": np.zeros(n_ev),
+          "balance": np.zeros(n_ev), "level_before": np.zeros(n_ev, np.int8),
+          "level_after": np.zeros(n_ev, np.int8)}
+    _price(ladder, ev, height, tx["amount"], apply_discounts)
+    return LadderResult(ladder, ids, ref, ev, mem, tx["timestamp"], tx["amount"])

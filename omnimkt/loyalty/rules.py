@@ -52,7 +52,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from omnimkt.errors import DataError
+from omnimkt._gate import check_bool, check_choice, check_frame, check_number
+from omnimkt.errors import DataError, ModelError
 
 __all__ = ["Tier", "PointsLadder", "CASE_LADDER"]
 
@@ -77,6 +78,20 @@ class Tier:
     threshold: float
     discount: float
     voucher: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ModelError(f"Tier.name: must be a non-empty text label, got {self.name!r}.")
+        label = f"tier {self.name!r}"
+        checked = {
+            "threshold": check_number(self.threshold, f"{label} threshold", low=0, low_open=True),
+            # 100% off or more would give goods away
+            "discount": check_number(self.discount, f"{label} discount (0.10 = 10% off)",
+                                     low=0, high=1, high_open=True),
+            "voucher": check_number(self.voucher, f"{label} voucher", low=0),
+        }
+        for key, value in checked.items():
+            object.__setattr__(self, key, value)
 
 
 @dataclass(frozen=True)
@@ -161,30 +176,23 @@ class PointsLadder:
         >>> PointsLadder.from_table(t, reset_at=None).tiers[1].name
         'gold'
         """
+        check_frame(table, "ladder table")
         missing = {"name", "threshold", "discount"} - set(table.columns)
         if missing:
             raise DataError(f"ladder table: missing columns {sorted(missing)}; "
                             "give name, threshold, discount (and voucher).")
         voucher = table["voucher"] if "voucher" in table.columns else pd.Series(0.0, index=table.index)
-        tiers = [Tier(str(n), float(t), float(d), float(v))
+        tiers = [Tier(str(n), t, d, v)
                  for n, t, d, v in zip(table["name"], table["threshold"], table["discount"], voucher, strict=False)]
         return cls(tiers=tiers, **options)
 
     # --------------------------------------------------------------- validate
     def validate(self) -> None:
-        """Raise :class:`omnimkt.DataError` when the rules contradict each other."""
+        """Raise :class:`omnimkt.ModelError` for a bad rule (naming the field) or rules
+        that contradict each other."""
+        self._check_fields()
         problems: list[str] = []
-        if not self.tiers:
-            problems.append("no tiers given")
         th = [t.threshold for t in self.tiers]
-        for t in self.tiers:
-            if not (t.threshold > 0):
-                problems.append(f"tier {t.name!r}: threshold {t.threshold} must be > 0")
-            if not (0 <= t.discount < 1):
-                problems.append(f"tier {t.name!r}: discount {t.discount} must be in [0, 1) "
-                                "(0.10 = 10% off; 100% or more would give goods away)")
-            if not (t.voucher >= 0):
-                problems.append(f"tier {t.name!r}: voucher {t.voucher} must be >= 0")
         if any(b <= a for a, b in zip(th, th[1:], strict=False)):
             problems.append(f"thresholds {th} must be strictly increasing")
         disc = [t.discount for t in self.tiers]
@@ -193,22 +201,45 @@ class PointsLadder:
         names = [t.name for t in self.tiers]
         if len(set(names)) != len(names) or "member" in names:
             problems.append(f"tier names {names} must be unique and not 'member'")
-        if self.own_rate < 0 or self.referral_rate < 0:
-            problems.append("earn rates must be >= 0")
         if self.own_rate == 0 and self.referral_rate == 0:
             problems.append("both earn rates are 0: nobody can earn points")
-        if self.reset_at is not None and th and self.reset_at < max(th):
-            problems.append(f"reset_at {self.reset_at} is below the top threshold {max(th)}: "
+        if self.reset_at is not None and self.reset_at < max(th):
+            problems.append(f"reset_at {self.reset_at:g} is below the top threshold {max(th):g}: "
                             "the balance would reset before the upper tiers could be reached")
-        if self.rounding not in ("floor", "none"):
-            problems.append(f"rounding {self.rounding!r} must be 'floor' or 'none'")
-        if not (0 <= self.voucher_breakage < 1):
-            problems.append(f"voucher_breakage {self.voucher_breakage} must be in [0, 1)")
-        if not (self.voucher_expiry_days >= 1):
-            problems.append("voucher_expiry_days must be >= 1")
         if problems:
-            raise DataError("PointsLadder: inconsistent rules: " + "; ".join(problems)
-                            + ". Fix the ladder definition.")
+            raise ModelError("PointsLadder: inconsistent rules: " + "; ".join(problems)
+                             + ". Fix the ladder definition.")
+
+    def _check_fields(self) -> None:
+        """Each rule field on its own: NaN, inf, booleans and out-of-range values."""
+        if not self.tiers:
+            raise ModelError("PointsLadder.tiers: no tiers given; pass at least one Tier.")
+        bad = [t for t in self.tiers if not isinstance(t, Tier)]
+        if bad:
+            raise ModelError(f"PointsLadder.tiers: expected Tier objects, got {bad[0]!r:.60}.")
+        fields = {
+            "own_rate": check_number(self.own_rate, "PointsLadder.own_rate", low=0),
+            "referral_rate": check_number(self.referral_rate, "PointsLadder.referral_rate",
+                                          low=0),
+            "reset_at": check_number(self.reset_at, "PointsLadder.reset_at", low=0,
+                                     low_open=True, allow_none=True),
+            "voucher_expiry_days": check_number(self.voucher_expiry_days,
+                                                "PointsLadder.voucher_expiry_days", low=1,
+                                                integer=True),
+            "voucher_breakage": check_number(self.voucher_breakage,
+                                             "PointsLadder.voucher_breakage", low=0, high=1,
+                                             high_open=True),
+            "milestone_members": check_number(self.milestone_members,
+                                              "PointsLadder.milestone_members", low=0,
+                                              integer=True),
+        }
+        for key in ("carry_over", "discount_before_points", "discount_on_crossing"):
+            fields[key] = check_bool(getattr(self, key), f"PointsLadder.{key}")
+        check_choice(self.rounding, "PointsLadder.rounding", ("floor", "none"))
+        if not isinstance(self.name, str):
+            raise ModelError(f"PointsLadder.name: must be text, got {self.name!r}.")
+        for key, value in fields.items():
+            object.__setattr__(self, key, value)
 
     # ------------------------------------------------------------- helpers
     @property

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from omnimkt.errors import DataError
-from omnimkt.loyalty._base import _Result
+from omnimkt._gate import check_choice, check_number
+from omnimkt._result import Result
+from omnimkt.errors import ModelError
 from omnimkt.loyalty.rules import PointsLadder, Tier
-from omnimkt.loyalty.simulate import Behaviour, simulate
+from omnimkt.loyalty.simulate import Behaviour, SimulationResult, _check_models, simulate
 
 __all__ = ["ScenarioResult", "compare_ladders", "sensitivity_grid", "alternative_ladders"]
 
@@ -32,7 +35,7 @@ _KEY = ["members at end", "programme cost", "discount cost", "voucher cost (afte
         "cost per member", "week member base reaches milestone"]
 
 
-class ScenarioResult(_Result):
+class ScenarioResult(Result):
     """One row per scenario: median and band of the key totals.
 
     Attributes
@@ -43,9 +46,12 @@ class ScenarioResult(_Result):
     results : dict of SimulationResult
     """
 
-    _title = "ladder scenarios (medians over runs)"
+    title = "Ladder scenarios"
 
-    def __init__(self, results: dict):
+    def _settings(self) -> str:
+        return "medians over runs"
+
+    def __init__(self, results: dict[str, SimulationResult]):
         self.results = results
         rows = {}
         for name, res in results.items():
@@ -63,15 +69,30 @@ class ScenarioResult(_Result):
 
 
 def compare_ladders(ladders: Mapping[str, PointsLadder], behaviour: Behaviour | None = None, *,
-                    weeks: int = 104, n_runs: int = 20, seed=0,
-                    progress: bool = False) -> ScenarioResult:
-    """Simulate several ladders on the same behaviour and seed; one table."""
-    if not ladders:
-        raise DataError("compare_ladders: give at least one ladder.")
+                    weeks: int = 104, n_runs: int = 20, seed: int | np.random.Generator = 0,
+                    progress: bool | None = None) -> ScenarioResult:
+    """Simulate several ladders on the same behaviour and seed; one table.
+
+    ``weeks``, ``n_runs``, ``seed`` and ``progress`` are those of
+    :func:`~omnimkt.loyalty.simulate` (a Generator seed is drawn from once, so
+    every ladder still sees the same random numbers).
+    """
+    if not isinstance(ladders, Mapping) or not ladders:
+        raise ModelError("ladders: give a dict {name: PointsLadder} with at least one ladder.")
+    for lad in ladders.values():
+        _check_models(lad, behaviour)
+    seed = _common_seed(seed)
     results = {name: simulate(lad.with_changes(name=str(name)), behaviour, weeks=weeks,
                               n_runs=n_runs, seed=seed, progress=progress)
                for name, lad in ladders.items()}
     return ScenarioResult(results)
+
+
+def _common_seed(seed: Any) -> Any:
+    """One seed for every scenario: a Generator would move on between them."""
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(2**63))
+    return check_number(seed, "seed", low=0, integer=True)
 
 
 def alternative_ladders(base: PointsLadder | None = None) -> dict[str, PointsLadder]:
@@ -101,15 +122,16 @@ def alternative_ladders(base: PointsLadder | None = None) -> dict[str, PointsLad
 
 def sensitivity_grid(ladder: PointsLadder | None = None, behaviour: Behaviour | None = None, *,
                      grid: Mapping[str, Sequence], metric: str = "net effect",
-                     weeks: int = 52, n_runs: int = 5, seed=0,
-                     progress: bool = False) -> pd.DataFrame:
+                     weeks: int = 52, n_runs: int = 5, seed: int | np.random.Generator = 0,
+                     progress: bool | None = None) -> pd.DataFrame:
     """Median of ``metric`` over a grid of settings.
 
     Grid keys are ladder fields (``voucher_breakage``, ``reset_at`` ...), a
     tier's setting as ``"<attr>_<level>"`` (``threshold_1``, ``discount_3``,
     ``voucher_2``; level 1 = first tier) or behaviour fields (``uplift``,
-    ``goal_gradient`` ...).  Returns a long table with one row per combination;
-    with two keys, pivot it for a heat map.
+    ``goal_gradient`` ...).  ``metric`` is a row of
+    :attr:`SimulationResult.summary`.  Returns a long table with one row per
+    combination; with two keys, pivot it for a heat map.
 
     Examples
     --------
@@ -118,38 +140,52 @@ def sensitivity_grid(ladder: PointsLadder | None = None, behaviour: Behaviour | 
     >>> g.shape
     (2, 2)
     """
-    ladder = ladder or PointsLadder()
-    behaviour = behaviour or Behaviour()
-    keys = list(grid)
-    if not keys:
-        raise DataError("sensitivity_grid: grid is empty.")
-    lf = set(PointsLadder.__dataclass_fields__)
-    bf = set(Behaviour.__dataclass_fields__)
+    ladder, behaviour = _check_models(ladder, behaviour)
+    keys = _check_grid(grid, ladder)
+    seed = _common_seed(seed)
     rows = []
     for combo in itertools.product(*(grid[k] for k in keys)):
-        lad_ch, beh_ch, tiers = {}, {}, list(ladder.tiers)
-        for k, v in zip(keys, combo, strict=False):
-            attr, _, lvl = k.rpartition("_")
-            if attr in ("threshold", "discount", "voucher") and lvl.isdigit():
-                i = int(lvl) - 1
-                if not 0 <= i < len(tiers):
-                    raise DataError(f"sensitivity_grid: {k!r} names level {lvl}, ladder has "
-                                    f"{len(tiers)} tiers.")
-                t = tiers[i]
-                tiers[i] = Tier(t.name, **{**{a: getattr(t, a) for a in
-                                              ("threshold", "discount", "voucher")},
-                                           attr: float(v)})
-            elif k in lf:
-                lad_ch[k] = v
-            elif k in bf:
-                beh_ch[k] = v
-            else:
-                raise DataError(f"sensitivity_grid: unknown setting {k!r}.")
-        lad = ladder.with_changes(tiers=tuple(tiers), **lad_ch)
-        res = simulate(lad, behaviour.with_changes(**beh_ch), weeks=weeks, n_runs=n_runs,
-                       seed=seed, progress=progress)
+        lad, beh = _scenario(ladder, behaviour, dict(zip(keys, combo, strict=True)))
+        res = simulate(lad, beh, weeks=weeks, n_runs=n_runs, seed=seed, progress=progress)
+        if not rows:
+            check_choice(metric, "metric", list(res.summary.index))
         mid = res.summary.columns[2]
-        rows.append({**dict(zip(keys, combo, strict=False)), metric: float(res.summary.loc[metric, mid])})
+        rows.append({**dict(zip(keys, combo, strict=True)),
+                     metric: float(res.summary.loc[metric, mid])})
     return pd.DataFrame(rows)
 
 
+def _check_grid(grid: Any, ladder: PointsLadder) -> list[str]:
+    if not isinstance(grid, Mapping) or not grid:
+        raise ModelError("grid: give a dict {setting: [values, ...]} with at least one setting.")
+    known = set(PointsLadder.__dataclass_fields__) | set(Behaviour.__dataclass_fields__)
+    for k, values in grid.items():
+        attr, _, lvl = str(k).rpartition("_")
+        if attr in ("threshold", "discount", "voucher") and lvl.isdigit():
+            if not 1 <= int(lvl) <= len(ladder.tiers):
+                raise ModelError(f"grid: {k!r} names level {lvl}, the ladder has "
+                                 f"{len(ladder.tiers)} tiers.")
+        elif k not in known or k in ("tiers", "profiles"):
+            raise ModelError(f"grid: unknown setting {k!r}; use ladder or behaviour fields or "
+                             "'<threshold|discount|voucher>_<level>'.")
+        if isinstance(values, str | bytes) or not isinstance(values, Sequence) or not values:
+            raise ModelError(f"grid[{k!r}]: expected a non-empty list of values, got {values!r}.")
+    return list(grid)
+
+
+def _scenario(ladder: PointsLadder, behaviour: Behaviour, settings: dict
+              ) -> tuple[PointsLadder, Behaviour]:
+    """The ladder and behaviour of one grid point (each change validated again)."""
+    lad_ch, beh_ch, tiers = {}, {}, list(ladder.tiers)
+    for k, v in settings.items():
+        attr, _, lvl = k.rpartition("_")
+        if attr in ("threshold", "discount", "voucher") and lvl.isdigit():
+            i = int(lvl) - 1
+            t = tiers[i]
+            tiers[i] = Tier(t.name, **{**{a: getattr(t, a) for a in
+                                          ("threshold", "discount", "voucher")}, attr: v})
+        elif k in PointsLadder.__dataclass_fields__:
+            lad_ch[k] = v
+        else:
+            beh_ch[k] = v
+    return ladder.with_changes(tiers=tuple(tiers), **lad_ch), behaviour.with_changes(**beh_ch)

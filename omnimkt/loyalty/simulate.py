@@ -44,17 +44,21 @@ True
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from omnimkt.errors import DataError
-from omnimkt.loyalty._base import _Result
+from omnimkt._gate import as_rng, check_choice, check_number, check_progress
+from omnimkt._result import Result
+from omnimkt.errors import ModelError
+from omnimkt.loyalty.behaviour import Behaviour
 from omnimkt.loyalty.rules import PointsLadder
 
 __all__ = ["Behaviour", "simulate", "SimulationResult"]
+
+_LARGE = 20_000_000  # member-weeks from which the progress bar shows by default
 
 _METRICS = (
     "members", "members_alive", "new_members", "gross_with", "gross_without", "discount",
@@ -62,162 +66,6 @@ _METRICS = (
     "vouchers_outstanding", "voucher_liability", "discount_liability", "programme_cost",
     "revenue_with", "revenue_without", "net_effect",
 )
-
-
-@dataclass(frozen=True)
-class Behaviour:
-    """How members join, buy, refer and react to the ladder.
-
-    Parameters
-    ----------
-    n_initial : int
-        Members at week 0.
-    max_members : int
-        Ceiling on the member base (capacity of the arrays).
-    weekly_joins : float
-        Mean new members per week from the firm's own recruiting (Poisson).
-    referral_rate : float
-        Weekly probability that a live member brings in one new member.
-    rate_mean, rate_shape : float
-        Orders per week ~ Gamma(shape, mean / shape) across members.
-    basket_mean, basket_sigma : float
-        Mean basket (yuan) ~ lognormal across members with this mean and log-sd.
-    basket_cv : float
-        Coefficient of variation of one basket around the member's mean.
-    weekly_churn : float
-        Weekly probability a member stops buying for good.
-    goal_gradient : float
-        Share by which purchase intervals shrink on reaching the next threshold (0.20).
-    post_reward_dip, post_reward_weeks : float, int
-        Rate reduction after reaching a tier, and for how many weeks (0.20, 4).
-    uplift : float
-        Extra spend share caused by the programme for members (default 0).
-    voucher_redeem_weeks : int
-        Redeemed vouchers are used uniformly within this many weeks of issue.
-    liability_weeks : int
-        Horizon of the discount-rights liability (52).
-    profiles : DataFrame, optional
-        Empirical ``rate`` and ``basket`` per customer to bootstrap instead of
-        the parametric draws (see :meth:`from_transactions`).
-
-    Examples
-    --------
-    >>> Behaviour(goal_gradient=0, post_reward_dip=0).uplift
-    0.0
-    """
-
-    n_initial: int = 500
-    max_members: int = 20_000
-    weekly_joins: float = 40.0
-    referral_rate: float = 0.002
-    rate_mean: float = 0.25
-    rate_shape: float = 2.0
-    basket_mean: float = 300.0
-    basket_sigma: float = 0.5
-    basket_cv: float = 0.5
-    weekly_churn: float = 0.01
-    goal_gradient: float = 0.20
-    post_reward_dip: float = 0.20
-    post_reward_weeks: int = 4
-    uplift: float = 0.0
-    voucher_redeem_weeks: int = 12
-    liability_weeks: int = 52
-    profiles: pd.DataFrame | None = None
-
-    def __post_init__(self) -> None:
-        bad = []
-        if self.n_initial < 0 or self.max_members < max(self.n_initial, 1):
-            bad.append("need 0 <= n_initial <= max_members and max_members >= 1")
-        for name in ("weekly_joins", "rate_mean", "rate_shape", "basket_mean", "basket_cv",
-                     "uplift", "basket_sigma"):
-            if not (getattr(self, name) >= 0) or not np.isfinite(getattr(self, name)):
-                bad.append(f"{name} must be a finite number >= 0")
-        for name in ("referral_rate", "weekly_churn", "goal_gradient", "post_reward_dip"):
-            v = getattr(self, name)
-            if not (0 <= v < 1):
-                bad.append(f"{name}={v} must be in [0, 1)")
-        if self.voucher_redeem_weeks < 1 or self.post_reward_weeks < 0 or self.liability_weeks < 0:
-            bad.append("voucher_redeem_weeks >= 1, post_reward_weeks and liability_weeks >= 0")
-        if self.profiles is not None and not {"rate", "basket"} <= set(self.profiles.columns):
-            bad.append("profiles needs columns 'rate' and 'basket'")
-        if bad:
-            raise DataError("Behaviour: " + "; ".join(bad) + ".")
-
-    def with_changes(self, **changes) -> Behaviour:
-        """A copy with some settings changed."""
-        return dataclasses.replace(self, **changes)
-
-    @classmethod
-    def from_transactions(cls, transactions: pd.DataFrame, customers: pd.DataFrame | None = None,
-                          *, inactive_weeks: float = 13.0, **overrides) -> Behaviour:
-        """Calibrate spending and referral behaviour from a log (rough, documented).
-
-        * per customer: orders = distinct purchase days; rate = orders per week
-          between the first purchase and min(end, last purchase + ``inactive_weeks``);
-          basket = spend / orders -> bootstrapped ``profiles``;
-        * weekly churn = customers silent for ``inactive_weeks`` at the end / their
-          customer-weeks of activity;
-        * weekly joins = non-referred new customers per week; referral rate =
-          referred customers / customer-weeks of membership (needs customers.referrer_id).
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [100.0, 200.0, 50.0],
-        ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-01-10"])})
-        >>> round(Behaviour.from_transactions(tx).profiles["basket"].mean())
-        100
-        """
-        tx = transactions
-        need = {"customer_id", "timestamp", "amount"} - set(tx.columns)
-        if need:
-            raise DataError(f"transactions: missing column(s) {sorted(need)}.")
-        if len(tx) == 0:
-            raise DataError("transactions: empty table; nothing to calibrate from.")
-        ts = pd.to_datetime(tx["timestamp"])
-        end = ts.max()
-        g = pd.DataFrame({"c": tx["customer_id"].to_numpy(), "d": ts.dt.normalize().to_numpy(),
-                          "a": tx["amount"].to_numpy(dtype=float)})
-        per = g.groupby("c").agg(first=("d", "min"), last=("d", "max"), spend=("a", "sum"),
-                                 orders=("d", "nunique"))
-        week = pd.Timedelta(days=7)
-        stop = (per["last"] + inactive_weeks * week).clip(upper=end)
-        span = np.maximum((stop - per["first"]) / week, 1.0)
-        profiles = pd.DataFrame({"rate": per["orders"] / span,
-                                 "basket": per["spend"] / per["orders"]}).reset_index(drop=True)
-        lost = (per["last"] < end - inactive_weeks * week).sum()
-        churn = float(np.clip(lost / span.sum(), 0.0, 0.5))
-        weeks_total = max((end - per["first"].min()) / week, 1.0)
-        n_ref = 0
-        if customers is not None and "referrer_id" in customers.columns:
-            n_ref = int(customers["referrer_id"].notna().sum())
-        member_weeks = float(((end - per["first"]) / week).clip(lower=0).sum())
-        values = dict(
-            profiles=profiles, weekly_churn=churn,
-            weekly_joins=float((len(per) - n_ref) / weeks_total),
-            referral_rate=float(min(n_ref / member_weeks, 0.5)) if member_weeks > 0 else 0.0,
-            rate_mean=float(profiles["rate"].mean()),
-            basket_mean=float(profiles["basket"].mean()),
-            max_members=max(cls.max_members, 2 * len(per)),
-        )
-        values.update(overrides)
-        return cls(**values)
-
-    # ------------------------------------------------------------ draws
-    def _draw_members(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        if self.profiles is not None and len(self.profiles):
-            pick = rng.integers(0, len(self.profiles), n)
-            return (self.profiles["rate"].to_numpy(float)[pick],
-                    self.profiles["basket"].to_numpy(float)[pick])
-        rate = (rng.gamma(self.rate_shape, self.rate_mean / self.rate_shape, n)
-                if self.rate_shape > 0 else np.full(n, self.rate_mean))
-        mu = np.log(max(self.basket_mean, 1e-12)) - self.basket_sigma ** 2 / 2
-        basket = np.exp(mu + self.basket_sigma * rng.standard_normal(n))
-        return rate, basket
-
-
-def _seed(seed) -> np.random.Generator:
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
 def _inv_poisson(u: np.ndarray, lam: np.ndarray, p0: np.ndarray | None = None) -> np.ndarray:
@@ -272,166 +120,208 @@ def _baskets(rng: np.random.Generator, k: np.ndarray, m: np.ndarray, kappa, pool
     return out
 
 
-def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Generator,
-             tick=None) -> tuple[dict, dict]:
-    # two streams: ``wrng`` drives the world (members, orders, baskets), ``rng`` the
-    # programme (its extra baskets, voucher redemptions), so the counterfactual world is
-    # the same whatever the ladder or the behavioural settings.
-    wrng, rng = rng.spawn(2)
-    N = beh.max_members
-    K = len(ladder.tiers)
-    th = np.array([t.threshold for t in ladder.tiers], dtype=float)
-    # goal gradient: progress from the last threshold to the next one; at the top tier
-    # there is no reward ahead (a reset grants nothing new), so no pull
-    lower = np.concatenate([[0.0], th])
-    upper = np.concatenate([th, [np.inf]])
-    inv_span = np.where(np.isfinite(upper), 1.0 / np.maximum(upper - lower, 1e-12), 0.0)
-    disc = np.array([0.0] + [t.discount for t in ladder.tiers])
-    vouch = np.array([0.0] + [t.voucher for t in ladder.tiers])
-    q = 1.0 - ladder.voucher_breakage
-    E = max(1, int(np.ceil(ladder.voucher_expiry_days / 7)))
-    W = min(beh.voucher_redeem_weeks, E)
-    kappa = 1.0 / beh.basket_cv ** 2 if beh.basket_cv > 0 else None
-    pool = wrng.gamma(kappa, 1.0 / kappa, 1 << 18) if kappa is not None else np.ones(1)
-    c = beh.weekly_churn
-    annuity = sum((1 - c) ** h for h in range(1, beh.liability_weeks + 1))
-    g = beh.goal_gradient
-    dip = beh.post_reward_dip
-    effects = g > 0 or dip > 0
+class _Run:
+    """The state of one simulated run: constants of the ladder and the member arrays.
 
-    rate, basket = beh._draw_members(N, wrng)
-    p0 = np.exp(-rate)
-    week_value = rate * basket                               # expected spend per week
-    life = (wrng.geometric(c, N) if c > 0 else np.full(N, 1 << 40)).astype(np.int64)
-    death = np.full(N, 1 << 40, dtype=np.int64)
-    ref = np.full(N, -1, dtype=np.int64)
-    balance = np.zeros(N)
-    earned = np.zeros(N)
-    removed = np.zeros(N)
-    level = np.zeros(N, dtype=np.int8)
-    gg = np.ones(N)                                         # goal-gradient multiplier
-    recent: list[np.ndarray] = []                           # tier-ups of the last weeks
-    n_join = min(beh.n_initial, N)
-    death[:n_join] = life[:n_join]                          # week index at which they stop
+    Two streams: ``wrng`` drives the world (members, orders, baskets), ``rng`` the
+    programme (its extra baskets, voucher redemptions), so the counterfactual world
+    is the same whatever the ladder or the behavioural settings.
+    """
 
-    out = {m: np.zeros(weeks) for m in _METRICS}
-    tiers_out = np.zeros((weeks, K + 1))
-    redeem_s = np.zeros(weeks + E + 2)
-    expire_s = np.zeros(weeks + E + 2)
-    milestone = 0.0 if n_join >= ladder.milestone_members else np.nan
-    for t in range(weeks):
-        n = n_join
-        dead = death[:n] <= t
-        u = wrng.random(n)
-        u[dead] = 0.0                                       # u = 0 -> no orders
-        lam = rate[:n]
-        n_base = _inv_poisson(u, lam, p0[:n])
+    def __init__(self, ladder: PointsLadder, beh: Behaviour, weeks: int,
+                 rng: np.random.Generator) -> None:
+        self.wrng, self.rng = rng.spawn(2)
+        self.ladder, self.beh, self.weeks = ladder, beh, weeks
+        N = self.N = beh.max_members
+        self.K = len(ladder.tiers)
+        th = self.th = np.array([t.threshold for t in ladder.tiers], dtype=float)
+        # goal gradient: progress from the last threshold to the next one; at the top tier
+        # there is no reward ahead (a reset grants nothing new), so no pull
+        self.lower = np.concatenate([[0.0], th])
+        upper = np.concatenate([th, [np.inf]])
+        self.inv_span = np.where(np.isfinite(upper),
+                                 1.0 / np.maximum(upper - self.lower, 1e-12), 0.0)
+        self.disc = np.array([0.0] + [t.discount for t in ladder.tiers])
+        self.vouch = np.array([0.0] + [t.voucher for t in ladder.tiers])
+        self.q = 1.0 - ladder.voucher_breakage
+        self.E = max(1, int(np.ceil(ladder.voucher_expiry_days / 7)))
+        self.W = min(beh.voucher_redeem_weeks, self.E)
+        kappa = self.kappa = 1.0 / beh.basket_cv ** 2 if beh.basket_cv > 0 else None
+        self.pool = (self.wrng.gamma(kappa, 1.0 / kappa, 1 << 18) if kappa is not None
+                     else np.ones(1))
+        c = beh.weekly_churn
+        self.annuity = sum((1 - c) ** h for h in range(1, beh.liability_weeks + 1))
+        self.g = beh.goal_gradient
+        self.dip = beh.post_reward_dip
+        self.effects = self.g > 0 or self.dip > 0
+        self.rate, self.basket = beh._draw_members(N, self.wrng)
+        self.p0 = np.exp(-self.rate)
+        self.week_value = self.rate * self.basket                 # expected spend per week
+        self.life = (self.wrng.geometric(c, N) if c > 0
+                     else np.full(N, 1 << 40)).astype(np.int64)
+        self.death = np.full(N, 1 << 40, dtype=np.int64)
+        self.ref = np.full(N, -1, dtype=np.int64)
+        self.balance = np.zeros(N)
+        self.earned = np.zeros(N)
+        self.removed = np.zeros(N)
+        self.level = np.zeros(N, dtype=np.int8)
+        self.gg = np.ones(N)                                      # goal-gradient multiplier
+        self.recent: list[np.ndarray] = []                        # tier-ups of the last weeks
+        self.n_join = min(beh.n_initial, N)
+        self.death[:self.n_join] = self.life[:self.n_join]        # week at which they stop
+        self.out = {m: np.zeros(weeks) for m in _METRICS}
+        self.tiers_out = np.zeros((weeks, self.K + 1))
+        self.redeem_s = np.zeros(weeks + self.E + 2)
+        self.expire_s = np.zeros(weeks + self.E + 2)
+        self.milestone = 0.0 if self.n_join >= ladder.milestone_members else np.nan
+
+    # ----------------------------------------------------------- one week
+    def orders(self, t: int) -> tuple:
+        """Spend of the week in both worlds (common random numbers)."""
+        n = self.n_join
+        dead = self.death[:n] <= t
+        u = self.wrng.random(n)
+        u[dead] = 0.0                                           # u = 0 -> no orders
+        lam = self.rate[:n]
+        n_base = _inv_poisson(u, lam, self.p0[:n])
         buy_b = np.flatnonzero(n_base)
         spend_base = np.zeros(n)
         if buy_b.size:
-            spend_base[buy_b] = _baskets(wrng, n_base[buy_b], basket[buy_b], kappa, pool)
-        if effects:
-            mult = gg[:n].copy() if g > 0 else np.ones(n)
-            if dip > 0 and recent:
-                r_idx = np.concatenate(recent)
-                mult[r_idx] *= 1.0 - dip
-            lam_w = lam * mult
-            # outside base buyers, only members with u >= 1 - rate x multiplier can buy in
-            # the programme world (exp(-x) >= 1 - x); the rest buy nothing in either world
-            cand = np.flatnonzero((u + lam_w >= 1.0) | (n_base > 0))
-            nw = _inv_poisson(u[cand], lam_w[cand])
-            nb_c = n_base[cand]
-            spend_with = spend_base.copy()
-            more = np.flatnonzero(nw > nb_c)
-            if more.size:
-                mi = cand[more]
-                spend_with[mi] += _baskets(rng, nw[more] - nb_c[more], basket[mi], kappa, pool)
-            fewer = np.flatnonzero(nw < nb_c)
-            if fewer.size:
-                fi = cand[fewer]
-                kept, nb = nw[fewer], nb_c[fewer]
-                share = kept / nb
-                part = np.flatnonzero(kept > 0)
-                if part.size and kappa is not None:
-                    # the kept orders' share of a gamma sum is Beta distributed
-                    share[part] = rng.beta(kept[part] * kappa, (nb[part] - kept[part]) * kappa)
-                spend_with[fi] = spend_base[fi] * share
-            buy = np.flatnonzero(spend_with)
-        else:
-            spend_with = spend_base
-            buy = buy_b
+            spend_base[buy_b] = _baskets(self.wrng, n_base[buy_b], self.basket[buy_b],
+                                         self.kappa, self.pool)
+        if not self.effects:
+            return dead, spend_base, buy_b, spend_base, buy_b
+        spend_with = self._programme_world(u, lam, n_base, spend_base)
+        return dead, spend_base, buy_b, spend_with, np.flatnonzero(spend_with)
+
+    def _programme_world(self, u, lam, n_base, spend_base) -> np.ndarray:
+        """Spend with the goal gradient and the post-reward dip: a coupled re-draw."""
+        n, kappa, rng = u.size, self.kappa, self.rng
+        mult = self.gg[:n].copy() if self.g > 0 else np.ones(n)
+        if self.dip > 0 and self.recent:
+            mult[np.concatenate(self.recent)] *= 1.0 - self.dip
+        lam_w = lam * mult
+        # outside base buyers, only members with u >= 1 - rate x multiplier can buy in
+        # the programme world (exp(-x) >= 1 - x); the rest buy nothing in either world
+        cand = np.flatnonzero((u + lam_w >= 1.0) | (n_base > 0))
+        nw = _inv_poisson(u[cand], lam_w[cand])
+        nb_c = n_base[cand]
+        spend_with = spend_base.copy()
+        more = np.flatnonzero(nw > nb_c)
+        if more.size:
+            mi = cand[more]
+            spend_with[mi] += _baskets(rng, nw[more] - nb_c[more], self.basket[mi], kappa,
+                                       self.pool)
+        fewer = np.flatnonzero(nw < nb_c)
+        if fewer.size:
+            fi = cand[fewer]
+            kept, nb = nw[fewer], nb_c[fewer]
+            share = kept / nb
+            part = np.flatnonzero(kept > 0)
+            if part.size and kappa is not None:
+                # the kept orders' share of a gamma sum is Beta distributed
+                share[part] = rng.beta(kept[part] * kappa, (nb[part] - kept[part]) * kappa)
+            spend_with[fi] = spend_base[fi] * share
+        return spend_with
+
+    def earn(self, t: int, n: int, spend_with: np.ndarray, buy: np.ndarray) -> tuple:
+        """Discounts, points (own and referral), tier-ups with vouchers, resets."""
+        lad, beh, level, balance = self.ladder, self.beh, self.level, self.balance
         sw = spend_with[buy] * (1.0 + beh.uplift)
-        d_amt = sw * disc[level[buy]]                      # level at the start of the week
+        d_amt = sw * self.disc[level[buy]]                    # level at the start of the week
         paid = sw - d_amt
-        pts_own = ladder.own_rate * (paid if ladder.discount_before_points else sw)
+        pts_own = lad.own_rate * (paid if lad.discount_before_points else sw)
         # referral credits on the referee's paid amount
-        r = ref[buy]
+        r = self.ref[buy]
         has = r >= 0
-        if ladder.referral_rate > 0 and has.any():
-            pts = np.bincount(r[has], weights=ladder.referral_rate * paid[has], minlength=n)
+        if lad.referral_rate > 0 and has.any():
+            pts = np.bincount(r[has], weights=lad.referral_rate * paid[has], minlength=n)
             pts[buy] += pts_own
             who = np.flatnonzero(pts)
             pw = pts[who]
         else:
             who, pw = buy, pts_own
         balance[who] += pw
-        earned[who] += pw
+        self.earned[who] += pw
         lw = level[who]
         bw = balance[who]
         new_lv = lw.copy()
         vouchers_value = np.zeros(who.size)
-        for k in range(1, K + 1):
-            hit = (lw < k) & (bw >= th[k - 1])
-            vouchers_value += hit * vouch[k]
+        for k in range(1, self.K + 1):
+            hit = (lw < k) & (bw >= self.th[k - 1])
+            vouchers_value += hit * self.vouch[k]
             new_lv[hit] = k
-        upd = new_lv > lw
-        up_idx = who[upd]
+        up_idx = who[new_lv > lw]
         level[who] = new_lv
-        if ladder.reset_at is not None:
-            rs = who[bw >= ladder.reset_at]
-            if rs.size:
-                b = balance[rs]
-                rem = b if not ladder.carry_over else ladder.reset_at * np.floor(b / ladder.reset_at)
-                removed[rs] += rem
-                balance[rs] = b - rem
-                out["points_reset"][t] = rem.sum()
-        if g > 0:
-            lv2 = level[who]
-            prog = np.clip((balance[who] - lower[lv2]) * inv_span[lv2], 0.0, 1.0)
-            gg[who] = 1.0 / (1.0 - g * prog)
-        if dip > 0 and beh.post_reward_weeks > 0:
-            recent.append(up_idx)
-            if len(recent) > beh.post_reward_weeks:
-                recent.pop(0)
-        # vouchers: redeemed (prob q) uniformly within W weeks, else expire after E weeks
+        if lad.reset_at is not None:
+            self._reset(t, who[bw >= lad.reset_at])
+        self._behaviour_after(who, up_idx)
+        return sw, d_amt, pw, vouchers_value
+
+    def _reset(self, t: int, rs: np.ndarray) -> None:
+        if rs.size:
+            R = self.ladder.reset_at
+            b = self.balance[rs]
+            rem = b if not self.ladder.carry_over else R * np.floor(b / R)
+            self.removed[rs] += rem
+            self.balance[rs] = b - rem
+            self.out["points_reset"][t] = rem.sum()
+
+    def _behaviour_after(self, who: np.ndarray, up_idx: np.ndarray) -> None:
+        """Next week's goal-gradient pull and post-reward dip."""
+        if self.g > 0:
+            lv2 = self.level[who]
+            prog = np.clip((self.balance[who] - self.lower[lv2]) * self.inv_span[lv2], 0.0, 1.0)
+            self.gg[who] = 1.0 / (1.0 - self.g * prog)
+        if self.dip > 0 and self.beh.post_reward_weeks > 0:
+            self.recent.append(up_idx)
+            if len(self.recent) > self.beh.post_reward_weeks:
+                self.recent.pop(0)
+
+    def vouchers(self, t: int, vouchers_value: np.ndarray) -> None:
+        """Redeemed (prob q) uniformly within W weeks, else expire after E weeks."""
         vi = vouchers_value[vouchers_value > 0]
         if vi.size:
-            red = rng.random(vi.size) < q
-            delay = rng.integers(1, W + 1, vi.size)
-            np.add.at(redeem_s, t + delay[red], vi[red])
-            expire_s[t + E] += vi[~red].sum()
-        # liability for discount rights: expected discount on the next weeks of spend
-        tiered = np.flatnonzero(level[:n] > 0)
-        tiered = tiered[~dead[tiered]]
-        dl = float(np.sum(disc[level[tiered]] * week_value[tiered])) * (1 + beh.uplift) * annuity
-        # new members: own recruiting + referrals by live members
+            red = self.rng.random(vi.size) < self.q
+            delay = self.rng.integers(1, self.W + 1, vi.size)
+            np.add.at(self.redeem_s, t + delay[red], vi[red])
+            self.expire_s[t + self.E] += vi[~red].sum()
+
+    def join(self, t: int, n: int, dead: np.ndarray) -> tuple[int, int]:
+        """New members: own recruiting + referrals by live members."""
+        beh, wrng = self.beh, self.wrng
         n_alive = n - int(dead.sum())
         n_nat = wrng.poisson(beh.weekly_joins) if beh.weekly_joins > 0 else 0
-        n_ref = wrng.binomial(n_alive, beh.referral_rate) if n_alive and beh.referral_rate > 0 else 0
-        n_new = min(n_nat + n_ref, N - n_join)
+        n_ref = (wrng.binomial(n_alive, beh.referral_rate)
+                 if n_alive and beh.referral_rate > 0 else 0)
+        n_new = min(n_nat + n_ref, self.N - self.n_join)
         if n_new:
             n_ref = min(n_ref, n_new)
-            sl = slice(n_join, n_join + n_new)
-            death[sl] = t + 1 + life[sl]
+            sl = slice(self.n_join, self.n_join + n_new)
+            self.death[sl] = t + 1 + self.life[sl]
             if n_ref:
                 live = np.flatnonzero(~dead)
-                ref[n_join:n_join + n_ref] = live[wrng.integers(0, live.size, n_ref)]
-            n_join += n_new
-        if np.isnan(milestone) and n_join >= ladder.milestone_members:
-            milestone = float(t + 1)
-        # weekly books
-        o = out
-        o["members"][t] = n_join
+                self.ref[self.n_join:self.n_join + n_ref] = live[wrng.integers(0, live.size,
+                                                                                n_ref)]
+            self.n_join += n_new
+        if np.isnan(self.milestone) and self.n_join >= self.ladder.milestone_members:
+            self.milestone = float(t + 1)
+        return n_alive, n_new
+
+    def week(self, t: int) -> None:
+        n = self.n_join
+        dead, spend_base, buy_b, spend_with, buy = self.orders(t)
+        sw, d_amt, pw, vouchers_value = self.earn(t, n, spend_with, buy)
+        self.vouchers(t, vouchers_value)
+        # liability for discount rights: expected discount on the next weeks of spend
+        level = self.level
+        tiered = np.flatnonzero(level[:n] > 0)
+        tiered = tiered[~dead[tiered]]
+        dl = (float(np.sum(self.disc[level[tiered]] * self.week_value[tiered]))
+              * (1 + self.beh.uplift) * self.annuity)
+        n_alive, n_new = self.join(t, n, dead)
+        o = self.out
+        o["members"][t] = self.n_join
         o["members_alive"][t] = n_alive
         o["new_members"][t] = n_new
         o["gross_with"][t] = sw.sum()
@@ -439,38 +329,51 @@ def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Ge
         o["discount"][t] = d_amt.sum()
         o["points_earned"][t] = pw.sum()
         o["vouchers_issued"][t] = vouchers_value.sum()
-        o["vouchers_redeemed"][t] = redeem_s[t]
-        o["vouchers_expired"][t] = expire_s[t]
+        o["vouchers_redeemed"][t] = self.redeem_s[t]
+        o["vouchers_expired"][t] = self.expire_s[t]
         o["discount_liability"][t] = dl
-        tiers_out[t] = np.bincount(level[:n_join], minlength=K + 1)
+        self.tiers_out[t] = np.bincount(level[:self.n_join], minlength=self.K + 1)
+
+    # ------------------------------------------------------------ books
+    def books(self) -> tuple[dict, dict]:
+        o, weeks, q, W = self.out, self.weeks, self.q, self.W
+        cum = np.cumsum
+        o["vouchers_outstanding"] = np.maximum(
+            cum(o["vouchers_issued"]) - cum(o["vouchers_redeemed"])
+            - cum(o["vouchers_expired"]), 0.0)
+        # expected redemptions still to come (face x probability), per issue cohort age
+        liab = np.zeros(weeks)
+        for a in range(0, min(W, weeks)):
+            share = q * (W - a) / W
+            liab[a:] += o["vouchers_issued"][:weeks - a] * share
+        o["voucher_liability"] = liab
+        o["programme_cost"] = o["discount"] + o["vouchers_issued"] * q
+        o["revenue_with"] = o["gross_with"] - o["programme_cost"]
+        o["revenue_without"] = o["gross_without"]
+        o["net_effect"] = o["revenue_with"] - o["revenue_without"]
+        extra = {
+            "milestone_week": self.milestone,
+            "tiers": self.tiers_out,
+            "points_earned_total": float(self.earned.sum()),
+            "points_held_total": float(self.balance.sum()),
+            "points_reset_total": float(self.removed.sum()),
+        }
+        return o, extra
+
+
+def _one_run(ladder: PointsLadder, beh: Behaviour, weeks: int, rng: np.random.Generator,
+             tick: Callable[[], None] | None = None) -> tuple[dict, dict]:
+    run = _Run(ladder, beh, weeks, rng)
+    for t in range(weeks):
+        run.week(t)
         if tick is not None:
             tick()
-    o = out
-    cum = np.cumsum
-    o["vouchers_outstanding"] = np.maximum(
-        cum(o["vouchers_issued"]) - cum(o["vouchers_redeemed"]) - cum(o["vouchers_expired"]), 0.0)
-    # expected redemptions still to come (face x probability), per issue cohort age
-    liab = np.zeros(weeks)
-    for a in range(0, min(W, weeks)):
-        share = q * (W - a) / W
-        liab[a:] += o["vouchers_issued"][:weeks - a] * share
-    o["voucher_liability"] = liab
-    o["programme_cost"] = o["discount"] + o["vouchers_issued"] * q
-    o["revenue_with"] = o["gross_with"] - o["programme_cost"]
-    o["revenue_without"] = o["gross_without"]
-    o["net_effect"] = o["revenue_with"] - o["revenue_without"]
-    extra = {
-        "milestone_week": milestone,
-        "tiers": tiers_out,
-        "points_earned_total": float(earned.sum()),
-        "points_held_total": float(balance.sum()),
-        "points_reset_total": float(removed.sum()),
-    }
-    return out, extra
+    return run.books()
 
 
 def simulate(ladder: PointsLadder | None = None, behaviour: Behaviour | None = None, *,
-             weeks: int = 104, n_runs: int = 20, seed=0, progress: bool = True,
+             weeks: int = 104, n_runs: int = 20, seed: int | np.random.Generator = 0,
+             progress: bool | None = None,
              percentiles: tuple[float, float, float] = (5.0, 50.0, 95.0)) -> SimulationResult:
     """Simulate a ladder ``n_runs`` times over ``weeks`` weekly steps.
 
@@ -479,11 +382,14 @@ def simulate(ladder: PointsLadder | None = None, behaviour: Behaviour | None = N
     ladder : PointsLadder, default the case's ladder
     behaviour : Behaviour, default ``Behaviour()``
     weeks, n_runs : int
-    seed : int or numpy.random.Generator
+        Weekly steps per run and runs (both >= 1).
+    seed : int >= 0 or numpy.random.Generator
         Same seed, same result.
-    progress : bool
-        Show a tqdm progress bar (``False`` to silence).
-    percentiles : three floats
+    progress : bool or None
+        Progress bar; ``None`` (default) shows it when the job is large:
+        ``max_members x weeks x n_runs`` of 20 million member-weeks or more
+        (a few seconds of work).
+    percentiles : three increasing numbers in [0, 100]
         Lower, middle and upper band.
 
     Returns
@@ -497,15 +403,16 @@ def simulate(ladder: PointsLadder | None = None, behaviour: Behaviour | None = N
     >>> r.weekly["run"].nunique()
     2
     """
-    ladder = ladder or PointsLadder()
-    beh = behaviour or Behaviour()
-    if weeks < 1 or n_runs < 1:
-        raise DataError("simulate: weeks and n_runs must be >= 1.")
-    rng = _seed(seed)
+    ladder, beh = _check_models(ladder, behaviour)
+    weeks = check_number(weeks, "weeks", low=1, integer=True)
+    n_runs = check_number(n_runs, "n_runs", low=1, integer=True)
+    percentiles = _check_percentiles(percentiles)
+    rng = as_rng(seed)
+    show = check_progress(progress, large=beh.max_members * weeks * n_runs >= _LARGE)
     run_rngs = rng.spawn(n_runs)
     bar = None
     tick = None
-    if progress:
+    if show:
         from tqdm.auto import tqdm
         bar = tqdm(total=n_runs * weeks, desc="simulating weeks", leave=False)
         tick = lambda: bar.update(1)  # noqa: E731
@@ -521,7 +428,42 @@ def simulate(ladder: PointsLadder | None = None, behaviour: Behaviour | None = N
     return SimulationResult(ladder, beh, weeks, runs, extras, percentiles)
 
 
-class SimulationResult(_Result):
+def _check_models(ladder: Any, behaviour: Any) -> tuple[PointsLadder, Behaviour]:
+    ladder = PointsLadder() if ladder is None else ladder
+    behaviour = Behaviour() if behaviour is None else behaviour
+    if not isinstance(ladder, PointsLadder):
+        raise ModelError(f"ladder: expected a PointsLadder, got {type(ladder).__name__}.")
+    if not isinstance(behaviour, Behaviour):
+        raise ModelError(f"behaviour: expected a Behaviour, got {type(behaviour).__name__}.")
+    return ladder, behaviour
+
+
+def _check_percentiles(percentiles: Any) -> tuple[float, float, float]:
+    try:
+        values = tuple(percentiles)
+    except TypeError:
+        values = ()
+    if len(values) != 3:
+        raise ModelError(f"percentiles: expected three numbers (low, middle, high), got "
+                         f"{percentiles!r}.")
+    out = tuple(check_number(v, "percentiles", low=0, high=100) for v in values)
+    if not out[0] < out[1] < out[2]:
+        raise ModelError(f"percentiles: must increase (low < middle < high), got {values}.")
+    return out
+
+
+def _stat_quantile(stat: Any) -> float:
+    """'p50' -> 0.5; anything else but 'mean' is a ModelError."""
+    try:
+        q = float(stat[1:]) if isinstance(stat, str) and stat.startswith("p") else np.nan
+    except ValueError:
+        q = np.nan
+    if not 0 <= q <= 100:
+        raise ModelError(f"stat: {stat!r} is not 'mean' or a percentile such as 'p50'.")
+    return q / 100
+
+
+class SimulationResult(Result):
     """Weekly books of every run, percentile bands and totals.
 
     Attributes
@@ -545,7 +487,8 @@ class SimulationResult(_Result):
         self.behaviour = behaviour
         self.weeks = weeks
         self.percentiles = tuple(percentiles)
-        self._title = f"simulation of '{ladder.name}' ({len(runs)} runs x {weeks} weeks)"
+        self.title = f"Simulation of '{ladder.name}'"
+        self.n_runs = len(runs)
         frames = []
         names = ladder.level_names
         for r, (o, e) in enumerate(zip(runs, extras, strict=False)):
@@ -597,11 +540,12 @@ class SimulationResult(_Result):
             f"p{hi:g}": tot.quantile(hi / 100),
         })
 
+    def _settings(self) -> str:
+        return f"{self.n_runs} runs x {self.weeks} weeks"
+
     def band(self, metric: str) -> pd.DataFrame:
         """Weekly percentile band of one metric: index week, columns p-low, p-mid, p-high, mean."""
-        if metric not in self.weekly.columns:
-            raise DataError(f"SimulationResult.band: unknown metric {metric!r}; choose from "
-                            f"{[c for c in self.weekly.columns if c not in ('run', 'week')]}.")
+        check_choice(metric, "metric", [c for c in self.weekly.columns if c not in ("run", "week")])
         g = self.weekly.groupby("week")[metric]
         lo, mid, hi = self.percentiles
         return pd.DataFrame({f"p{lo:g}": g.quantile(lo / 100), f"p{mid:g}": g.quantile(mid / 100),
@@ -616,7 +560,7 @@ class SimulationResult(_Result):
         """Members per level by week (median over runs by default, or 'mean')."""
         cols = [f"level_{nm}" for nm in self.ladder.level_names]
         g = self.weekly.groupby("week")[cols]
-        tab = g.mean() if stat == "mean" else g.quantile(float(stat.lstrip("p")) / 100)
+        tab = g.mean() if stat == "mean" else g.quantile(_stat_quantile(stat))
         tab.columns = self.ladder.level_names
         return tab
 
