@@ -142,9 +142,9 @@ def test_rfm_summary_with_column_mapping_and_no_amount():
 
 
 def test_calibration_cutoff_outside_data_is_data_error(cdnow):
-    with pytest.raises(DataError, match=r"calibration_end=1990-01-01.*transactions\.timestamp"):
+    with pytest.raises(DataError, match=r"cutoff=1990-01-01.*transactions\.timestamp"):
         calibration_holdout(cdnow, "1990-01-01")
-    with pytest.raises(DataError, match="calibration_end=1999-01-01"):
+    with pytest.raises(DataError, match="cutoff=1999-01-01"):
         calibration_holdout(cdnow, "1999-01-01")
     with pytest.raises(DataError, match="observation_end"):
         calibration_holdout(cdnow, CAL_END, "1997-06-30")
@@ -153,7 +153,7 @@ def test_calibration_cutoff_outside_data_is_data_error(cdnow):
 def test_missing_column_and_bad_unit(cdnow):
     with pytest.raises(DataError, match=r"transactions: missing column\(s\) timestamp"):
         rfm_summary(cdnow.drop(columns="timestamp"))
-    with pytest.raises(DataError, match="time_unit='Y'"):
+    with pytest.raises(ModelError, match="time_unit: 'Y' is not one of"):
         rfm_summary(cdnow, time_unit="Y")
     with pytest.raises(DataError, match="observation_end"):
         rfm_summary(cdnow, observation_end="1990-01-01")
@@ -218,7 +218,7 @@ def test_conditional_expectation_table(bg, ch):
 
 
 def test_cumulative_tracking_week_78(bg, cdnow):
-    tr = cumulative_tracking(bg, cdnow, calibration_end=CAL_END, observation_end=OBS_END)
+    tr = cumulative_tracking(bg, cdnow, cutoff=CAL_END, observation_end=OBS_END)
     assert len(tr) == 78 and tr.attrs["calibration_period"] == 39
     assert tr["actual"].iloc[-1] == 4339
     assert tr["actual"].iloc[38] == 2457
@@ -306,22 +306,22 @@ def test_matrices(bg):
 
 def test_clv_hand_check_and_properties(bg, gg, ch):
     spend = gg.expected_spend(ch)
-    clv0 = gg.customer_lifetime_value(bg, ch, horizon=39, discount_rate=0.0)
+    clv0 = gg.customer_lifetime_value(bg, ch, horizon_days=273, annual_discount_rate=0.0)
     np.testing.assert_allclose(clv0, spend * bg.expected_purchases(39, ch), rtol=1e-9)
-    clv1 = gg.customer_lifetime_value(bg, ch, horizon=39, discount_rate=0.002)
+    clv1 = gg.customer_lifetime_value(bg, ch, horizon_days=273, annual_discount_rate=0.1)
     assert (clv1 <= clv0 + 1e-12).all() and (clv1 >= 0).all()
     # one-time buyers get the population mean spend
     p, q, v = gg.params_
     assert spend[ch["frequency_cal"] == 0].iloc[0] == pytest.approx(v * p / (q - 1))
-    table = customer_value(bg, gg, ch, horizon=52)
+    table = customer_value(bg, gg, ch, horizon_days=364)
     assert table["clv"].is_monotonic_decreasing
     assert {"p_alive", "expected_purchases", "expected_spend", "clv"} <= set(table.columns)
 
 
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 50), st.floats(0, 40), st.floats(0.1, 40), st.floats(1, 500),
-       st.floats(0, 0.05), st.floats(1, 104))
-def test_clv_non_negative_property(x, tx, extra, m, rate, horizon):
+       st.floats(0, 0.9), st.integers(7, 728))
+def test_clv_non_negative_property(x, tx, extra, m, rate, horizon_days):
     model = BetaGeoModel()
     model.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
     spend = GammaGammaModel()
@@ -329,7 +329,8 @@ def test_clv_non_negative_property(x, tx, extra, m, rate, horizon):
     tx = 0.0 if x == 0 else tx
     df = pd.DataFrame({"frequency": [x], "recency": [tx], "T": [tx + extra],
                        "monetary_value": [m if x else 0.0]})
-    clv = spend.customer_lifetime_value(model, df, horizon=horizon, discount_rate=rate)
+    clv = spend.customer_lifetime_value(model, df, horizon_days=horizon_days,
+                                        annual_discount_rate=rate, time_unit="W")
     assert np.isfinite(clv).all() and (clv >= 0).all()
 
 
@@ -372,13 +373,22 @@ def test_non_converging_fit_is_model_error(ch):
 
 
 def test_not_fitted_and_repr(bg):
-    with pytest.raises(ModelError, match="not fitted"):
-        BetaGeoModel().probability_alive(pd.DataFrame({"frequency": [0], "recency": [0.0],
-                                                       "T": [1.0]}))
-    assert "BG/NBD fitted on 2,357 customers" in repr(bg)
+    from sklearn.exceptions import NotFittedError as SkNotFitted
+
+    from omnimkt.errors import NotFittedError
+
+    one = pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [1.0]})
+    for call in (lambda m: m.probability_alive(one), lambda m: m.expected_purchases(1, one),
+                 lambda m: m.expected_population_purchases(1), lambda m: m.summary,
+                 lambda m: m.probability_alive_matrix(), lambda m: m.to_markdown()):
+        with pytest.raises(NotFittedError, match="BetaGeoModel is not fitted"):
+            call(BetaGeoModel())
+    with pytest.raises(SkNotFitted):
+        GammaGammaModel().expected_spend(one)
+    assert "BG/NBD (fitted on 2,357 customers" in repr(bg)
     assert "<table" in bg._repr_html_()
     assert "| r " in bg.to_markdown()
-    assert repr(BetaGeoModel()) == "BetaGeoModel(not fitted)"
+    assert repr(BetaGeoModel()) == "BetaGeoModel() (not fitted)"
 
 
 def test_gamma_gamma_correlation_warning():
@@ -497,9 +507,9 @@ def test_win_back_list_bad_inputs():
     c = pd.DataFrame({"frequency": [2], "p_alive": [0.1]})
     with pytest.raises(DataError, match="no p_alive column"):
         win_back_list(c.drop(columns="p_alive"))
-    with pytest.raises(DataError, match="max_p_alive=0 must be in"):
+    with pytest.raises(ModelError, match="max_p_alive: must be a number > 0 and <= 1, got 0"):
         win_back_list(c, max_p_alive=0)
-    with pytest.raises(DataError, match="min_frequency=-1"):
+    with pytest.raises(ModelError, match="min_frequency: .* got -1"):
         win_back_list(c, min_frequency=-1)
 
 
@@ -507,7 +517,7 @@ def test_win_back_list_bad_inputs():
 
 
 def test_value_tiers(bg, gg, ch):
-    table = customer_value(bg, gg, ch, horizon=52)
+    table = customer_value(bg, gg, ch, horizon_days=364)
     tiers = value_tiers(table)
     assert list(tiers.index) == ["top 20%", "next 30%", "bottom 50%"]
     assert tiers["customers"].sum() == len(ch)
@@ -516,7 +526,7 @@ def test_value_tiers(bg, gg, ch):
     assert tiers["clv_min"].is_monotonic_decreasing
     tier = tiers.attrs["tier"]
     assert (tier.loc[table.index[:10]] == "top 20%").all()
-    with pytest.raises(DataError, match="sum to 1"):
+    with pytest.raises(ModelError, match="shares: .*sum to 1"):
         value_tiers(table, shares=(0.5, 0.4))
 
 
@@ -525,8 +535,8 @@ def test_plots(bg, gg, ch, cdnow):
 
     from omnimkt.plotting import clv as pc
 
-    table = customer_value(bg, gg, ch, horizon=52)
-    tr = cumulative_tracking(bg, cdnow, calibration_end=CAL_END, observation_end=OBS_END)
+    table = customer_value(bg, gg, ch, horizon_days=364)
+    tr = cumulative_tracking(bg, cdnow, cutoff=CAL_END, observation_end=OBS_END)
     drawn = [
         pc.plot_holdout_by_frequency(holdout_by_frequency(bg, ch)),
         pc.plot_cumulative_tracking(tr),
@@ -620,7 +630,8 @@ def test_sklearn_estimator_contract(bg):
     c = clone(bg)
     assert not hasattr(c, "params_") and c.get_params() == bg.get_params()
     assert GammaGammaModel().set_params(corr_threshold=0.5).corr_threshold == 0.5
-    assert "BG/NBD fitted" in bg._repr_mimebundle_()["text/html"]
+    assert "BG/NBD" in bg._repr_mimebundle_()["text/html"]
+    assert clone(BetaGeoModel(penalizer=-1)).penalizer == -1  # stored unchanged
 
 
 def test_analyse_clv_all_one_time_buyers_is_clear_model_error():
@@ -630,3 +641,118 @@ def test_analyse_clv_all_one_time_buyers_is_clear_model_error():
                        "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"])})
     with pytest.raises(ModelError, match="all 3 customers are one-time buyers"):
         analyse_clv(tx)
+
+
+# ---------------------------------------------------------------- one contract: bad parameters
+
+
+def _one_summary() -> pd.DataFrame:
+    s = pd.DataFrame({"frequency": [2, 0], "recency": [30.0, 0.0], "T": [38.0, 20.0],
+                      "monetary_value": [20.0, 0.0]})
+    s.attrs["time_unit"] = "W"
+    return s
+
+
+@pytest.mark.parametrize("rate", [float("nan"), float("inf"), -0.1, 1.0, True])
+def test_bad_annual_discount_rate_is_model_error(bg, gg, rate):
+    # NaN used to give every customer a NaN CLV
+    with pytest.raises(ModelError, match="annual_discount_rate: must be a number >= 0 and < 1"):
+        gg.customer_lifetime_value(bg, _one_summary(), annual_discount_rate=rate)
+
+
+@pytest.mark.parametrize("margin", [-1, 1.5, 0, float("nan")])
+def test_bad_margin_is_model_error(bg, gg, margin):
+    # margin -1 used to give CLV 0 (clipped) without a word
+    with pytest.raises(ModelError, match="margin: must be a number > 0 and <= 1"):
+        customer_value(bg, gg, _one_summary(), margin=margin)
+
+
+@pytest.mark.parametrize("weights", [[1.0, -2.0], [1.0, float("nan")], [0, 0], [1.0],
+                                     [True, True]])
+def test_bad_weights_are_model_error(weights):
+    # negative weights used to give n_customers_ < 0
+    s = pd.DataFrame({"frequency": [2, 1], "recency": [30.0, 5.0], "T": [38.0, 20.0]})
+    with pytest.raises(ModelError, match="weights: "):
+        BetaGeoModel().fit(s, weights=weights)
+
+
+@pytest.mark.parametrize("t", [-13, 0, float("nan"), True])
+def test_bad_prediction_horizon_is_model_error(bg, t):
+    # a negative horizon used to give probabilities above 1
+    s = _one_summary()
+    with pytest.raises(ModelError, match="t: must be a"):
+        bg.probability_no_purchase(t, s)
+    with pytest.raises(ModelError, match="t: must be a"):
+        bg.expected_purchases(t, s)
+    with pytest.raises(ModelError, match="t: must be a"):
+        bg.expected_population_purchases([1, t])
+
+
+@pytest.mark.parametrize("days", [0, -7, 2.5, float("nan"), True])
+def test_bad_horizon_days_is_model_error(bg, gg, days):
+    with pytest.raises(ModelError, match="horizon_days: must be a whole number >= 1"):
+        customer_value(bg, gg, _one_summary(), horizon_days=days)
+
+
+@pytest.mark.parametrize(("setting", "value"), [("penalizer", -1), ("penalizer", float("nan")),
+                                                ("penalizer", True), ("tol", 0),
+                                                ("max_iter", 2.5)])
+def test_bad_settings_are_checked_at_fit(ch, setting, value):
+    model = BetaGeoModel(**{setting: value})  # stored unchanged (scikit-learn contract)
+    assert getattr(model, setting) is value
+    with pytest.raises(ModelError, match=f"{setting}: must be a"):
+        model.fit(ch)
+    with pytest.raises(ModelError, match=f"{setting}: must be a"):
+        GammaGammaModel(**{setting: value}).fit(ch)
+    with pytest.raises(ModelError, match="corr_threshold"):
+        GammaGammaModel(corr_threshold=float("nan")).fit(ch)
+
+
+def test_unknown_choices_are_model_errors(cdnow, bg, gg):
+    from omnimkt.clv import analyse_clv, select_model, simulate_repeat_purchases
+
+    with pytest.raises(ModelError, match="time_unit: 'weeks' is not one of"):
+        calibration_holdout(cdnow, CAL_END, time_unit="weeks")
+    with pytest.raises(ModelError, match="models: 'BGNBD' is not one of"):
+        analyse_clv(cdnow, models=("BGNBD",))
+    with pytest.raises(ModelError, match="candidates: 'X' is not one of"):
+        select_model(_one_summary(), ("X",))
+    with pytest.raises(ModelError, match="seed: must be a whole number >= 0"):
+        simulate_repeat_purchases(bg, np.array([10.0]), seed=-1)
+    with pytest.raises(ModelError, match="n_sims: must be a whole number >= 1"):
+        period_transactions(bg, _one_summary(), n_sims=0)
+    no_unit = _one_summary()
+    no_unit.attrs.clear()
+    with pytest.raises(ModelError, match="time_unit: the summary does not say"):
+        customer_value(_published_bg(), gg, no_unit)  # a model with no fitted unit either
+
+
+def test_horizon_days_is_weeks_times_seven(bg, gg, ch):
+    # 364 days = 52 weeks: undiscounted CLV = E[spend] x E[purchases in 52 weeks]
+    table = customer_value(bg, gg, ch, horizon_days=364)
+    expected = gg.expected_spend(ch) * bg.expected_purchases(52, ch)
+    np.testing.assert_allclose(table["clv"], expected.loc[table.index], rtol=1e-9)
+    # a 10 % annual rate discounts a weekly cash flow by 1.1 ** (7 / 365.25), checked by
+    # hand on one step: one week ahead
+    one = gg.customer_lifetime_value(bg, ch, horizon_days=7, annual_discount_rate=0.1,
+                                     step_days=7)
+    flat = gg.customer_lifetime_value(bg, ch, horizon_days=7)
+    np.testing.assert_allclose(one, flat / 1.1 ** (7 / 365.25), rtol=1e-12)
+
+
+def test_aware_cutoff_is_its_own_wall_clock_day(cdnow):
+    # 1 October, 01:00 in Shanghai is 1 October (not 30 September in UTC)
+    aware = calibration_holdout(cdnow, "1997-10-01 01:00+08:00", OBS_END)
+    pd.testing.assert_frame_equal(aware, calibration_holdout(cdnow, "1997-10-01", OBS_END))
+    with pytest.raises(ModelError, match="cutoff: 19970930 is a number, not a date"):
+        calibration_holdout(cdnow, 19970930)
+
+
+@pytest.mark.parametrize("days", [7, 45, 100])
+def test_discounted_clv_covers_the_whole_horizon(bg, gg, ch, days):
+    # A vanishing discount rate must give the undiscounted value over the full horizon;
+    # the monthly cash-flow grid used to stop short of it (45 days: one month only) or
+    # crash when the horizon was under half a month.
+    tiny = gg.customer_lifetime_value(bg, ch, horizon_days=days, annual_discount_rate=1e-12)
+    flat = gg.expected_spend(ch) * bg.expected_purchases(days / 7, ch)
+    np.testing.assert_allclose(tiny, flat, rtol=1e-9)

@@ -1,4 +1,4 @@
-"""Shared machinery of the CLV models: input checks, compression, standard errors, repr."""
+"""Shared machinery of the CLV models: summary checks, compression, standard errors, fitting."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
 
+from omnimkt._gate import check_number
 from omnimkt.errors import DataError, ModelError, examples
 
 
@@ -102,38 +102,6 @@ def _param_table(names, values, hessian_negll) -> pd.DataFrame:
     )
 
 
-class _Result(BaseEstimator):
-    """scikit-learn estimator base (get_params / set_params / clone) with ``summary`` based
-    repr, HTML and markdown."""
-
-    def _summary_title(self) -> str:
-        return type(self).__name__
-
-    def __repr__(self) -> str:
-        if not hasattr(self, "params_"):
-            return f"{type(self).__name__}(not fitted)"
-        return f"{self._summary_title()}\n{self.summary.round(4).to_string()}"
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
-        # Jupyter prefers this over _repr_html_; show the fit, not sklearn's diagram.
-        return {"text/plain": repr(self), "text/html": self._repr_html_()}
-
-    def _repr_html_(self) -> str:
-        if not hasattr(self, "params_"):
-            return f"<p>{type(self).__name__} (not fitted)</p>"
-        return f"<p><b>{self._summary_title()}</b></p>" + self.summary.round(4).to_html()
-
-    def to_markdown(self) -> str:
-        self._check_fitted()
-        return f"**{self._summary_title()}**\n\n" + self.summary.round(4).to_markdown()
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "params_"):
-            raise ModelError(
-                f"{type(self).__name__} is not fitted yet; call .fit(summary) first."
-            )
-
-
 def lifetimes_module(name: str = "lifetimes"):
     """Import (a part of) lifetimes without the warnings its import emits on pandas 3
     (it sets a pandas option that no longer exists)."""
@@ -186,3 +154,46 @@ def _quiet_fit(fn, model_name: str):
             f"{model_name} fit did not converge. Try penalizer=0.001 (a small L2 penalty), more "
             "data, or check that the summary has enough repeat buyers."
         ) from None
+
+
+def _check_fit_settings(model: Any) -> None:
+    """The settings every CLV model shares: ``penalizer``, ``max_iter`` and ``tol``."""
+    check_number(model.penalizer, "penalizer", low=0)
+    check_number(model.max_iter, "max_iter", low=1, integer=True, allow_none=True)
+    check_number(model.tol, "tol", low=0, low_open=True)
+
+
+def _check_weights(weights: Any, n: int) -> np.ndarray:
+    """Customer weights as floats: one per summary row, finite, >= 0, not all zero."""
+    if weights is None:
+        return np.ones(n)
+    if isinstance(weights, bool) or np.ndim(weights) != 1:
+        raise ModelError(f"weights: expected one number per summary row, got {weights!r:.60}.")
+    try:
+        w = np.asarray(weights, dtype=float)
+    except (TypeError, ValueError):
+        raise ModelError(f"weights: must be numbers, got {weights!r:.60}.") from None
+    if np.asarray(weights).dtype == bool:
+        raise ModelError("weights: got booleans; give a count (customers per row) per row.")
+    if len(w) != n:
+        raise ModelError(f"weights: {len(w):,} values for {n:,} summary rows; give one per row.")
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        raise ModelError(f"weights: {int(bad.sum()):,} values are negative, NaN or infinite "
+                         f"(e.g. {examples(w[bad])}); weights are customer counts >= 0.")
+    if w.sum() <= 0:
+        raise ModelError("weights: all are zero; at least one customer must count.")
+    return w
+
+
+def _check_times(t: Any, name: str = "t") -> np.ndarray:
+    """Prediction lengths (model time units) as a float array: finite and > 0."""
+    if any(isinstance(v, bool | np.bool_) for v in np.atleast_1d(np.asarray(t, dtype=object))):
+        raise ModelError(f"{name}: must be a number of time units > 0, got {t!r}.")
+    try:
+        ts = np.atleast_1d(np.asarray(t, dtype=float))
+    except (TypeError, ValueError):
+        raise ModelError(f"{name}: must be a number of time units > 0, got {t!r:.60}.") from None
+    if not (np.isfinite(ts).all() and (ts > 0).all()):
+        raise ModelError(f"{name}: must be a finite number of time units > 0, got {t!r:.60}.")
+    return ts

@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import check_choice, check_number
+from omnimkt._result import Result
 from omnimkt.clv.models import (
     BetaGeoModel,
     ModifiedBetaGeoModel,
@@ -17,7 +19,7 @@ from omnimkt.clv.models import (
     _RepeatPurchaseModel,
 )
 from omnimkt.clv.spend import GammaGammaModel, customer_value, value_tiers
-from omnimkt.clv.summary import TIME_UNITS, rfm_summary
+from omnimkt.clv.summary import rfm_summary
 from omnimkt.errors import ModelError
 
 __all__ = ["CLVResult", "analyse_clv", "select_model", "MODELS"]
@@ -34,13 +36,21 @@ def select_model(summary: pd.DataFrame, candidates: tuple[str, ...] = tuple(MODE
                  ) -> tuple[_RepeatPurchaseModel, pd.DataFrame]:
     """Fit the candidate models and return the one with the lowest BIC, with a table of
     log-likelihood, AIC and BIC per model (all have four parameters, so the ranking is
-    that of the likelihood). Candidates that fail to converge are listed with NaN."""
+    that of the likelihood). Candidates that fail to converge are listed with NaN.
+
+    Examples
+    --------
+    >>> model, table = select_model(summary, ("BG/NBD", "MBG/NBD"))  # doctest: +SKIP
+    """
+    if isinstance(candidates, str) or not candidates:
+        raise ModelError(f"candidates: give a tuple of model names from {list(MODELS)}, got "
+                         f"{candidates!r}.")
+    for name in candidates:
+        check_choice(name, "candidates", tuple(MODELS))
     rows, fitted = {}, {}
     n = len(summary)
     last_error: ModelError | None = None
     for name in candidates:
-        if name not in MODELS:
-            raise ModelError(f"unknown model {name!r}; choose from {list(MODELS)}.")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -61,8 +71,8 @@ def select_model(summary: pd.DataFrame, candidates: tuple[str, ...] = tuple(MODE
     return fitted[best], table
 
 
-@dataclass
-class CLVResult:
+@dataclass(repr=False)
+class CLVResult(Result):
     """Customer lifetime values and how they were obtained.
 
     Attributes
@@ -73,7 +83,7 @@ class CLVResult:
     tiers : DataFrame of value tiers (see :func:`value_tiers`).
     model, spend_model : the fitted repeat-purchase and Gamma-Gamma models.
     comparison : the model choice table (see :func:`select_model`).
-    horizon : future window in weeks; annual_discount_rate : the discount rate used.
+    horizon_days : future window in days; annual_discount_rate : the discount rate used.
     notes : plain-language notes (assumption checks, customers left out of the spend fit).
     """
 
@@ -82,9 +92,15 @@ class CLVResult:
     model: _RepeatPurchaseModel
     spend_model: GammaGammaModel
     comparison: pd.DataFrame
-    horizon: float
+    horizon_days: int
     annual_discount_rate: float
     notes: list[str] = field(default_factory=list)
+
+    title = "Customer lifetime value"
+
+    def _settings(self) -> str:
+        return (f"{self.model._label}, next {self.horizon_days:,} days, annual discount rate "
+                f"{self.annual_discount_rate:.0%}")
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -94,7 +110,7 @@ class CLVResult:
         figures = {
             "customers": len(c),
             "model": self.model._label,
-            "horizon (weeks)": self.horizon,
+            "horizon (days)": self.horizon_days,
             "annual discount rate": self.annual_discount_rate,
             "total CLV": float(c["clv"].sum()),
             "mean CLV": float(c["clv"].mean()),
@@ -106,18 +122,9 @@ class CLVResult:
         }
         return pd.DataFrame({"value": pd.Series(figures, dtype=object)})
 
-    def __repr__(self) -> str:
-        return "CLVResult\n" + self.summary.to_string()
-
-    def _repr_html_(self) -> str:
-        return "<p><b>CLVResult</b></p>" + self.summary.to_html()
-
-    def to_markdown(self) -> str:
-        return "**CLVResult**\n\n" + self.summary.to_markdown()
-
 
 def analyse_clv(transactions: pd.DataFrame, *, observation_end: Any = None,
-                horizon: float = 52.0, annual_discount_rate: float = 0.10,
+                horizon_days: int = 364, annual_discount_rate: float = 0.10,
                 models: tuple[str, ...] = tuple(MODELS),
                 tier_shares: tuple[float, ...] = (0.2, 0.3, 0.5), columns: Any = None,
                 validate: bool = True) -> CLVResult:
@@ -125,8 +132,24 @@ def analyse_clv(transactions: pd.DataFrame, *, observation_end: Any = None,
 
     Steps: :func:`rfm_summary`; the best repeat-purchase model by BIC among ``models``;
     a Gamma-Gamma spend model (repeat buyers with a non-positive mean spend are left out
-    of its fit, with a note); discounted CLV over ``horizon`` weeks with monthly cash
-    flows; value tiers. Model warnings are collected in ``notes`` instead of raised.
+    of its fit, with a note); discounted CLV over the next ``horizon_days`` (364 = 52
+    weeks) with monthly cash flows; value tiers. Model warnings are collected in
+    ``notes`` instead of raised.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        customer_id, timestamp and amount (``columns`` maps your names).
+    observation_end : date-like, optional
+        Last day of the data used (inclusive); default the last purchase day.
+    horizon_days : int, default 364
+        Days ahead to value.
+    annual_discount_rate : float, default 0.10
+        Yearly discount rate, 0 <= r < 1.
+    models : tuple of str
+        Candidate repeat-purchase models (keys of :data:`MODELS`).
+    tier_shares : tuple of float
+        Customer shares of the value tiers, from the top; sum to 1.
 
     Examples
     --------
@@ -134,6 +157,12 @@ def analyse_clv(transactions: pd.DataFrame, *, observation_end: Any = None,
     >>> res = analyse_clv(load_cdnow(), observation_end="1998-06-30")  # doctest: +SKIP
     >>> res.tiers                                                       # doctest: +SKIP
     """
+    horizon_days = check_number(horizon_days, "horizon_days", low=1, integer=True)
+    rate = check_number(annual_discount_rate, "annual_discount_rate", low=0, high=1,
+                        high_open=True)
+    models = (models,) if isinstance(models, str) else tuple(models)
+    for name in models:
+        check_choice(name, "models", tuple(MODELS))
     summary = rfm_summary(transactions, observation_end=observation_end, time_unit="W",
                           columns=columns, validate=validate)
     if "monetary_value" not in summary.columns:
@@ -149,12 +178,12 @@ def analyse_clv(transactions: pd.DataFrame, *, observation_end: Any = None,
         warnings.simplefilter("always")
         spend = GammaGammaModel().fit(summary[fit_rows])
     notes.extend(str(w.message) for w in caught)
-    weekly = (1 + annual_discount_rate) ** (TIME_UNITS["W"] / 365.25) - 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        table = customer_value(model, spend, summary, horizon=horizon, discount_rate=weekly)
+        table = customer_value(model, spend, summary, horizon_days=horizon_days,
+                               annual_discount_rate=rate)
     tiers = value_tiers(table, shares=tier_shares)
     table["tier"] = tiers.attrs["tier"].reindex(table.index)
     return CLVResult(customers=table, tiers=tiers, model=model, spend_model=spend,
-                     comparison=comparison, horizon=horizon,
-                     annual_discount_rate=annual_discount_rate, notes=notes)
+                     comparison=comparison, horizon_days=horizon_days,
+                     annual_discount_rate=rate, notes=notes)

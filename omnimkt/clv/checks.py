@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from omnimkt._gate import as_rng, check_number
 from omnimkt.clv._base import _rfm_arrays
 from omnimkt.clv.models import (
     BetaGeoModel,
@@ -55,6 +56,7 @@ def holdout_by_frequency(model: _RepeatPurchaseModel, cal_holdout: pd.DataFrame,
     >>> holdout_by_frequency(BetaGeoModel().fit(ch), ch)            # doctest: +SKIP
     """
     model._check_fitted()
+    check_number(max_frequency, "max_frequency", low=1, integer=True)
     if "frequency_holdout" not in cal_holdout.columns:
         raise DataError("cal_holdout: no frequency_holdout column; build it with "
                         "calibration_holdout().")
@@ -73,7 +75,7 @@ def holdout_by_frequency(model: _RepeatPurchaseModel, cal_holdout: pd.DataFrame,
 
 
 def cumulative_tracking(model: _RepeatPurchaseModel, transactions: pd.DataFrame, *,
-                        calibration_end: Any = None, observation_end: Any = None,
+                        cutoff: Any = None, observation_end: Any = None,
                         time_unit: str = "W", columns: Any = None,
                         validate: bool = True) -> pd.DataFrame:
     """Actual vs expected repeat purchases of the whole cohort, period by period.
@@ -82,7 +84,9 @@ def cumulative_tracking(model: _RepeatPurchaseModel, transactions: pd.DataFrame,
     purchases by the end of period k sum, over customers already acquired, the
     unconditional E[X(time since their first purchase)] (Fader, Hardie & Lee 2005,
     figure 2). The model should be fitted on the calibration period; the holdout
-    shows whether it tracks the future.
+    shows whether it tracks the future. ``cutoff`` (optional) is the last day of the
+    calibration period, marked on the plots; ``observation_end`` ends the tracking
+    (default: the last purchase day).
 
     Returns a DataFrame indexed by ``period`` (1, 2, ...) with ``actual``,
     ``expected`` (cumulative) and ``actual_incremental``, ``expected_incremental``;
@@ -113,8 +117,8 @@ def cumulative_tracking(model: _RepeatPurchaseModel, transactions: pd.DataFrame,
                        index=pd.RangeIndex(1, n_periods + 1, name="period"))
     out["actual_incremental"] = out["actual"].diff().fillna(out["actual"].iloc[0])
     out["expected_incremental"] = out["expected"].diff().fillna(out["expected"].iloc[0])
-    if calibration_end is not None:
-        cal_day = _to_day(calibration_end, "calibration_end")
+    if cutoff is not None:
+        cal_day = _to_day(cutoff, "cutoff")
         out.attrs["calibration_period"] = float((cal_day - start + 1) / unit)
     out.attrs["time_unit"] = time_unit
     out.attrs["start"] = pd.Timestamp(int(start), unit="D")
@@ -123,9 +127,20 @@ def cumulative_tracking(model: _RepeatPurchaseModel, transactions: pd.DataFrame,
 
 def simulate_repeat_purchases(model: _RepeatPurchaseModel, T: np.ndarray,
                               seed: int | np.random.Generator = 0) -> np.ndarray:
-    """Draw repeat-purchase counts for customers of ages ``T`` from a fitted model."""
+    """Draw repeat-purchase counts for customers of ages ``T`` from a fitted model.
+
+    ``seed`` is an int >= 0 or a ``numpy.random.Generator`` (same seed, same draws).
+
+    Examples
+    --------
+    >>> bg = BetaGeoModel()  # with the published CDNOW parameters instead of a fit
+    >>> bg.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
+    >>> counts = simulate_repeat_purchases(bg, np.full(1000, 39.0), seed=1)
+    >>> bool((counts == simulate_repeat_purchases(bg, np.full(1000, 39.0), seed=1)).all())
+    True
+    """
     model._check_fitted()
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     T = np.asarray(T, dtype=float)
     n = len(T)
     p = model.params_
@@ -158,8 +173,11 @@ def period_transactions(model: _RepeatPurchaseModel, summary: pd.DataFrame, *,
     Returns a DataFrame indexed by ``frequency`` (``0 .. max-1``, ``max+``) with
     ``actual`` and ``model``.
     """
+    model._check_fitted()
+    check_number(max_frequency, "max_frequency", low=1, integer=True)
+    n_sims = check_number(n_sims, "n_sims", low=1, integer=True)
     x, _, T = _rfm_arrays(summary)
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     sims = np.concatenate([simulate_repeat_purchases(model, T, rng) for _ in range(n_sims)])
     labels = _freq_labels(x, max_frequency).categories
     act = pd.Series(_freq_labels(x, max_frequency)).value_counts().reindex(labels)
@@ -197,7 +215,7 @@ def compare_models(cal_holdout: pd.DataFrame,
     actual = cal_holdout["frequency_holdout"].to_numpy(dtype=float)
     rows = {}
     for m in models:
-        if not hasattr(m, "params_"):
+        if not m.__sklearn_is_fitted__():
             m.fit(cal_holdout)
         pred = m.expected_purchases(dur, cal_holdout).to_numpy()
         tab = holdout_by_frequency(m, cal_holdout)
@@ -263,7 +281,7 @@ def score_against_truth(summary: pd.DataFrame, alive: pd.Series,
                         f"{'churned' if churned.all() else 'active'}; an AUC needs both.")
     scores = {}
     for m in models:
-        if not hasattr(m, "params_"):
+        if not m.__sklearn_is_fitted__():
             m.fit(summary)
         scores[m._label] = float(roc_auc_score(churned, 1 - m.probability_alive(summary)))
     return pd.Series(scores, name="auc").rename_axis("model")

@@ -11,14 +11,18 @@ import pandas as pd
 from scipy import integrate
 from scipy.special import expit, gammaln, hyp2f1
 
+from omnimkt._gate import check_number
+from omnimkt._result import Estimator
 from omnimkt.clv._base import (
     COARSE_PATTERNS,
+    _check_fit_settings,
+    _check_times,
+    _check_weights,
     _compress,
     _numeric_hessian,
     _param_table,
     _polish,
     _quiet_fit,
-    _Result,
     _rfm_arrays,
     _subsample,
     lifetimes_module,
@@ -28,7 +32,7 @@ from omnimkt.errors import ModelError, ModelWarning
 __all__ = ["BetaGeoModel", "ModifiedBetaGeoModel", "ParetoNBDModel"]
 
 
-class _RepeatPurchaseModel(_Result):
+class _RepeatPurchaseModel(Estimator):
     """Common code of BG/NBD, MBG/NBD and Pareto/NBD."""
 
     _param_names: tuple[str, ...] = ()
@@ -40,13 +44,18 @@ class _RepeatPurchaseModel(_Result):
         self.max_iter = max_iter
         self.tol = tol
 
+    def _check_settings(self) -> None:
+        _check_fit_settings(self)
+
     # -- fitting ---------------------------------------------------------------------
     def fit(self, summary: pd.DataFrame, weights: Any = None):
         """Fit on an RFM summary (``rfm_summary`` or the ``_cal`` columns of
         ``calibration_holdout``); customers sharing (frequency, recency, T) are fitted
-        as one weighted row. Returns ``self``."""
+        as one weighted row; ``weights`` (optional) counts customers per summary row.
+        Returns ``self``."""
+        self._start_fit()
         x, tx, T = _rfm_arrays(summary)
-        w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+        w = _check_weights(weights, len(x))
         if not (x > 0).any():
             raise ModelError(
                 f"summary: all {len(x):,} customers are one-time buyers (frequency 0); a "
@@ -101,11 +110,21 @@ class _RepeatPurchaseModel(_Result):
     def summary(self) -> pd.DataFrame:
         """Parameters with standard errors and 95% intervals (log-scale delta method)."""
         self._check_fitted()
-        return self._table
+        table = getattr(self, "_table", None)
+        if table is None:  # parameters set by hand, not fitted: no standard errors
+            return self.params_.rename("estimate").rename_axis("parameter").to_frame()
+        return table
 
-    def _summary_title(self) -> str:
-        return (f"{self._label} fitted on {self.n_customers_:,} customers "
-                f"({self.n_patterns_:,} patterns), log-likelihood {self.log_likelihood_:.2f}")
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return self._label
+
+    def _settings(self) -> str:
+        if not self.__sklearn_is_fitted__() or not hasattr(self, "n_patterns_"):
+            return ""
+        pen = f", penalizer {self.penalizer:g}" if self.penalizer else ""
+        return (f"fitted on {self.n_customers_:,} customers ({self.n_patterns_:,} patterns), "
+                f"log-likelihood {self.log_likelihood_:.2f}{pen}")
 
     # -- predictions -----------------------------------------------------------------
     def _predict_frame(self, summary, fn, name):
@@ -123,8 +142,9 @@ class _RepeatPurchaseModel(_Result):
         return self._predict_frame(summary, self._p_alive, "p_alive")
 
     def expected_purchases(self, t: float, summary: pd.DataFrame) -> pd.Series:
-        """Expected number of purchases in the next ``t`` time units, per customer."""
-        t = float(t)
+        """Expected number of purchases in the next ``t`` time units (> 0), per customer."""
+        self._check_fitted()
+        t = float(check_number(t, "t", low=0, low_open=True))
         return self._predict_frame(summary, lambda x, tx, T: self._cond_exp(t, x, tx, T),
                                    "expected_purchases")
 
@@ -136,8 +156,10 @@ class _RepeatPurchaseModel(_Result):
         MBG/NBD this equals (1 - P(alive)) + P(alive) ((alpha+T)/(alpha+T+t))^(r+x):
         an active customer's rate has posterior Gamma(r + x, alpha + T), and without a
         purchase there is no drop-out opportunity. Used by :mod:`omnimkt.churn`.
+        ``t`` is in the model's time unit and must be > 0.
         """
-        t = float(t)
+        self._check_fitted()
+        t = float(check_number(t, "t", low=0, low_open=True))
         return self._predict_frame(summary, lambda x, tx, T: self._p_zero(t, x, tx, T),
                                    "p_no_purchase")
 
@@ -145,7 +167,7 @@ class _RepeatPurchaseModel(_Result):
         """Expected repeat purchases in ``t`` time units since the first purchase, for a
         randomly chosen new customer (unconditional E[X(t)])."""
         self._check_fitted()
-        ts = np.atleast_1d(np.asarray(t, dtype=float))
+        ts = _check_times(t)
         return pd.Series(self._uncond_exp(ts), index=pd.Index(ts, name="t"),
                          name="expected_purchases")
 
@@ -153,6 +175,12 @@ class _RepeatPurchaseModel(_Result):
                 T: float | None) -> pd.DataFrame:
         """``values(x, recency, T)`` on a frequency (columns) x recency (rows) grid."""
         self._check_fitted()
+        check_number(max_frequency, "max_frequency", low=0, integer=True)
+        check_number(max_recency, "max_recency", low=0, allow_none=True)
+        check_number(T, "T", low=0, low_open=True, allow_none=True)
+        if max_recency is not None and T is not None and max_recency > T:
+            raise ModelError(f"max_recency: {max_recency!r} is more than T={T!r}; a last "
+                             "purchase cannot come after the end of observation.")
         T = float(T if T is not None else (max_recency if max_recency is not None else 52))
         rec = np.arange(0, int(np.floor(max_recency if max_recency is not None else T)) + 1,
                         dtype=float)
@@ -172,7 +200,8 @@ class _RepeatPurchaseModel(_Result):
                                   max_recency: float | None = None,
                                   T: float | None = None) -> pd.DataFrame:
         """Expected purchases in the next ``t`` by frequency (columns) and recency (rows)."""
-        return self._matrix(lambda x, r, T_: self._cond_exp(float(t), x, r, T_),
+        t = float(check_number(t, "t", low=0, low_open=True))
+        return self._matrix(lambda x, r, T_: self._cond_exp(t, x, r, T_),
                             max_frequency, max_recency, T)
 
     # subclasses implement: _fit_lifetimes, _loglik, _p_alive, _cond_exp, _p_zero, _uncond_exp
@@ -284,18 +313,34 @@ class BetaGeoModel(_BetaGeoFamily):
 
     Parameters
     ----------
-    penalizer : float
-        L2 penalty on the parameters (lifetimes' ``penalizer_coef``); 0 reproduces the paper.
+    penalizer : float, default 0
+        L2 penalty on the parameters (lifetimes' ``penalizer_coef``), >= 0; 0 reproduces
+        the paper.
     max_iter : int, optional
-        Iteration cap of the optimiser.
-    tol : float
-        Optimiser tolerance.
+        Iteration cap of the optimiser (>= 1).
+    tol : float, default 1e-7
+        Optimiser tolerance (> 0).
+
+    Attributes
+    ----------
+    params_ : Series
+        Fitted parameters (r, alpha, a, b).
+    log_likelihood_ : float
+        Log-likelihood at the estimate.
+    n_customers_ : int
+        Customers fitted (sum of the weights).
+    n_patterns_ : int
+        Distinct (frequency, recency, T) rows the fit ran on.
+    time_unit_ : str or None
+        The summary's time unit (``"D"``, ``"W"``, ``"M"``), when it says so.
 
     Examples
     --------
-    >>> from omnimkt.clv import BetaGeoModel, rfm_summary
-    >>> model = BetaGeoModel().fit(summary)                          # doctest: +SKIP
-    >>> model.probability_alive(summary).head()                       # doctest: +SKIP
+    >>> from omnimkt.datasets import load_cdnow
+    >>> from omnimkt.clv import calibration_holdout
+    >>> ch = calibration_holdout(load_cdnow("sample"), "1997-09-30", "1998-06-30")
+    >>> BetaGeoModel().fit(ch).params_.round(3).tolist()  # Fader, Hardie & Lee (2005)
+    [0.243, 4.414, 0.793, 2.426]
     """
 
     _label = "BG/NBD"
@@ -303,7 +348,37 @@ class BetaGeoModel(_BetaGeoFamily):
 
 class ModifiedBetaGeoModel(_BetaGeoFamily):
     """MBG/NBD model (Batislam et al. 2007): as BG/NBD, but a customer may also drop out
-    right after the first purchase, so one-time buyers are not assumed alive."""
+    right after the first purchase, so one-time buyers are not assumed alive.
+
+    Parameters
+    ----------
+    penalizer : float, default 0
+        L2 penalty on the parameters (lifetimes' ``penalizer_coef``), >= 0; 0 reproduces
+        the paper.
+    max_iter : int, optional
+        Iteration cap of the optimiser (>= 1).
+    tol : float, default 1e-7
+        Optimiser tolerance (> 0).
+
+    Attributes
+    ----------
+    params_ : Series
+        Fitted parameters (r, alpha, a, b).
+    log_likelihood_ : float
+        Log-likelihood at the estimate.
+    n_customers_ : int
+        Customers fitted (sum of the weights).
+    n_patterns_ : int
+        Distinct (frequency, recency, T) rows the fit ran on.
+    time_unit_ : str or None
+        The summary's time unit (``"D"``, ``"W"``, ``"M"``), when it says so.
+
+    Examples
+    --------
+    >>> model = ModifiedBetaGeoModel(penalizer=0.001)
+    >>> model.get_params()["penalizer"]
+    0.001
+    """
 
     _label = "MBG/NBD"
     _modified = True
@@ -316,14 +391,37 @@ class ParetoNBDModel(_RepeatPurchaseModel):
     Predictions use our own log-space likelihood: lifetimes' closed form can return NaN
     with scipy >= 1.16 (hyp2f1 overflow when recency == T and frequency is large); rows
     where the closed form is not finite are recomputed by numerical integration.
+
+    Parameters
+    ----------
+    penalizer : float, default 0
+        L2 penalty on the parameters (lifetimes' ``penalizer_coef``), >= 0; 0 reproduces
+        the paper.
+    max_iter : int, optional
+        Iteration cap of the optimiser (>= 1).
+    tol : float, default 1e-7
+        Optimiser tolerance (> 0).
+
+    Attributes
+    ----------
+    params_ : Series
+        Fitted parameters (r, alpha, s, beta).
+    log_likelihood_ : float
+        Log-likelihood at the estimate.
+    n_customers_ : int
+        Customers fitted (sum of the weights).
+    n_patterns_ : int
+        Distinct (frequency, recency, T) rows the fit ran on.
+    time_unit_ : str or None
+        The summary's time unit (``"D"``, ``"W"``, ``"M"``), when it says so.
+
+    Examples
+    --------
+    >>> ParetoNBDModel().fit(summary).params_  # doctest: +SKIP
     """
 
     _param_names = ("r", "alpha", "s", "beta")
     _label = "Pareto/NBD"
-
-    def __init__(self, penalizer: float = 0.0, *, max_iter: int | None = None,
-                 tol: float = 1e-7) -> None:
-        super().__init__(penalizer, max_iter=max_iter, tol=tol)
 
     def _fit_lifetimes(self, x, tx, T, w, start=None, start_hess=None):
         if start is None:

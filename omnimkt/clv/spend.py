@@ -3,31 +3,32 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.special import gammaln
 
+from omnimkt._gate import check_number
+from omnimkt._result import Estimator
 from omnimkt.clv._base import (
     COARSE_PATTERNS,
+    _check_fit_settings,
     _compress,
     _param_table,
     _polish,
     _quiet_fit,
-    _Result,
     _rfm_arrays,
     _subsample,
     lifetimes_module,
 )
 from omnimkt.clv.models import _RepeatPurchaseModel
-from omnimkt.clv.summary import TIME_UNITS
+from omnimkt.clv.summary import TIME_UNITS, _summary_unit
 from omnimkt.errors import DataError, ModelError, ModelWarning, examples
 
 __all__ = ["GammaGammaModel", "customer_value", "value_tiers", "win_back_list"]
 
 
-class GammaGammaModel(_Result):
+class GammaGammaModel(Estimator):
     """Gamma-Gamma model of the mean spend per repeat purchase (Fader, Hardie & Lee 2005,
     Fader & Hardie note 025). Parameters p, q, v (the note's gamma).
 
@@ -35,10 +36,35 @@ class GammaGammaModel(_Result):
     of purchase frequency: ``independence_corr_`` is the Pearson correlation of frequency
     and monetary value among repeat buyers (a ModelWarning is raised when |corr| > 0.3).
 
+    Parameters
+    ----------
+    penalizer : float, default 0
+        L2 penalty on the parameters (lifetimes' ``penalizer_coef``), >= 0.
+    max_iter : int, optional
+        Iteration cap of the optimiser (>= 1).
+    tol : float, default 1e-7
+        Optimiser tolerance (> 0).
+    corr_threshold : float, default 0.3
+        Warn when |corr(frequency, spend)| among repeat buyers exceeds this (0-1).
+
+    Attributes
+    ----------
+    params_ : Series
+        Fitted p, q and v.
+    log_likelihood_ : float
+        Log-likelihood at the estimate.
+    n_customers_ : int
+        Repeat buyers fitted.
+    independence_corr_ : float
+        Pearson correlation of frequency and mean spend among repeat buyers.
+
     Examples
     --------
-    >>> gg = GammaGammaModel().fit(summary)                           # doctest: +SKIP
-    >>> gg.expected_spend(summary)                                    # doctest: +SKIP
+    >>> from omnimkt.datasets import load_cdnow
+    >>> from omnimkt.clv import calibration_holdout
+    >>> ch = calibration_holdout(load_cdnow("sample"), "1997-09-30", "1998-06-30")
+    >>> GammaGammaModel().fit(ch).params_.round(2).tolist()  # Fader & Hardie's note
+    [6.25, 3.74, 15.44]
     """
 
     _param_names = ("p", "q", "v")
@@ -50,8 +76,13 @@ class GammaGammaModel(_Result):
         self.tol = tol
         self.corr_threshold = corr_threshold
 
-    def fit(self, summary: pd.DataFrame):
+    def _check_settings(self) -> None:
+        _check_fit_settings(self)
+        check_number(self.corr_threshold, "corr_threshold", low=0, high=1)
+
+    def fit(self, summary: pd.DataFrame) -> GammaGammaModel:
         """Fit on an RFM summary with ``monetary_value`` (repeat buyers are used)."""
+        self._start_fit()
         x, _, _, m = _rfm_arrays(summary, need_monetary=True)
         rep = x > 0
         if not rep.any():
@@ -119,12 +150,21 @@ class GammaGammaModel(_Result):
     def summary(self) -> pd.DataFrame:
         """Parameters with standard errors, 95% intervals; ``attrs`` holds the correlation."""
         self._check_fitted()
-        out = self._table.copy()
+        table = getattr(self, "_table", None)
+        if table is None:  # parameters set by hand, not fitted: no standard errors
+            return self.params_.rename("estimate").rename_axis("parameter").to_frame()
+        out = table.copy()
         out.attrs["independence_corr"] = self.independence_corr_
         return out
 
-    def _summary_title(self) -> str:
-        return (f"Gamma-Gamma fitted on {self.n_customers_:,} repeat buyers, log-likelihood "
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return "Gamma-Gamma"
+
+    def _settings(self) -> str:
+        if not hasattr(self, "log_likelihood_"):
+            return ""
+        return (f"fitted on {self.n_customers_:,} repeat buyers, log-likelihood "
                 f"{self.log_likelihood_:.2f}, corr(frequency, spend) = "
                 f"{self.independence_corr_:.3f}")
 
@@ -148,73 +188,95 @@ class GammaGammaModel(_Result):
         return pd.Series(vals, index=summary.index, name="expected_spend")
 
     def customer_lifetime_value(self, transaction_model: _RepeatPurchaseModel,
-                                summary: pd.DataFrame, horizon: float = 52.0,
-                                discount_rate: float = 0.0, *, step: float | None = None,
-                                margin: float = 1.0) -> pd.Series:
-        """Discounted expected value of each customer's purchases over ``horizon``.
+                                summary: pd.DataFrame, *, horizon_days: int = 364,
+                                annual_discount_rate: float = 0.0, margin: float = 1.0,
+                                step_days: float | None = None,
+                                time_unit: str | None = None) -> pd.Series:
+        """Discounted expected value of each customer's purchases over ``horizon_days``.
 
         Parameters
         ----------
         transaction_model : fitted BetaGeoModel / ParetoNBDModel / ModifiedBetaGeoModel
         summary : DataFrame from ``rfm_summary`` (same time unit as the models).
-        horizon : float
-            Length of the future window, in the summary's time unit (52 = one year in weeks).
-        discount_rate : float
-            Discount rate *per time unit* (weekly rate for weeks; an annual rate ``R``
-            is ``(1 + R) ** (1 / 52) - 1`` per week).
-        step : float, optional
-            Cash flows are counted (and discounted) at the end of each ``step`` time units.
-            Default: one month (30.4375 days) in the summary's time unit, or ``horizon / 12``
-            when the unit is unknown; without discounting the whole horizon is one step
-            (the result does not depend on the step then).
-        margin : float
-            Profit margin applied to spend (1 = revenue).
+        horizon_days : int, default 364
+            Days after the end of the summary to value (364 = 52 weeks).
+        annual_discount_rate : float, default 0
+            Yearly discount rate of future cash flows, 0 <= r < 1 (0.10 = 10 % a year);
+            a day's cash flow is discounted by ``(1 + r) ** (days / 365.25)``.
+        margin : float, default 1
+            Profit margin applied to spend, 0 < margin <= 1 (1 = revenue).
+        step_days : float, optional
+            Cash flows are counted (and discounted) at the end of each step of this many
+            days. Default: one month (30.4375 days); without discounting the whole
+            horizon is one step (the result does not depend on the step then).
+        time_unit : {"D", "W", "M"}, optional
+            The summary's time unit; default ``summary.attrs["time_unit"]`` (set by
+            :func:`rfm_summary`), else the model's.
 
         CLV = margin * E[spend] * sum_k (E[X(k step)] - E[X((k-1) step)]) / (1+d)^(k step).
+
+        Examples
+        --------
+        >>> gg.customer_lifetime_value(bg, summary, horizon_days=364)  # doctest: +SKIP
         """
         self._check_fitted()
         transaction_model._check_fitted()
-        if step is None:
-            unit = summary.attrs.get("time_unit")
-            step = (horizon if discount_rate == 0 else
-                    TIME_UNITS["M"] / TIME_UNITS[unit] if unit in TIME_UNITS else horizon / 12)
-        if horizon <= 0 or step <= 0:
-            raise ModelError("horizon and step must be positive.")
-        if discount_rate < 0:
-            raise ModelError("discount_rate must be >= 0.")
+        horizon_days = check_number(horizon_days, "horizon_days", low=1, integer=True)
+        rate = check_number(annual_discount_rate, "annual_discount_rate", low=0, high=1,
+                            high_open=True)
+        margin = check_number(margin, "margin", low=0, high=1, low_open=True)
+        step_days = check_number(step_days, "step_days", low=0, low_open=True,
+                                 allow_none=True)
+        unit_days = TIME_UNITS[_summary_unit(summary, transaction_model, time_unit)]
+        horizon = horizon_days / unit_days
+        per_unit = (1 + rate) ** (unit_days / 365.25) - 1
+        if step_days is not None:
+            step = step_days / unit_days
+        else:
+            step = horizon if per_unit == 0 else TIME_UNITS["M"] / unit_days
         spend = self.expected_spend(summary).to_numpy()
         x, tx, T = _rfm_arrays(summary)
         (ux, utx, uT), _, inv = _compress(x, tx, T)
-        times = np.arange(step, horizon + step / 2, step)
+        # every step up to the one that reaches the horizon, the last one cut at it
+        times = step * np.arange(1, max(1, int(np.ceil(horizon / step - 1e-9))) + 1)
         times[-1] = min(times[-1], horizon)
         total = np.zeros(len(ux))
         prev = np.zeros(len(ux))
         with np.errstate(all="ignore"):
             for tk in times:
                 cur = transaction_model._cond_exp(float(tk), ux, utx, uT)
-                total += (cur - prev) / (1 + discount_rate) ** tk
+                total += (cur - prev) / (1 + per_unit) ** tk
                 prev = cur
         vals = margin * spend * total[inv]
         return pd.Series(np.maximum(vals, 0.0), index=summary.index, name="clv")
 
 
 def customer_value(transaction_model: _RepeatPurchaseModel, spend_model: GammaGammaModel,
-                   summary: pd.DataFrame, horizon: float = 52.0, discount_rate: float = 0.0,
-                   **kwargs: Any) -> pd.DataFrame:
+                   summary: pd.DataFrame, *, horizon_days: int = 364,
+                   annual_discount_rate: float = 0.0, margin: float = 1.0,
+                   step_days: float | None = None,
+                   time_unit: str | None = None) -> pd.DataFrame:
     """One table per customer: RFM, P(alive), expected purchases and spend, and CLV over
-    ``horizon`` (in the summary's time unit), sorted by CLV descending.
+    the next ``horizon_days``, sorted by CLV descending.
+
+    The arguments are those of :meth:`GammaGammaModel.customer_lifetime_value`.
 
     Examples
     --------
-    >>> customer_value(bgf, ggf, summary, horizon=52)               # doctest: +SKIP
+    >>> customer_value(bgf, ggf, summary, horizon_days=364)         # doctest: +SKIP
     """
+    clv = spend_model.customer_lifetime_value(
+        transaction_model, summary, horizon_days=horizon_days,
+        annual_discount_rate=annual_discount_rate, margin=margin, step_days=step_days,
+        time_unit=time_unit)
+    unit_days = TIME_UNITS[_summary_unit(summary, transaction_model, time_unit)]
     out = summary[[c for c in ("frequency", "recency", "T", "monetary_value")
                    if c in summary.columns]].copy()
     out["p_alive"] = transaction_model.probability_alive(summary)
-    out["expected_purchases"] = transaction_model.expected_purchases(horizon, summary)
+    out["expected_purchases"] = transaction_model.expected_purchases(
+        horizon_days / unit_days, summary)
     out["expected_spend"] = spend_model.expected_spend(summary)
-    out["clv"] = spend_model.customer_lifetime_value(transaction_model, summary, horizon,
-                                                     discount_rate, **kwargs)
+    out["clv"] = clv
     return out.sort_values("clv", ascending=False, kind="stable")
 
 
@@ -246,9 +308,10 @@ def value_tiers(table: pd.DataFrame | pd.Series, *, shares: tuple[float, ...] = 
     df = table.to_frame(column) if isinstance(table, pd.Series) else table
     if column not in df.columns:
         raise DataError(f"value_tiers: no {column!r} column; pass customer_value(...) output.")
-    shares_arr = np.asarray(shares, dtype=float)
-    if (shares_arr <= 0).any() or abs(shares_arr.sum() - 1) > 1e-9:
-        raise DataError(f"value_tiers: shares {shares} must be positive and sum to 1.")
+    shares_arr = np.asarray([check_number(v, "shares", low=0, high=1, low_open=True)
+                             for v in np.atleast_1d(np.asarray(shares, dtype=object))])
+    if len(shares_arr) == 0 or abs(shares_arr.sum() - 1) > 1e-9:
+        raise ModelError(f"shares: {shares} must be positive shares that sum to 1.")
     if labels is None:
         cum = np.cumsum(shares_arr)
         labels = tuple(
@@ -257,7 +320,8 @@ def value_tiers(table: pd.DataFrame | pd.Series, *, shares: tuple[float, ...] = 
             + ([f"bottom {shares_arr[-1]:.0%}"] if len(shares_arr) > 1 else [])
         )[: len(cum)]
     if len(labels) != len(shares_arr):
-        raise DataError("value_tiers: give one label per share.")
+        raise ModelError(f"labels: {len(labels)} labels for {len(shares_arr)} shares; give one "
+                         "label per share.")
     order = df[column].sort_values(ascending=False, kind="stable")
     n = len(order)
     bounds = np.r_[0, np.round(np.cumsum(shares_arr) * n).astype(int)]
@@ -306,9 +370,7 @@ def win_back_list(customers: pd.DataFrame, *, max_p_alive: float = 0.5,
     if missing:
         raise DataError(f"customers: no {', '.join(missing)} column; pass customer_value(...) "
                         "or analyse_clv(...).customers.")
-    if not 0 < max_p_alive <= 1:
-        raise DataError(f"win_back_list: max_p_alive={max_p_alive} must be in (0, 1].")
-    if min_frequency < 0:
-        raise DataError(f"win_back_list: min_frequency={min_frequency} must be 0 or more.")
+    check_number(max_p_alive, "max_p_alive", low=0, high=1, low_open=True)
+    check_number(min_frequency, "min_frequency", low=0, integer=True)
     keep = (customers["p_alive"] < max_p_alive) & (customers["frequency"] >= min_frequency)
     return customers[keep]

@@ -3,13 +3,20 @@ our own pandas-3 native code)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from omnimkt.errors import DataError, examples
+from omnimkt._gate import (
+    as_columns,
+    as_day,
+    check_bool,
+    check_choice,
+    check_frame,
+    to_local_naive,
+)
+from omnimkt.errors import DataError, ModelError, examples
 
 __all__ = ["TIME_UNITS", "rfm_summary", "calibration_holdout"]
 
@@ -20,30 +27,31 @@ _NS_PER_DAY = 86_400 * 10**9
 
 
 def _days_per_unit(time_unit: str) -> float:
-    try:
-        return TIME_UNITS[time_unit]
-    except KeyError:
-        raise DataError(
-            f"time_unit={time_unit!r} is not supported; use one of {sorted(TIME_UNITS)} "
-            "('D' days, 'W' = days/7, 'M' = days/30.4375)."
-        ) from None
+    """Days per model time unit ('D' days, 'W' = days/7, 'M' = days/30.4375)."""
+    return TIME_UNITS[check_choice(time_unit, "time_unit", tuple(TIME_UNITS))]
+
+
+def _summary_unit(summary: pd.DataFrame, model: Any = None, time_unit: Any = None) -> str:
+    """The time unit of an RFM summary: ``time_unit`` if given, else the summary's
+    ``attrs`` (set by :func:`rfm_summary`), else the one the model was fitted in."""
+    if time_unit is not None:
+        return check_choice(time_unit, "time_unit", tuple(TIME_UNITS))
+    unit = getattr(summary, "attrs", {}).get("time_unit") or getattr(model, "time_unit_", None)
+    if unit not in TIME_UNITS:
+        raise ModelError("time_unit: the summary does not say its time unit (no "
+                         "attrs['time_unit'], as rfm_summary sets); pass time_unit='D', 'W' "
+                         "or 'M'.")
+    return unit
 
 
 def _canonical(transactions: pd.DataFrame, columns: Any = None, *, need_amount: bool = False,
                validate: bool = True) -> pd.DataFrame:
     """Check the input (``omnimkt.data.validate_transactions`` when ``validate``, else only
     what this module needs); returns customer_id, timestamp (datetime64[ns]) [, amount]."""
-    if not isinstance(transactions, pd.DataFrame):
-        raise DataError(
-            f"transactions must be a pandas DataFrame, got {type(transactions).__name__}."
-        )
-    df = transactions
+    df = check_frame(transactions, "transactions")
+    check_bool(validate, "validate")
     if columns is not None:
-        if isinstance(columns, Mapping):
-            from omnimkt.data.schema import Columns
-
-            columns = Columns(dict(columns))
-        df = columns.to_canonical(df)
+        df = as_columns(columns).to_canonical(df)
     missing = [c for c in ("customer_id", "timestamp") if c not in df.columns]
     if need_amount and "amount" not in df.columns:
         missing.append("amount")
@@ -72,8 +80,7 @@ def _canonical(transactions: pd.DataFrame, columns: Any = None, *, need_amount: 
                 f"(e.g. {examples(ts[bad])}). Fix or drop them."
             )
         ts = parsed
-    if isinstance(ts.dtype, pd.DatetimeTZDtype):
-        ts = ts.dt.tz_convert(None)
+    ts = to_local_naive(ts)  # the library's time-zone policy: wall-clock time of its zone
     if ts.isna().any():
         raise DataError(
             f"transactions.timestamp: {int(ts.isna().sum())} rows have no timestamp. Drop them."
@@ -103,13 +110,8 @@ def _canonical(transactions: pd.DataFrame, columns: Any = None, *, need_amount: 
 
 
 def _to_day(value: Any, name: str) -> np.int64:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise DataError(f"{name}={value!r} is not a date.") from None
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert(None)
-    return np.int64(ts.normalize().value // _NS_PER_DAY)
+    """A date-like argument as a day number (days since 1970-01-01), via ``as_day``."""
+    return np.int64(as_day(value, name).value // _NS_PER_DAY)
 
 
 def _purchase_days(tx: pd.DataFrame, end_day: np.int64 | None = None,
@@ -227,7 +229,7 @@ def rfm_summary(
     first_day = np.int64(tx["timestamp"].min().value // _NS_PER_DAY)
     if end_day < first_day:
         raise DataError(
-            f"observation_end={pd.Timestamp(observation_end).date()} is before the first "
+            f"observation_end={pd.Timestamp(int(end_day), unit='D').date()} is before the first "
             f"purchase ({pd.Timestamp(first_day, unit='D').date()}) in transactions.timestamp; "
             "choose a later date."
         )
@@ -240,7 +242,7 @@ def rfm_summary(
 
 def calibration_holdout(
     transactions: pd.DataFrame,
-    calibration_end: Any,
+    cutoff: Any,
     observation_end: Any = None,
     *,
     time_unit: str = "W",
@@ -249,6 +251,11 @@ def calibration_holdout(
 ) -> pd.DataFrame:
     """Split transactions at a cut-off: RFM summary of the calibration period and
     repeat purchases in the holdout period, for customers seen in calibration.
+
+    ``cutoff`` is the last day of the calibration period (inclusive: a purchase on that
+    day, at any hour, is calibration); the holdout runs from the next day to
+    ``observation_end`` (inclusive; default the last purchase day). ``time_unit``,
+    ``columns`` and ``validate`` are as in :func:`rfm_summary`.
 
     Returns a DataFrame indexed by ``customer_id`` with ``frequency_cal``,
     ``recency_cal``, ``T_cal``, ``monetary_value_cal`` (with amounts),
@@ -274,18 +281,18 @@ def calibration_holdout(
     tx = _canonical(transactions, columns, validate=validate)
     first_day = np.int64(tx["timestamp"].min().value // _NS_PER_DAY)
     last_day = np.int64(tx["timestamp"].max().value // _NS_PER_DAY)
-    cal_day = _to_day(calibration_end, "calibration_end")
+    cal_day = _to_day(cutoff, "cutoff")
     obs_day = last_day if observation_end is None else _to_day(observation_end, "observation_end")
     fmt = lambda d: pd.Timestamp(int(d), unit="D").date()  # noqa: E731
     if cal_day < first_day or cal_day >= last_day:
         raise DataError(
-            f"calibration_end={fmt(cal_day)} is outside transactions.timestamp "
+            f"cutoff={fmt(cal_day)} is outside transactions.timestamp "
             f"({fmt(first_day)} .. {fmt(last_day)}): the cut-off must leave purchases on both "
             "sides. Choose a date inside the data."
         )
     if obs_day <= cal_day:
         raise DataError(
-            f"observation_end={fmt(obs_day)} must be after calibration_end={fmt(cal_day)}."
+            f"observation_end={fmt(obs_day)} must be after cutoff={fmt(cal_day)}."
         )
     ids, cust, days, amount = _purchase_days(tx, end_day=cal_day)
     cal = _summarise(ids, cust, days, amount, cal_day, unit)
@@ -303,6 +310,6 @@ def calibration_holdout(
             cal.index).to_numpy()
     cal["duration_holdout"] = float(obs_day - cal_day) / unit
     cal.attrs.update(time_unit=time_unit,
-                     calibration_end=pd.Timestamp(int(cal_day), unit="D"),
+                     cutoff=pd.Timestamp(int(cal_day), unit="D"),
                      observation_end=pd.Timestamp(int(obs_day), unit="D"))
     return cal

@@ -1,103 +1,117 @@
 """Report section: customer lifetime value on the client's transactions.
 
 Fits the best of BG/NBD and MBG/NBD (by BIC) and a Gamma-Gamma spend model, values
-every customer over the next ``horizon`` weeks, and shows the value tiers, the CLV
-distribution and value concentration, with a plain-language reading.
+every customer over the next ``horizon_days`` and shows the value tiers, the value
+distribution and its concentration, and the repeat buyers who now look inactive.
 
 Examples
 --------
->>> from omnimkt.data import Dataset
 >>> from omnimkt.datasets import load_cdnow
->>> render(Dataset(transactions=load_cdnow()))  # doctest: +SKIP
+>>> from omnimkt.data import Dataset
+>>> from omnimkt.report_sections.config import resolve_config
+>>> from omnimkt.report_sections.i18n import Tr
+>>> cfg = resolve_config({})
+>>> sec = build(analyse(Dataset(transactions=load_cdnow()), cfg), Tr("en"), cfg)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import warnings
+import inspect
 from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
 
-from omnimkt.clv import CLVResult, analyse_clv, win_back_list
+from omnimkt.clv import analyse_clv, win_back_list
 from omnimkt.plotting.clv import plot_clv_distribution, plot_value_concentration
+from omnimkt.report_sections._common import call, contact_value, period_text
+from omnimkt.report_sections._section import (
+    Action,
+    Finding,
+    Section,
+    Table,
+    figure_png,
+    money_axis,
+    relabel,
+)
 
-__all__ = ["render", "tier_table", "reading"]
+__all__ = ["analyse", "build"]
 
 
-def tier_table(result: CLVResult) -> pd.DataFrame:
-    """The client-facing value-tier table."""
-    t = result.tiers
+def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
+    """The fitted CLV result and the win-back list (language-free)."""
+    params = inspect.signature(analyse_clv).parameters
+    horizon = ({"horizon_days": cfg["horizon_days"]} if "horizon_days" in params
+               else {"horizon": cfg["horizon_days"] / 7})  # until the clv rename lands
+    result = call(analyse_clv, data.transactions, models=("BG/NBD", "MBG/NBD"),
+                  annual_discount_rate=cfg["annual_discount_rate"], **horizon)
+    return {"result": result, "winback": win_back_list(result.customers)}
+
+
+def _tier_table(t: pd.DataFrame, tr: Any) -> pd.DataFrame:
     return pd.DataFrame({
-        "customers": t["customers"].map("{:,}".format),
-        "% of customers": (100 * t["share_customers"]).round(1),
-        "% of future value": (100 * t["share_clv"]).round(1),
-        "mean value": t["clv_mean"].round(0).map("{:,.0f}".format),
-        "chance still active": (100 * t["p_alive"]).round(0).astype(int).astype(str) + "%",
-        "expected orders": t["expected_purchases"].round(1),
-    }, index=t.index)
+        tr("col.tier"): [tr.label(i) for i in t.index],
+        tr("col.customers"): [tr.number(v) for v in t["customers"]],
+        tr("col.share_customers"): [tr.pct(v) for v in t["share_customers"]],
+        tr("col.share_value"): [tr.pct(v) for v in t["share_clv"]],
+        tr("col.mean_value"): [tr.money(v, 0) for v in t["clv_mean"]],
+        tr("col.p_alive"): [tr.pct(v) for v in t["p_alive"]],
+        tr("col.expected_orders"): [tr.number(v, 1) for v in t["expected_purchases"]],
+    })
 
 
-def reading(result: CLVResult) -> str:
-    """Two to four sentences reading the numbers for a client."""
-    c = result.customers
-    t = result.tiers
-    top = t.iloc[0]
-    months = result.horizon * 7 / 30.4375
-    lines = [
-        f"Over the next {months:.0f} months the {len(c):,} customers are expected to place "
-        f"about {c['expected_purchases'].sum():,.0f} orders worth **{c['clv'].sum():,.0f}** "
-        f"(discounted at {result.annual_discount_rate:.0%} a year; the "
-        f"{result.model._label} model fitted the purchase pattern best).",
-        f"The {top.name} of customers hold **{top['share_clv']:.0%}** of that value"
-        + (" -- close to the 2-8 rule of thumb." if top.name == "top 20%"
-           and abs(top["share_clv"] - 0.8) < 0.1 else "."),
-    ]
-    bottom = t.iloc[-1]
-    lines.append(
-        f"The {bottom.name} are worth {bottom['share_clv']:.0%} of the value; on average "
-        f"they have only a {bottom['p_alive']:.0%} chance of still being active, so "
-        "low-cost reactivation is the most they justify."
-    )
-    at_risk = win_back_list(c)  # p_alive < 0.5 and 2+ repeat purchases (3+ orders)
-    if len(at_risk):
-        lines.append(
-            f"{len(at_risk):,} customers who bought at least three times now look inactive "
-            f"(less than a 50% chance of being active): a win-back list."
-        )
-    return " ".join(lines)
+def export_table(c: pd.DataFrame, tr: Any) -> pd.DataFrame:
+    """CLV per customer for the workbook (numbers kept as numbers)."""
+    out = pd.DataFrame({tr("col.customer"): c.index.astype(str),
+                        tr("col.clv"): c["clv"].round(2).to_numpy(),
+                        tr("col.p_alive"): c["p_alive"].round(4).to_numpy(),
+                        tr("col.expected_orders"): c["expected_purchases"].round(3).to_numpy()})
+    return out.sort_values(tr("col.clv"), ascending=False, kind="mergesort")
 
 
-def render(data: Any, *, horizon: float = 52.0, annual_discount_rate: float = 0.10,
-           models: tuple[str, ...] = ("BG/NBD", "MBG/NBD"), **_: Any) -> None:
-    """Show the CLV section of the report for ``data`` (an omnimkt Dataset).
-
-    Parameters
-    ----------
-    horizon : future window in weeks (52 = one year).
-    annual_discount_rate : yearly discount rate of future revenue.
-    models : repeat-purchase models to choose from (by BIC).
-    """
-    display(Markdown("## Customer lifetime value"))
-    with warnings.catch_warnings():
-        # Oddities (e.g. duplicate rows) are reported by the data section; keep this quiet.
-        warnings.simplefilter("ignore")
-        result = analyse_clv(data.transactions, horizon=horizon,
-                             annual_discount_rate=annual_discount_rate, models=models)
-    display(Markdown(
-        "Each customer's expected future orders and spend, from their own purchase history "
-        "(how often, how recently, how much), valued over the next year."))
-    display(tier_table(result))
+def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
+    """The CLV section in the report language."""
+    r, c, t = an["result"], an["result"].customers, an["result"].tiers
+    period = period_text(tr, cfg["horizon_days"])
+    total, top = float(c["clv"].sum()), t.iloc[0]
+    answer = tr("clv.answer", customers=tr.count(len(c), "customer"),
+                orders=tr.count(round(c["expected_purchases"].sum()), "order"),
+                value=tr.money(total), period=period, top=tr.pct(top["share_clv"]))
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), width_ratios=(1.6, 1))
-    plot_clv_distribution(result.customers, ax=axes[0])
-    plot_value_concentration(result.customers, ax=axes[1])
-    fig.tight_layout()
-    display(fig)
-    plt.close(fig)
-    display(Markdown(reading(result)))
-    corr = result.spend_model.independence_corr_
+    plot_clv_distribution(c, ax=axes[0])
+    relabel(axes[0], tr, title=tr("chart.clv_dist"), xlabel=tr("axis.clv"),
+            ylabel=tr("axis.customers"))
+    money_axis(axes[0], tr, "x")
+    plot_value_concentration(c, ax=axes[1])
+    relabel(axes[1], tr, title=tr("chart.concentration"), xlabel=tr("axis.share_customers"),
+            ylabel=tr("axis.share_value"))
+    wb = an["winback"]
+    findings = [Finding(answer, total, 100, "clv.total"),
+                Finding(tr("clv.finding_top", top=tr.pct(top["share_clv"]),
+                           bottom=tr.pct(t.iloc[-1]["share_clv"]),
+                           alive=tr.pct(t.iloc[-1]["p_alive"])),
+                        float(top["share_clv"]), 80, "clv.top")]
+    actions = []
+    if len(wb):
+        findings.append(Finding(tr("clv.finding_risk", n=tr.count(len(wb), "customer")),
+                                len(wb), 70, "clv.winback"))
+        ev = contact_value(len(wb), cfg, cfg["_saved_value"])
+        actions.append(Action(tr("clv.action", n=tr.count(len(wb), "customer")), ev,
+                              "clv.winback"))
+    notes = []
+    corr = getattr(r.spend_model, "independence_corr_", 0.0)
     if abs(corr) > 0.3:
-        display(Markdown(
-            f"*Note: order value and order frequency are correlated ({corr:.2f}); the spend "
-            "estimates lean on an assumption this data only partly meets.*"))
+        notes.append(tr("clv.corr_note", corr=f"{corr:.2f}"))
+    sheet = tr("sheet.winback")
+    wb_table = export_table(c.loc[wb.index], tr) if len(wb) else None
+    tables = [Table("", _tier_table(t, tr))]
+    if wb_table is not None:
+        notes.append(tr("report.workbook_note", rows=tr.count(len(wb_table), "row"), sheet=sheet))
+    exports = {"clv": export_table(c, tr)}
+    if wb_table is not None:
+        exports["winback"] = wb_table
+    return Section("clv", tr("clv.heading"), tr("clv.question", period=period), answer,
+                   figures=[figure_png(fig)], tables=tables, todo=[tr("clv.todo")],
+                   findings=findings, actions=actions, notes=notes,
+                   glossary=["clv", "p_alive", "bgnbd", "discount", "expected_value"],
+                   exports=exports)
