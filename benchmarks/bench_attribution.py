@@ -66,7 +66,7 @@ def run_step(step: str, n_journeys: int) -> dict:
     tp, tx = synthetic_tables(n_journeys, n_channels)
     base_mb = _peak_mb()
     t0, c0 = time.perf_counter(), time.process_time()
-    paths = at.build_paths(tp, tx, lookback_days=30)
+    paths = at.build_paths(tp, tx, window_days=30)
     t_paths = time.perf_counter() - t0
     cpu_paths = time.process_time() - c0
     out = {"step": step, "journeys": len(paths), "touches": int(len(paths.codes)),

@@ -4,7 +4,7 @@
 Typical use::
 
     from omnimkt import attribution as at
-    paths = at.build_paths(world.touchpoints, world.transactions, lookback_days=30)
+    paths = at.build_paths(world.touchpoints, world.transactions, window_days=30)
     comparison = at.compare_models(paths)
     costs = at.channel_costs(world.touchpoints)
     at.channel_roi(comparison, costs)

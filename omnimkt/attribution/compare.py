@@ -7,12 +7,16 @@ from typing import Any
 
 import pandas as pd
 
-from omnimkt.attribution import heuristics
+# Submodules by full name: ``from omnimkt.attribution import heuristics`` would go
+# through the package __init__, which imports this module (a circular import).
+import omnimkt.attribution.heuristics as heuristics
+from omnimkt._gate import check_choice
+from omnimkt.attribution.heuristics import _check_paths
 from omnimkt.attribution.markov import markov
 from omnimkt.attribution.paths import Paths
 from omnimkt.attribution.result import AttributionResult, ModelComparison
 from omnimkt.attribution.shapley import shapley
-from omnimkt.errors import DataError
+from omnimkt.errors import ModelError
 
 MODELS = {
     "first_touch": heuristics.first_touch,
@@ -49,11 +53,8 @@ def attribute(paths: Paths, model: str = "markov", **options: Any) -> Attributio
     >>> attribute(p, "linear").conversions.to_dict()
     {'a': 1.0, 'b': 1.0}
     """
-    try:
-        fn = MODELS[model]
-    except KeyError:
-        raise DataError(f"attribute: unknown model {model!r}; use one of {list(MODELS)}.") from None
-    return fn(paths, **options)
+    check_choice(model, "model", tuple(MODELS))
+    return MODELS[model](paths, **options)
 
 
 def compare_models(
@@ -86,10 +87,21 @@ def compare_models(
     >>> compare_models(p, ["first_touch", "last_touch"]).conversions.to_dict("list")
     {'first_touch': [1.0, 1.0], 'last_touch': [0.0, 2.0]}
     """
-    options = options or {}
+    _check_paths(paths)
     if models is None:
         models = [m for m in DEFAULT_MODELS
                   if not (m == "time_decay" and paths.days_before is None)]
+    elif isinstance(models, str):
+        models = [models]
+    models = [check_choice(m, "models", tuple(MODELS)) for m in models]
+    options = options or {}
+    if not isinstance(options, dict):
+        raise ModelError(f"options: expected a dict such as {{'markov': {{'order': 2}}}}, got "
+                         f"{type(options).__name__}.")
+    stray = [m for m in options if m not in MODELS]
+    if stray:
+        raise ModelError(f"options: given for unknown model(s) {stray}; models are "
+                         f"{list(MODELS)}.")
     results = {m: attribute(paths, m, **options.get(m, {})) for m in models}
     return ModelComparison(results)
 
@@ -109,6 +121,10 @@ def credit_per_touch(results: AttributionResult | ModelComparison, paths: Paths)
     >>> credit_per_touch(last_touch(p), p)["last_touch"].to_dict()
     {'a': 0.0, 'b': 2.0}
     """
+    if not isinstance(results, AttributionResult | ModelComparison):
+        raise ModelError(f"results: expected an AttributionResult or a ModelComparison, got "
+                         f"{type(results).__name__}.")
+    _check_paths(paths)
     conv = (results.conversions.to_frame(results.model)
             if isinstance(results, AttributionResult) else results.conversions)
     touches = paths.summary["touches"].reindex(conv.index)

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import as_columns, check_bool, check_choice, check_frame, check_number
+from omnimkt._result import Result, format_number
 from omnimkt.attribution.agreement import rank_agreement
-from omnimkt.attribution.result import AttributionResult, ModelComparison, _markdown
-from omnimkt.errors import DataError, examples
+from omnimkt.attribution.result import AttributionResult, ModelComparison
+from omnimkt.errors import DataError, ModelError, examples
+
+if TYPE_CHECKING:
+    from omnimkt.data.schema import Columns
 
 PRICING_MODELS = ("CPM", "CPC", "CPA", "CPS")
 
@@ -38,10 +43,55 @@ class Pricing:
     rate: float
 
     def __post_init__(self) -> None:
-        if self.model not in PRICING_MODELS:
-            raise DataError(f"Pricing: model {self.model!r} unknown; use one of {PRICING_MODELS}.")
-        if not np.isfinite(self.rate) or self.rate < 0:
-            raise DataError(f"Pricing: rate must be a finite number >= 0, got {self.rate!r}.")
+        check_choice(self.model, "Pricing.model", PRICING_MODELS)
+        # frozen: set the checked float through object.__setattr__
+        object.__setattr__(self, "rate", check_number(self.rate, "Pricing.rate", low=0))
+
+
+def _volumes(tp: pd.DataFrame) -> pd.DataFrame:
+    """Touches, impressions, clicks, visits and recorded cost per channel."""
+    df = pd.DataFrame({"channel": tp["channel"].astype("str")})
+    if "event" in tp.columns:
+        ev = tp["event"].astype("str").str.lower()
+        df["impressions"] = (ev == "impression").astype(float)
+        df["clicks"] = (ev == "click").astype(float)
+        df["visits"] = (ev == "visit").astype(float)
+    else:
+        df["impressions"] = 1.0
+        df["clicks"] = 1.0
+        df["visits"] = 0.0
+    # validate_touchpoints has checked cost (numeric, not negative); missing costs are 0.
+    df["recorded_cost"] = (tp["cost"].fillna(0.0).to_numpy(dtype=float) if "cost" in tp.columns
+                           else 0.0)
+    df["touches"] = 1.0
+    out = df.groupby("channel", sort=True).sum()[
+        ["touches", "impressions", "clicks", "visits", "recorded_cost"]]
+    out["cost_model"] = "recorded"
+    out["cost"] = out["recorded_cost"]
+    return out
+
+
+def _priced_cost(channel: str, spec: Pricing, out: pd.DataFrame,
+                 billing: AttributionResult | None) -> float:
+    """Cost of one channel under its pricing model."""
+    if spec.model == "CPM":
+        return spec.rate * out.at[channel, "impressions"] / 1000.0
+    if spec.model == "CPC":
+        return spec.rate * out.at[channel, "clicks"]
+    if billing is None:
+        raise ModelError(f"billing: {spec.model} pricing of {channel!r} needs "
+                         "billing=<AttributionResult> (e.g. last_touch(paths)).")
+    base = billing.conversions if spec.model == "CPA" else billing.value
+    return spec.rate * float(base.get(channel, 0.0))
+
+
+def _pricing_spec(channel: Any, spec: Any) -> Pricing:
+    if isinstance(spec, Pricing):
+        return spec
+    if not isinstance(spec, tuple | list) or len(spec) != 2:
+        raise ModelError(f"pricing: the entry for {channel!r} must be a Pricing or a "
+                         f"(model, rate) pair such as ('CPC', 2.5), got {spec!r}.")
+    return Pricing(*spec)
 
 
 def channel_costs(
@@ -49,7 +99,7 @@ def channel_costs(
     pricing: Mapping[str, Pricing | tuple[str, float]] | None = None,
     *,
     billing: AttributionResult | None = None,
-    columns: Any = None,
+    columns: Columns | Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Media volume and cost per channel.
 
@@ -64,6 +114,11 @@ def channel_costs(
     billing : AttributionResult, optional
         Conversions and value per channel that CPA / CPS are billed on; ad platforms
         usually bill on last touch (``last_touch(paths)``). Required for CPA / CPS.
+    columns : omnimkt.Columns or dict, optional
+        Your column names, e.g. ``{"channel": "source"}``.
+
+    The table goes through :func:`omnimkt.data.validate_touchpoints` (identical rows
+    are kept: two identical impressions cost twice).
 
     Returns
     -------
@@ -78,53 +133,23 @@ def channel_costs(
     >>> channel_costs(tp, {"tv": ("CPM", 50.0), "search": ("CPC", 2.0)})["cost"].to_dict()
     {'search': 2.0, 'tv': 0.1}
     """
-    if columns is not None:
-        touchpoints = columns.to_canonical(touchpoints)
-    if not isinstance(touchpoints, pd.DataFrame) or "channel" not in touchpoints.columns:
-        raise DataError("touchpoints: need a DataFrame with a 'channel' column "
-                        "(map your names with columns=omnimkt.Columns(...)).")
-    ch = touchpoints["channel"].astype("str")
-    df = pd.DataFrame({"channel": ch})
-    if "event" in touchpoints.columns:
-        ev = touchpoints["event"].astype("str").str.lower()
-        df["impressions"] = (ev == "impression").astype(float)
-        df["clicks"] = (ev == "click").astype(float)
-        df["visits"] = (ev == "visit").astype(float)
-    else:
-        df["impressions"] = 1.0
-        df["clicks"] = 1.0
-        df["visits"] = 0.0
-    if "cost" in touchpoints.columns:
-        cost = pd.to_numeric(touchpoints["cost"], errors="coerce")
-        bad = cost.isna() & touchpoints["cost"].notna()
-        if bad.any():
-            raise DataError(f"touchpoints.cost: {int(bad.sum())} rows are not numbers "
-                            f"(e.g. {examples(touchpoints['cost'][bad])}). Clean them.")
-        df["recorded_cost"] = cost.fillna(0.0).to_numpy(dtype=float)
-    else:
-        df["recorded_cost"] = 0.0
-    df["touches"] = 1.0
-    out = df.groupby("channel", sort=True).sum()[
-        ["touches", "impressions", "clicks", "visits", "recorded_cost"]]
-    out["cost_model"] = "recorded"
-    out["cost"] = out["recorded_cost"]
-    for channel, spec in (pricing or {}).items():
-        spec = spec if isinstance(spec, Pricing) else Pricing(*spec)
+    from omnimkt.data import validate_touchpoints
+
+    if pricing is not None and not isinstance(pricing, Mapping):
+        raise ModelError(f"pricing: expected a dict channel -> Pricing or (model, rate), got "
+                         f"{type(pricing).__name__}.")
+    specs = {ch: _pricing_spec(ch, spec) for ch, spec in (pricing or {}).items()}
+    if billing is not None and not isinstance(billing, AttributionResult):
+        raise ModelError(f"billing: expected an AttributionResult (e.g. last_touch(paths)), "
+                         f"got {type(billing).__name__}.")
+    tp = validate_touchpoints(touchpoints, as_columns(columns), duplicates="keep")
+    out = _volumes(tp)
+    for channel, spec in specs.items():
         if channel not in out.index:
-            raise DataError(f"channel_costs: pricing names channel {channel!r} which has no "
-                            f"touchpoints; channels: {list(out.index)}.")
-        if spec.model == "CPM":
-            cost = spec.rate * out.at[channel, "impressions"] / 1000.0
-        elif spec.model == "CPC":
-            cost = spec.rate * out.at[channel, "clicks"]
-        else:
-            if billing is None:
-                raise DataError(f"channel_costs: {spec.model} pricing of {channel!r} needs "
-                                "billing=<AttributionResult> (e.g. last_touch(paths)).")
-            base = billing.conversions if spec.model == "CPA" else billing.value
-            cost = spec.rate * float(base.get(channel, 0.0))
+            raise ModelError(f"pricing: names channel {channel!r} which has no touchpoints; "
+                             f"channels: {list(out.index)}.")
         out.loc[channel, "cost_model"] = spec.model
-        out.loc[channel, "cost"] = float(cost)
+        out.loc[channel, "cost"] = float(_priced_cost(channel, spec, out, billing))
     out.index.name = "channel"
     return out
 
@@ -134,9 +159,37 @@ def _as_results(results: Any) -> dict[str, AttributionResult]:
         return {results.model: results}
     if isinstance(results, ModelComparison):
         return dict(results.results)
-    if isinstance(results, Mapping):
+    if isinstance(results, Mapping) and all(isinstance(r, AttributionResult)
+                                            for r in results.values()):
         return dict(results)
-    raise DataError("channel_roi: pass an AttributionResult, a ModelComparison or a dict of them.")
+    raise ModelError("results: pass an AttributionResult, a ModelComparison or a dict of "
+                     f"AttributionResults, got {type(results).__name__}.")
+
+
+def _cost_series(costs: Any, name: str = "costs") -> pd.Series:
+    """Cost per channel from a channel_costs table or a Series: finite numbers >= 0."""
+    cost = costs["cost"] if isinstance(costs, pd.DataFrame) and "cost" in costs else costs
+    if not isinstance(cost, pd.Series):
+        raise ModelError(f"{name}: expected a Series of cost per channel or a table with a "
+                         f"'cost' column (channel_costs), got {type(costs).__name__}.")
+    return _numbers_per_channel(cost, name, low=0.0, allow_nan=False)
+
+
+def _numbers_per_channel(s: pd.Series, name: str, *, low: float | None,
+                         allow_nan: bool) -> pd.Series:
+    """``s`` as float, rejecting booleans, text, infinities, NaN and values below ``low``."""
+    if pd.api.types.is_bool_dtype(s.dtype) or not pd.api.types.is_numeric_dtype(s.dtype):
+        raise ModelError(f"{name}: must hold numbers per channel, got dtype {s.dtype} "
+                         f"(e.g. {examples(s)}).")
+    v = s.astype(float)
+    bad = np.isinf(v.to_numpy()) | (v.isna().to_numpy() & (not allow_nan))
+    if low is not None:
+        bad |= (v < low).to_numpy()
+    if bad.any():
+        rule = "finite numbers" + (f" >= {low:g}" if low is not None else "")
+        raise ModelError(f"{name}: {int(bad.sum())} channels are not {rule} (e.g. "
+                         f"{examples(f'{k}={x}' for k, x in s[bad].items())}).")
+    return v
 
 
 def channel_roi(results: Any, costs: pd.DataFrame | pd.Series) -> pd.DataFrame:
@@ -154,7 +207,7 @@ def channel_roi(results: Any, costs: pd.DataFrame | pd.Series) -> pd.DataFrame:
     >>> channel_roi(last_touch(p), pd.Series({"a": 5.0, "b": 10.0}))["roi"].tolist()
     [1.0, 2.0]
     """
-    cost = costs["cost"] if isinstance(costs, pd.DataFrame) else costs
+    cost = _cost_series(costs)
     rows = []
     for name, res in _as_results(results).items():
         idx = res.conversions.index.union(cost.index)
@@ -209,9 +262,12 @@ def budget_reallocation(result: AttributionResult, costs: pd.DataFrame | pd.Seri
     >>> budget_reallocation(last_touch(p), pd.Series({"a": 10.0, "b": 0.0}))["change"].tolist()
     [0.0, 0.0]
     """
-    if not 0 < step <= 1:
-        raise DataError(f"budget_reallocation: step must be in (0, 1], got {step!r}.")
-    cost = (costs["cost"] if isinstance(costs, pd.DataFrame) else costs).astype(float)
+    if not isinstance(result, AttributionResult):
+        raise ModelError(f"result: expected an AttributionResult, got {type(result).__name__}.")
+    step = check_number(step, "step", low=0, low_open=True, high=1)
+    budget = check_number(budget, "budget", low=0, allow_none=True)
+    paid_only = check_bool(paid_only, "paid_only")
+    cost = _cost_series(costs)
     idx = result.value.index.union(cost.index)
     spend = cost.reindex(idx).fillna(0.0)
     value = result.value.reindex(idx).fillna(0.0).clip(lower=0.0)
@@ -241,7 +297,7 @@ def paid_channels(costs: pd.DataFrame | pd.Series) -> pd.Index:
     >>> list(paid_channels(pd.Series({"tv": 5.0, "referral": 0.0, "search": 2.0})))
     ['tv', 'search']
     """
-    cost = (costs["cost"] if isinstance(costs, pd.DataFrame) else costs).astype(float)
+    cost = _cost_series(costs)
     return cost.index[cost > 0]
 
 
@@ -264,8 +320,13 @@ def incremental_cost(costs: pd.DataFrame | pd.Series, incremental: pd.Series) ->
     ...                  pd.Series({"tv": 4.0, "sms": 0.0, "mall": 2.0})).to_dict()
     {'tv': 25.0, 'sms': nan, 'mall': 0.0}
     """
-    cost = (costs["cost"] if isinstance(costs, pd.DataFrame) else costs).astype(float)
-    inc = incremental.reindex(cost.index).astype(float)
+    cost = _cost_series(costs)
+    if not isinstance(incremental, pd.Series):
+        raise ModelError(f"incremental: expected a Series of incremental conversions per "
+                         f"channel, got {type(incremental).__name__}.")
+    # Missing or negative estimates are allowed: they give NaN (no cost per incremental).
+    inc = _numbers_per_channel(incremental, "incremental", low=None, allow_nan=True)
+    inc = inc.reindex(cost.index)
     out = cost / inc.where(inc > 0)
     out.index.name = "channel"
     return out.rename("cost per incremental")
@@ -308,7 +369,7 @@ def cpa_table(results: Any, costs: pd.DataFrame | pd.Series, *, models: Any = No
     order = list(dict.fromkeys(roi["model"])) if models is None else list(models)
     missing = [m for m in order if m not in out.columns]
     if missing:
-        raise DataError(f"cpa_table: models {missing} are not in the results; "
+        raise ModelError(f"models: {missing} are not in the results; "
                         f"available: {list(out.columns)}.")
     out = out[order]
     if incremental is not None:
@@ -337,6 +398,7 @@ def cpa_agreement(results: Any, costs: pd.DataFrame | pd.Series, incremental: pd
     >>> cpa_agreement(last_touch(p), costs, pd.Series({"a": 1.0, "b": 4.0, "c": 1.0})).to_dict()
     {'last_touch': 1.0}
     """
+    paid_only = check_bool(paid_only, "paid_only")
     table = cpa_table(results, costs, models=models, incremental=incremental)
     rows = paid_channels(costs).intersection(table.index) if paid_only else table.index
     truth = table.loc[rows, "cost per incremental"]
@@ -344,8 +406,9 @@ def cpa_agreement(results: Any, costs: pd.DataFrame | pd.Series, incremental: pd
     return rho.iloc[:, 0].rename("spearman")
 
 # ------------------------------------------------------------------------------------------
-@dataclass
-class Concentration:
+# repr=False: the display comes from Result (one format for every result).
+@dataclass(repr=False)
+class Concentration(Result):
     """How concentrated a quantity (clicks, conversions ...) is across accounts.
 
     Attributes
@@ -359,9 +422,17 @@ class Concentration:
         Gini coefficient (0 = equal; (n-1)/n = one account has everything).
     hhi : float
         Herfindahl index, sum of squared shares (1/n .. 1).
+    summary : DataFrame
+        Per account: value, share, cumulative share, rank.
+
+    Examples
+    --------
+    >>> concentration({"a": 3.0, "b": 1.0}).summary["share"].tolist()
+    [0.75, 0.25]
     """
 
     values: pd.Series
+    title = "Concentration"
 
     @property
     def total(self) -> float:
@@ -402,25 +473,18 @@ class Concentration:
                              "value_share": np.r_[0.0, np.cumsum(x) / tot]})
 
     @property
-    def summary(self) -> pd.DataFrame:
+    def summary(self) -> pd.DataFrame:  # type: ignore[override]
         """Per account: value, share, cumulative share, rank."""
         s = self.shares
         return pd.DataFrame({"value": self.values, "share": s, "cumulative_share": s.cumsum(),
                              "rank": np.arange(1, len(s) + 1)})
 
-    def _title(self) -> str:
-        return (f"Concentration over {len(self.values)} accounts: total {self.total:,.0f}; "
-                f"top account {self.top_account!r} has {self.top_share:.1%}; "
-                f"Gini {self.gini:.3f}; HHI {self.hhi:.3f}")
+    def _settings(self) -> str:
+        return f"{len(self.values):,} accounts"
 
-    def __repr__(self) -> str:
-        return self._title() + "\n" + self.summary.round(4).to_string()
-
-    def _repr_html_(self) -> str:
-        return f"<p><strong>{self._title()}</strong></p>" + self.summary.round(4).to_html()
-
-    def to_markdown(self) -> str:
-        return f"**{self._title()}**\n\n" + _markdown(self.summary)
+    def _notes(self) -> list[str]:
+        return [f"Total {format_number(self.total)}; top account {self.top_account!r} has "
+                f"{self.top_share:.1%}; Gini {self.gini:.3f}; HHI {self.hhi:.3f}."]
 
 
 def concentration(values: pd.Series | Mapping[str, float]) -> Concentration:
@@ -435,13 +499,17 @@ def concentration(values: pd.Series | Mapping[str, float]) -> Concentration:
     >>> round(c.top_share, 3), round(c.gini, 3)
     (0.778, 0.678)
     """
-    s = pd.Series(values, dtype=float) if not isinstance(values, pd.Series) else values.astype(float)
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
     if len(s) == 0:
         raise DataError("concentration: no accounts given.")
-    if (s < 0).any() or s.isna().any():
-        bad = s[(s < 0) | s.isna()]
-        raise DataError(f"concentration: {len(bad)} accounts have negative or missing values "
-                        f"(e.g. {examples(bad.index)}). Use counts >= 0.")
+    if pd.api.types.is_bool_dtype(s.dtype) or not pd.api.types.is_numeric_dtype(s.dtype):
+        raise DataError(f"concentration: values must be numbers per account, got dtype "
+                        f"{s.dtype} (e.g. {examples(s)}).")
+    s = s.astype(float)
+    bad = (s < 0) | s.isna() | np.isinf(s)
+    if bad.any():
+        raise DataError(f"concentration: {int(bad.sum())} accounts have negative, missing or "
+                        f"infinite values (e.g. {examples(s[bad].index)}). Use counts >= 0.")
     s = s.sort_values(ascending=False, kind="stable")
     s.index = s.index.astype("str")
     s.index.name = "account"
@@ -454,7 +522,7 @@ def account_concentration(
     channel: str | None = "social_kol",
     event: str | None = "click",
     by: str = "account",
-    columns: Any = None,
+    columns: Columns | Mapping[str, str] | None = None,
 ) -> Concentration:
     """Concentration of touch events across accounts (shared case E).
 
@@ -465,7 +533,12 @@ def account_concentration(
     event : str or None
         Count only this event type (``None`` or no ``event`` column: every touch).
     by : str
-        Column naming the account.
+        Column naming the account (after the ``columns`` mapping).
+    columns : omnimkt.Columns or dict, optional
+        Your column names, e.g. ``{"account": "kol_name"}``.
+
+    Only ``channel``, ``event`` and the account column are read, so an export of
+    clicks per account without customer ids or timestamps works too.
 
     Examples
     --------
@@ -475,12 +548,17 @@ def account_concentration(
     >>> round(account_concentration(tp).top_share, 3)
     0.778
     """
-    if columns is not None:
-        touchpoints = columns.to_canonical(touchpoints)
-    if by not in touchpoints.columns:
-        raise DataError(f"touchpoints: no column {by!r} to group accounts by; found "
-                        f"{list(touchpoints.columns)[:8]}.")
-    tp = touchpoints
+    for name, v in (("channel", channel), ("event", event)):
+        if v is not None and not isinstance(v, str):
+            raise ModelError(f"{name}: must be a name (text) or None, got {v!r}.")
+    if not isinstance(by, str):
+        raise ModelError(f"by: must be a column name (text), got {by!r}.")
+    tp = as_columns(columns).to_canonical(check_frame(touchpoints, "touchpoints"))
+    needed = [c for c in (by, "channel" if channel is not None else None) if c]
+    missing = [c for c in needed if c not in tp.columns]
+    if missing:
+        raise DataError(f"touchpoints: no column {examples(missing)} (needed to group accounts); "
+                        f"found {list(tp.columns)[:8]}. Map your names with columns=.")
     if channel is not None:
         tp = tp[tp["channel"].astype("str") == channel]
     if event is not None and "event" in tp.columns:

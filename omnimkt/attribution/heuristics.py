@@ -10,9 +10,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import check_number
 from omnimkt.attribution.paths import Paths
 from omnimkt.attribution.result import AttributionResult
-from omnimkt.errors import DataError
+from omnimkt.errors import DataError, ModelError
 
 
 def _check_paths(paths: Paths) -> None:
@@ -43,7 +44,7 @@ def _result(paths: Paths, conv: np.ndarray, val: np.ndarray, model: str, params:
         notes.append(f"Single channel {paths.channels[0]!r}: it receives all the credit.")
     if paths.unattributed_conversions:
         notes.append(f"{paths.unattributed_conversions:,.0f} conversions had no touch in the "
-                     "lookback window and are not attributed.")
+                     "window (window_days) and are not attributed.")
     return AttributionResult(
         model=model, conversions=pd.Series(conv, index=idx, name="conversions"),
         value=pd.Series(val, index=idx, name="value"),
@@ -96,8 +97,9 @@ def last_non_direct(paths: Paths, direct: Iterable[str] = ("direct",)) -> Attrib
 
     Parameters
     ----------
-    direct : iterable of str
-        Channel names that count as direct (typed URL, store walk-in ...).
+    direct : str or iterable of str
+        Channel name(s) that count as direct (typed URL, store walk-in ...); one text is
+        one name, not a list of letters.
 
     Examples
     --------
@@ -108,7 +110,7 @@ def last_non_direct(paths: Paths, direct: Iterable[str] = ("direct",)) -> Attrib
     {'a': 1.0, 'direct': 0.0}
     """
     _check_paths(paths)
-    direct = list(direct)
+    direct = _channel_names(direct, "direct")
     rows, pos, n = _position_in_row(paths)
     is_direct = np.isin(np.asarray(paths.channels, dtype=object)[paths.codes], direct)
     idx = np.arange(len(paths.codes), dtype=np.int64)
@@ -121,6 +123,19 @@ def last_non_direct(paths: Paths, direct: Iterable[str] = ("direct",)) -> Attrib
         chosen = np.where(best >= 0, best, fallback)
         w[chosen] = 1.0
     return _from_touch_weights(paths, w, "last_non_direct", {"direct": direct})
+
+
+def _channel_names(names: Iterable[str] | str, name: str) -> list[str]:
+    if isinstance(names, str):
+        return [names]
+    try:
+        out = list(names)
+    except TypeError:
+        out = [None]
+    bad = [v for v in out if not isinstance(v, str)]
+    if bad:
+        raise ModelError(f"{name}: expected channel names (text), got {bad[0]!r}.")
+    return out
 
 
 def linear(paths: Paths) -> AttributionResult:
@@ -158,8 +173,7 @@ def time_decay(paths: Paths, half_life_days: float = 7.0) -> AttributionResult:
     {'search': 0.667, 'tv': 0.333}
     """
     _check_paths(paths)
-    if not half_life_days > 0:
-        raise DataError(f"time_decay: half_life_days must be positive, got {half_life_days!r}.")
+    half_life_days = check_number(half_life_days, "half_life_days", low=0, low_open=True)
     if paths.days_before is None:
         raise DataError(
             "time_decay: these paths carry no touch timestamps (a path table read with "
@@ -188,9 +202,11 @@ def position_based(paths: Paths, first: float = 0.4, last: float = 0.4) -> Attri
     {'a': 4.0, 'b': 1.0, 'c': 1.0, 'd': 4.0}
     """
     _check_paths(paths)
-    if first < 0 or last < 0 or first + last > 1:
-        raise DataError(f"position_based: need first, last >= 0 and first + last <= 1; "
-                        f"got {first}, {last}.")
+    first = check_number(first, "first", low=0, high=1)
+    last = check_number(last, "last", low=0, high=1)
+    if first + last > 1:
+        raise ModelError(f"first, last: the first and last shares add up to {first + last:g}; "
+                         "they must add up to at most 1.")
     _, pos, n = _position_in_row(paths)
     middle = 1.0 - first - last
     two_first = first / (first + last) if first + last > 0 else 0.5

@@ -10,21 +10,39 @@ models work on millions of journeys with numpy and no per-row Python.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from omnimkt.errors import DataError, DataWarning, examples
+from omnimkt._gate import (
+    align_ids,
+    as_columns,
+    check_bool,
+    check_choice,
+    check_frame,
+    check_number,
+)
+from omnimkt._result import Result, format_number
+from omnimkt.data import validate_touchpoints, validate_transactions
+from omnimkt.data.schema import TRANSACTIONS
+from omnimkt.errors import DataError, DataWarning, ModelError
+
+if TYPE_CHECKING:
+    from omnimkt.data.schema import Columns
 
 #: Column names of the ChannelAttribution path table (R/Python package).
 CA_COLUMNS = ("path", "total_conversions", "total_conversion_value", "total_null")
 
+_NS_PER_DAY = 86400e9
+_NEVER = np.iinfo(np.int64).min
 
 
-@dataclass
-class Paths:
+# repr=False: the display comes from Result (one format for every result).
+@dataclass(repr=False)
+class Paths(Result):
     """Journeys as ordered channel paths, with conversions, value and null counts per row.
 
     A row is one journey (from :func:`build_paths`) or one aggregated path of a
@@ -49,10 +67,22 @@ class Paths:
         Per-journey form (from :func:`build_paths`): customer_id, converted,
         conversion_time, value, n_touches, first_touch, last_touch, path.
     unattributed_conversions, unattributed_value : float
-        Conversions (and their value) with no touch inside the lookback window;
+        Conversions (and their value) with no touch inside the window (``window_days``);
         they are not in any path (see ``no_touch`` of :func:`build_paths`).
     sep : str
         Separator used in path strings.
+    params : dict
+        The settings of :func:`build_paths` (empty for a table read with :func:`read_paths`).
+    summary : DataFrame
+        Per channel: touches, journeys touched, conversions and nulls of the journeys touched.
+
+    Examples
+    --------
+    >>> from omnimkt.attribution import read_paths
+    >>> p = read_paths(pd.DataFrame({"path": ["a > b", "b"], "total_conversions": [1, 0],
+    ...                              "total_null": [0, 2]}))
+    >>> len(p), p.channels, p.total_nulls
+    (2, ['a', 'b'], 2.0)
     """
 
     channels: list[str]
@@ -161,7 +191,7 @@ class Paths:
 
     # -- display ----------------------------------------------------------------------------
     @property
-    def summary(self) -> pd.DataFrame:
+    def summary(self) -> pd.DataFrame:  # type: ignore[override]
         """Per channel: touches, rows touched, conversions and nulls of the rows touched."""
         rows = self.row_of_touch
         k = len(self.channels)
@@ -180,22 +210,16 @@ class Paths:
         )
         return df
 
-    def _title(self) -> str:
-        return (f"Paths: {len(self):,} rows, {len(self.channels)} channels, "
-                f"{self.total_conversions:,.0f} conversions (value {self.total_value:,.2f}), "
-                f"{self.total_nulls:,.0f} null journeys; "
-                f"{self.unattributed_conversions:,.0f} conversions without touches")
+    title = "Paths"
 
-    def __repr__(self) -> str:
-        return self._title() + "\n" + self.summary.to_string()
+    def _settings(self) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in self.params.items())
 
-    def _repr_html_(self) -> str:
-        return f"<p><strong>{self._title()}</strong></p>" + self.summary.to_html()
-
-    def to_markdown(self) -> str:
-        from omnimkt.attribution.result import _markdown
-
-        return f"**{self._title()}**\n\n" + _markdown(self.summary, floatfmt=".0f")
+    def _notes(self) -> list[str]:
+        return [f"{len(self):,} rows, {len(self.channels)} channels, "
+                f"{self.total_conversions:,.0f} conversions (value "
+                f"{format_number(self.total_value)}), {self.total_nulls:,.0f} null journeys; "
+                f"{self.unattributed_conversions:,.0f} conversions without touches."]
 
     # -- construction helpers ---------------------------------------------------------------
     def subset(self, rows: np.ndarray) -> Paths:
@@ -217,74 +241,132 @@ class Paths:
 
 
 # ------------------------------------------------------------------------------------------
-def _need_columns(df: pd.DataFrame, table: str, cols: tuple[str, ...]) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise DataError(f"{table}: expected a pandas DataFrame, got {type(df).__name__}.")
-    missing = [c for c in cols if c not in df.columns]
+CONVERSIONS = ("first_purchase", "every_purchase")
+
+
+def _canonical_tables(touchpoints: Any, transactions: Any,
+                      cols: Columns) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Both tables through ``validate_*`` (``None`` for a transactions table without rows)."""
+    with warnings.catch_warnings():
+        # Paths do not learn across customers: one customer is a valid (tiny) input.
+        warnings.filterwarnings("ignore", message=".*single customer", category=DataWarning)
+        # Two identical impressions are two touches, two identical order lines two lines.
+        tp = validate_touchpoints(touchpoints, cols, duplicates="keep")
+        if len(check_frame(transactions, "transactions")):
+            return tp, validate_transactions(transactions, cols, duplicates="keep")
+    # No purchases at all is allowed (every journey is null), but the columns must be there.
+    missing = [c for c in TRANSACTIONS.required if c not in cols.to_canonical(transactions)]
     if missing:
-        raise DataError(
-            f"{table}: missing column(s) {missing}; found {list(df.columns)[:8]}. "
-            "Rename them or pass columns=omnimkt.Columns(...) to map your names."
-        )
+        raise DataError(f"transactions: missing required column(s) {missing} (the table is "
+                        "empty, which is allowed). Map your names with columns=.")
+    return tp, None
 
 
-def _timestamps(s: pd.Series, table: str) -> pd.Series:
-    try:
-        ts = pd.to_datetime(s)
-    except (ValueError, TypeError) as exc:
-        raise DataError(f"{table}.timestamp: values cannot be read as dates ({exc}). "
-                        "Fix or drop those rows.") from None
-    if getattr(ts.dt, "tz", None) is not None:
-        ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
-    bad = ts.isna()
-    if bad.any():
-        raise DataError(f"{table}.timestamp: {int(bad.sum())} rows have no timestamp "
-                        f"(e.g. {examples(s[bad])}). Drop or fill them.")
-    return ts
-
-
-def _prepare(touchpoints: pd.DataFrame, transactions: pd.DataFrame, columns: Any,
-             checked: bool) -> dict:
-    """Return the two tables as plain numpy arrays (int64 ns timestamps).
-
-    ``checked``: the tables came through ``omnimkt.data.validate_*`` already, so only
-    the conversion is left; otherwise a light check of what path building relies on.
-    """
-    if columns is not None:
-        touchpoints = columns.to_canonical(touchpoints)
-        transactions = columns.to_canonical(transactions)
-    _need_columns(touchpoints, "touchpoints", ("customer_id", "timestamp", "channel"))
-    _need_columns(transactions, "transactions", ("customer_id", "timestamp", "amount"))
-    ch = touchpoints["channel"]
-    amount = transactions["amount"]
-    t_ts, x_ts = touchpoints["timestamp"], transactions["timestamp"]
-    if not checked:
-        for table, frame in (("touchpoints", touchpoints), ("transactions", transactions)):
-            bad = frame["customer_id"].isna()
-            if bad.any():
-                raise DataError(f"{table}.customer_id: {int(bad.sum())} rows have no customer "
-                                "id. Drop them or fill them.")
-        bad = ch.isna().to_numpy() | (ch.astype("str").str.strip() == "").to_numpy()
-        if bad.any():
-            raise DataError(f"touchpoints.channel: {int(bad.sum())} rows have an empty channel. "
-                            "Drop them or label them (e.g. 'unknown').")
-        amount = pd.to_numeric(amount, errors="coerce")
-        bad = amount.isna()
-        if bad.any():
-            raise DataError(f"transactions.amount: {int(bad.sum())} rows are not numbers "
-                            f"(e.g. {examples(transactions['amount'][bad])}). Clean them.")
-        t_ts = _timestamps(t_ts, "touchpoints")
-        x_ts = _timestamps(x_ts, "transactions")
-    codes, names = pd.factorize(ch.astype("str"), sort=True)
+def _prepare(touchpoints: Any, transactions: Any, columns: Any) -> dict:
+    """Validated tables as plain numpy arrays (int64 ns timestamps, customer codes)."""
+    tp, tx = _canonical_tables(touchpoints, transactions, as_columns(columns))
+    t_ids = tp["customer_id"]
+    if tx is None:
+        x_ids, x_ts, x_amt = t_ids[:0], np.zeros(0, np.int64), np.zeros(0)
+    else:
+        # Text ids in one table and integer ids in the other would silently match nothing.
+        t_ids, x_ids = align_ids(t_ids, tx["customer_id"], "touchpoints", "transactions")
+        x_ts = tx["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+        x_amt = tx["amount"].to_numpy(dtype=float)
+    codes, names = pd.factorize(tp["channel"].astype("str"), sort=True)
+    n_t = len(tp)
+    cust_codes, cust_names = pd.factorize(
+        np.concatenate([t_ids.to_numpy(), x_ids.to_numpy()]), sort=True)
     return {
-        "t_cust": touchpoints["customer_id"].to_numpy(),
-        "t_ts": t_ts.to_numpy(dtype="datetime64[ns]").view(np.int64),
-        "t_ch": codes.astype(np.int64),
-        "channels": [str(c) for c in names],
-        "x_cust": transactions["customer_id"].to_numpy(),
-        "x_ts": x_ts.to_numpy(dtype="datetime64[ns]").view(np.int64),
-        "x_amt": amount.to_numpy(dtype=float),
+        "tc": cust_codes[:n_t].astype(np.int64), "xc": cust_codes[n_t:].astype(np.int64),
+        "cust_names": cust_names, "n_cust": len(cust_names),
+        "t_ts": tp["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64),
+        "t_ch": codes.astype(np.int64), "channels": [str(c) for c in names],
+        "x_ts": x_ts, "x_amt": x_amt,
     }
+
+
+def _conversion_events(d: dict, conversion: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Customer, time and value of every conversion, sorted by customer then time.
+
+    One per customer (first purchase) or per order (customer, time); order lines at
+    the same moment are one conversion and their amounts add up.
+    """
+    xc, x_ts, x_amt = d["xc"], d["x_ts"], d["x_amt"]
+    if conversion == "first_purchase" and len(xc):
+        first = np.full(d["n_cust"], np.iinfo(np.int64).max)
+        np.minimum.at(first, xc, x_ts)
+        keep = x_ts == first[xc]
+        xc, x_ts, x_amt = xc[keep], x_ts[keep], x_amt[keep]
+    o = np.lexsort((x_ts, xc))
+    xc, x_ts, x_amt = xc[o], x_ts[o], x_amt[o]
+    new = np.r_[True, (np.diff(xc) != 0) | (np.diff(x_ts) != 0)] if len(xc) else np.zeros(0, bool)
+    grp = np.cumsum(new) - 1
+    conv_cust, conv_ts = xc[new], x_ts[new]
+    conv_val = np.bincount(grp, weights=x_amt, minlength=len(conv_cust)) if len(xc) else x_amt
+    return conv_cust, conv_ts, conv_val
+
+
+def _conversion_of_touch(d: dict, conv_cust: np.ndarray, conv_ts: np.ndarray,
+                         conversion: str) -> tuple[np.ndarray, np.ndarray]:
+    """The conversion each touch leads to (-1: none) and the touches in no journey."""
+    tc, t_ts, n_conv = d["tc"], d["t_ts"], len(conv_cust)
+    if conversion == "first_purchase":
+        conv_of = np.full(d["n_cust"], -1, dtype=np.int64)
+        conv_of[conv_cust] = np.arange(n_conv)
+        ci = conv_of[tc]
+        after = (ci >= 0) & (t_ts > conv_ts[np.maximum(ci, 0)] if n_conv
+                             else np.zeros(len(t_ts), bool))
+        # Touches after the first purchase belong to no journey.
+        return np.where(after, -1, ci), after
+    uts = np.unique(conv_ts)
+    span = len(uts) + 1
+    comp_conv = conv_cust * span + np.searchsorted(uts, conv_ts)
+    comp_t = tc * span + np.searchsorted(uts, t_ts)
+    idx = np.searchsorted(comp_conv, comp_t, side="left")
+    ok = idx < n_conv
+    ok[ok] = conv_cust[idx[ok]] == tc[ok]
+    return np.where(ok, idx, -1), np.zeros(len(t_ts), dtype=bool)
+
+
+def _journey_touches(d: dict, conv_ts: np.ndarray, ci: np.ndarray, drop: np.ndarray,
+                     include_nulls: bool, window_days: float | None) -> dict:
+    """Touches kept in a journey: journey key (conversion index, or n_conv + customer code
+    for a null journey), time, channel, customer and journey end, inside the window."""
+    n_conv = len(conv_ts)
+    converted = ci >= 0
+    keep = ~drop & (converted | include_nulls)
+    key = np.where(converted, ci, n_conv + d["tc"])[keep]
+    ts, ch, cust = d["t_ts"][keep], d["t_ch"][keep], d["tc"][keep]
+    conv_mask = key < n_conv
+    end = np.empty(len(key), dtype=np.int64)
+    end[conv_mask] = conv_ts[key[conv_mask]]
+    null_end = np.full(d["n_cust"], _NEVER)
+    # A null journey ends at its last touch.
+    np.maximum.at(null_end, cust[~conv_mask], ts[~conv_mask])
+    end[~conv_mask] = null_end[cust[~conv_mask]]
+    t = {"key": key, "ts": ts, "ch": ch, "cust": cust, "end": end}
+    if window_days is not None:
+        inside = (end - ts) <= int(round(window_days * _NS_PER_DAY))
+        t = {k: v[inside] for k, v in t.items()}
+    return t
+
+
+def _add_direct(t: dict, channels: list[str], conv: tuple, lost: np.ndarray,
+                direct_label: str) -> list[str]:
+    """Give each conversion without a touch a one-touch path through ``direct_label``."""
+    conv_cust, conv_ts, _ = conv
+    if direct_label not in channels:
+        names = sorted([*channels, direct_label])
+        remap = np.array([names.index(c) for c in channels], dtype=np.int64)
+        t["ch"] = remap[t["ch"]] if len(t["ch"]) else t["ch"]
+        channels = names
+    t["key"] = np.r_[t["key"], lost]
+    t["ts"] = np.r_[t["ts"], conv_ts[lost]]
+    t["end"] = np.r_[t["end"], conv_ts[lost]]
+    t["cust"] = np.r_[t["cust"], conv_cust[lost]]
+    t["ch"] = np.r_[t["ch"], np.full(len(lost), channels.index(direct_label), dtype=np.int64)]
+    return channels
 
 
 def _order(key: np.ndarray, ts: np.ndarray, ch: np.ndarray, n_ch: int) -> np.ndarray | None:
@@ -309,40 +391,107 @@ def _order(key: np.ndarray, ts: np.ndarray, ch: np.ndarray, n_ch: int) -> np.nda
     return first[np.argsort(key[first], kind="stable")]
 
 
+def _sort_journeys(t: dict, conv_cust: np.ndarray, n_channels: int) -> None:
+    """Order touches by journey, then time (ties by channel), in place.
+
+    Journeys come customer by customer in id order, each customer's conversions in time
+    order, then their null journey; validated input (sorted by customer and time) then
+    needs no sort at all.
+    """
+    key, n_conv = t["key"], len(conv_cust)
+    is_c = key < n_conv
+    slot = np.where(is_c, key + conv_cust[np.where(is_c, key, 0)] if n_conv else key,
+                    np.searchsorted(conv_cust, key - n_conv, side="right") + (key - n_conv))
+    order = _order(slot, t["ts"], t["ch"], n_channels)
+    if order is not None:
+        for k in t:
+            t[k] = t[k][order]
+
+
+def _drop_unused(ch: np.ndarray, channels: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Forget channels whose touches all fell outside the windows."""
+    used = np.zeros(len(channels), dtype=bool)
+    used[ch] = True
+    if used.all():
+        return ch, channels
+    remap = np.cumsum(used) - 1
+    return remap[ch], [c for c, u in zip(channels, used, strict=True) if u]
+
+
+def _assemble(t: dict, channels: list[str], conv: tuple, cust_names: Any,
+              unattributed: tuple[float, float], params: dict) -> Paths:
+    """The :class:`Paths` (and its per-journey table) from journey-sorted touches."""
+    key, ts, n_conv = t["key"], t["ts"], len(conv[0])
+    conv_ts, conv_val = conv[1], conv[2]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    offsets = np.r_[starts, len(key)].astype(np.int64)
+    jkey = key[starts]
+    is_conv = jkey < n_conv
+    cid = np.where(is_conv, jkey, 0)
+    value = np.where(is_conv, conv_val[cid], 0.0) if n_conv else np.zeros(len(jkey))
+    conv_time = (np.where(is_conv, conv_ts[cid], _NEVER) if n_conv
+                 else np.full(len(jkey), _NEVER))
+    ch, channels = _drop_unused(t["ch"], channels)
+    paths = Paths(
+        channels=channels, codes=ch.astype(np.int32), offsets=offsets,
+        conversions=is_conv.astype(float), value=value.astype(float),
+        nulls=(~is_conv).astype(float), days_before=(t["end"] - ts) / _NS_PER_DAY,
+        unattributed_conversions=unattributed[0], unattributed_value=unattributed[1],
+        params=params,
+    )
+    paths.journeys = pd.DataFrame({
+        "customer_id": (np.asarray(cust_names)[t["cust"][starts]] if len(starts)
+                        else cust_names[:0]),
+        "converted": is_conv,
+        "conversion_time": conv_time.view("datetime64[ns]"),
+        "value": value.astype(float),
+        "n_touches": np.diff(offsets),
+        "first_touch": ts[starts].view("datetime64[ns]"),
+        "last_touch": (ts[offsets[1:] - 1].view("datetime64[ns]") if len(starts)
+                       else ts[:0].view("datetime64[ns]")),
+    })
+    paths.journeys.index.name = "journey"
+    return paths
+
+
 def build_paths(
     touchpoints: pd.DataFrame,
     transactions: pd.DataFrame,
     *,
-    lookback_days: float | None = 30,
+    window_days: float | None = 30,
     conversion: str = "first_purchase",
     include_nulls: bool = True,
     no_touch: str = "drop",
     direct_label: str = "direct",
-    columns: Any = None,
-    validate: bool = True,
+    columns: Columns | Mapping[str, str] | None = None,
 ) -> Paths:
     """Turn touchpoints and transactions into one channel path per journey.
 
     A *conversion* is, by default, a customer's first purchase (all order lines at
     the first transaction timestamp, their ``amount`` summed as the conversion
     value). Its path is the customer's touches at or before that moment and at
-    most ``lookback_days`` earlier. Customers who never convert give *null*
-    journeys: their touches in the ``lookback_days`` up to their last touch.
+    most ``window_days`` earlier. Customers who never convert give *null*
+    journeys: their touches in the ``window_days`` up to their last touch.
     Touches after a customer's (first) conversion are not part of any path.
     Input order does not matter: touches are sorted by time (ties by channel name),
-    so shuffled input gives the same paths.
+    so shuffled input gives the same paths. Both tables go through
+    :func:`omnimkt.data.validate_touchpoints` and
+    :func:`omnimkt.data.validate_transactions` (duplicate rows are kept: two identical
+    impressions are two touches); integer ids in one table and text ids in the other
+    are matched as text (``123`` matches ``"123"``).
 
     Parameters
     ----------
     touchpoints : DataFrame
         customer_id, timestamp, channel (canonical names or mapped by ``columns``).
     transactions : DataFrame
-        customer_id, timestamp, amount.
-    lookback_days : float or None
-        Length of the window before the conversion; ``None`` keeps every earlier touch.
+        customer_id, timestamp, amount (may have no rows: every journey is then null).
+    window_days : float or None
+        How long before the conversion (or the last touch of a null journey) a touch
+        still counts, in days (0.5 = 12 hours); ``None`` keeps every earlier touch.
     conversion : {"first_purchase", "every_purchase"}
         ``"every_purchase"`` makes every order (customer and timestamp) a conversion whose
-        path holds the touches since the previous order (within the lookback); touches
+        path holds the touches since the previous order (within the window); touches
         after the last order form a null journey.
     include_nulls : bool
         Keep non-converting journeys (needed by Markov and Shapley to see what did
@@ -351,13 +500,8 @@ def build_paths(
         Conversions without any touch in the window: ``"drop"`` leaves them out of the
         paths (counted in ``Paths.unattributed_conversions``); ``"direct"`` gives them a
         one-touch path through a channel named ``direct_label``.
-    columns : omnimkt.Columns, optional
-        Mapping from your column names.
-    validate : bool
-        Check both tables with :func:`omnimkt.data.validate_touchpoints` and
-        :func:`omnimkt.data.validate_transactions` first (duplicate rows are kept: two
-        identical impressions are two touches). ``False`` skips that for tables that
-        are already canonical; the minimal checks below always run.
+    columns : omnimkt.Columns or dict, optional
+        Your column names, e.g. ``{"customer_id": "member_no"}``.
 
     Returns
     -------
@@ -376,142 +520,26 @@ def build_paths(
     0  tv > search                1.0                    50.0         0.0
     1           tv                0.0                     0.0         1.0
     """
-    if conversion not in ("first_purchase", "every_purchase"):
-        raise DataError(f"build_paths: conversion={conversion!r}; use 'first_purchase' or "
-                        "'every_purchase'.")
-    if no_touch not in ("drop", "direct"):
-        raise DataError(f"build_paths: no_touch={no_touch!r}; use 'drop' or 'direct'.")
-    if lookback_days is not None and not lookback_days > 0:
-        raise DataError(f"build_paths: lookback_days must be positive or None, got {lookback_days!r}.")
-    if validate:
-        from omnimkt.data import validate_touchpoints, validate_transactions
-
-        with warnings.catch_warnings():
-            # Paths do not learn across customers: one customer is a valid (tiny) input.
-            warnings.filterwarnings("ignore", message=".*single customer", category=DataWarning)
-            touchpoints = validate_touchpoints(touchpoints, columns, duplicates="keep")
-            if len(transactions):  # no purchases at all is allowed: every journey is null
-                transactions = validate_transactions(transactions, columns, duplicates="keep")
-            elif columns is not None:
-                transactions = columns.to_canonical(transactions)
-        columns = None
-    d = _prepare(touchpoints, transactions, columns, checked=validate and len(transactions) > 0)
-    n_t = len(d["t_ts"])
-    cust_codes, cust_names = pd.factorize(np.concatenate([d["t_cust"], d["x_cust"]]), sort=True)
-    tc, xc = cust_codes[:n_t].astype(np.int64), cust_codes[n_t:].astype(np.int64)
-    t_ts, t_ch, x_ts, x_amt = d["t_ts"], d["t_ch"], d["x_ts"], d["x_amt"]
-    channels = d["channels"]
-    n_cust = len(cust_names)
-
-    # Conversion events: one per customer (first purchase) or per order (customer, time),
-    # sorted by customer then time; order lines at the same moment are one conversion.
-    if conversion == "first_purchase" and len(xc):
-        first = np.full(n_cust, np.iinfo(np.int64).max)
-        np.minimum.at(first, xc, x_ts)
-        keep = x_ts == first[xc]
-        xc, x_ts, x_amt = xc[keep], x_ts[keep], x_amt[keep]
-    o = np.lexsort((x_ts, xc))
-    xc, x_ts, x_amt = xc[o], x_ts[o], x_amt[o]
-    new = np.r_[True, (np.diff(xc) != 0) | (np.diff(x_ts) != 0)] if len(xc) else np.zeros(0, bool)
-    grp = np.cumsum(new) - 1
-    conv_cust, conv_ts = xc[new], x_ts[new]
-    conv_val = np.bincount(grp, weights=x_amt, minlength=len(conv_cust)) if len(xc) else x_amt
-    n_conv = len(conv_cust)
-
-    # The conversion each touch leads to (-1: none).
-    if conversion == "first_purchase":
-        conv_of = np.full(n_cust, -1, dtype=np.int64)
-        conv_of[conv_cust] = np.arange(n_conv)
-        ci = conv_of[tc]
-        after = (ci >= 0) & (t_ts > conv_ts[np.maximum(ci, 0)] if n_conv else np.zeros(n_t, bool))
-        ci = np.where(after, -1, ci)
-        drop = after  # touches after the first purchase belong to no journey
-    else:
-        uts = np.unique(conv_ts)
-        span = len(uts) + 1
-        comp_conv = conv_cust * span + np.searchsorted(uts, conv_ts)
-        comp_t = tc * span + np.searchsorted(uts, t_ts)
-        idx = np.searchsorted(comp_conv, comp_t, side="left")
-        ok = idx < n_conv
-        ok[ok] = conv_cust[idx[ok]] == tc[ok]
-        ci = np.where(ok, idx, -1)
-        drop = np.zeros(n_t, dtype=bool)
-    converted = ci >= 0
-    keep = ~drop & (converted | include_nulls)
-    key = np.where(converted, ci, n_conv + tc)[keep]
-    ts, ch, cust = t_ts[keep], t_ch[keep], tc[keep]
-    conv_mask = key < n_conv
-    end = np.empty(len(key), dtype=np.int64)
-    end[conv_mask] = conv_ts[key[conv_mask]]
-    null_end = np.full(n_cust, np.iinfo(np.int64).min)
-    np.maximum.at(null_end, cust[~conv_mask], ts[~conv_mask])  # a null journey ends at its last touch
-    end[~conv_mask] = null_end[cust[~conv_mask]]
-    if lookback_days is not None:
-        inside = (end - ts) <= int(round(lookback_days * 86400e9))
-        key, ts, ch, cust, end = key[inside], ts[inside], ch[inside], cust[inside], end[inside]
-
-    present = np.zeros(n_conv, dtype=bool)
-    present[key[key < n_conv]] = True
+    window_days = check_number(window_days, "window_days", low=0, low_open=True,
+                               allow_none=True)
+    check_choice(conversion, "conversion", CONVERSIONS)
+    include_nulls = check_bool(include_nulls, "include_nulls")
+    check_choice(no_touch, "no_touch", ("drop", "direct"))
+    if not isinstance(direct_label, str) or not direct_label.strip():
+        raise ModelError(f"direct_label: must be a non-empty channel name, got {direct_label!r}.")
+    d = _prepare(touchpoints, transactions, columns)
+    conv = _conversion_events(d, conversion)
+    ci, drop = _conversion_of_touch(d, conv[0], conv[1], conversion)
+    t = _journey_touches(d, conv[1], ci, drop, include_nulls, window_days)
+    present = np.zeros(len(conv[0]), dtype=bool)
+    present[t["key"][t["key"] < len(conv[0])]] = True
     lost = np.flatnonzero(~present)
-    unattributed_c, unattributed_v = float(len(lost)), float(conv_val[lost].sum())
+    unattributed = (float(len(lost)), float(conv[2][lost].sum()))
+    channels = d["channels"]
     if no_touch == "direct" and len(lost):
-        if direct_label not in channels:
-            names = sorted([*channels, direct_label])
-            remap = np.array([names.index(c) for c in channels], dtype=np.int64)
-            ch = remap[ch] if len(ch) else ch
-            channels = names
-        key = np.r_[key, lost]
-        ts = np.r_[ts, conv_ts[lost]]
-        end = np.r_[end, conv_ts[lost]]
-        cust = np.r_[cust, conv_cust[lost]]
-        ch = np.r_[ch, np.full(len(lost), channels.index(direct_label), dtype=np.int64)]
-        unattributed_c, unattributed_v = 0.0, 0.0
-
-    # Sort position of a journey: customers in id order, each customer's conversions in time
-    # order, then their null journey; validated input (sorted by customer and time) then
-    # needs no sort at all.
-    is_c = key < n_conv
-    slot = np.where(is_c, key + conv_cust[np.where(is_c, key, 0)] if n_conv else key,
-                    np.searchsorted(conv_cust, key - n_conv, side="right") + (key - n_conv))
-    order = _order(slot, ts, ch, len(channels))
-    if order is not None:
-        key, ts, ch, cust, end = key[order], ts[order], ch[order], cust[order], end[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
-    offsets = np.r_[starts, len(key)].astype(np.int64)
-    jkey = key[starts]
-    is_conv = jkey < n_conv
-    cid = np.where(is_conv, jkey, 0)
-    value = np.where(is_conv, conv_val[cid], 0.0) if n_conv else np.zeros(len(jkey))
-    conv_time = (np.where(is_conv, conv_ts[cid], np.iinfo(np.int64).min) if n_conv
-                 else np.full(len(jkey), np.iinfo(np.int64).min))
-    used = np.zeros(len(channels), dtype=bool)
-    used[ch] = True
-    if not used.all():  # channels whose touches all fell outside the windows
-        remap = np.cumsum(used) - 1
-        ch = remap[ch]
-        channels = [c for c, u in zip(channels, used, strict=True) if u]
-    paths = Paths(
-        channels=channels,
-        codes=ch.astype(np.int32),
-        offsets=offsets,
-        conversions=is_conv.astype(float),
-        value=value.astype(float),
-        nulls=(~is_conv).astype(float),
-        days_before=(end - ts) / 86400e9,
-        unattributed_conversions=unattributed_c,
-        unattributed_value=unattributed_v,
-        params={"lookback_days": lookback_days, "conversion": conversion,
-                "include_nulls": include_nulls, "no_touch": no_touch},
-    )
-    paths.journeys = pd.DataFrame({
-        "customer_id": np.asarray(cust_names)[cust[starts]] if len(starts) else cust_names[:0],
-        "converted": is_conv,
-        "conversion_time": conv_time.view("datetime64[ns]"),
-        "value": value.astype(float),
-        "n_touches": np.diff(offsets),
-        "first_touch": ts[starts].view("datetime64[ns]"),
-        "last_touch": ts[offsets[1:] - 1].view("datetime64[ns]") if len(starts)
-        else ts[:0].view("datetime64[ns]"),
-    })
-    paths.journeys.index.name = "journey"
-    return paths
+        channels = _add_direct(t, channels, conv, lost, direct_label)
+        unattributed = (0.0, 0.0)
+    _sort_journeys(t, conv[0], len(channels))
+    params = {"window_days": window_days, "conversion": conversion,
+              "include_nulls": include_nulls, "no_touch": no_touch}
+    return _assemble(t, channels, conv, d["cust_names"], unattributed, params)

@@ -8,11 +8,22 @@ import os
 import numpy as np
 import pandas as pd
 
-from omnimkt.attribution.paths import Paths, _need_columns
+from omnimkt._gate import check_frame
+from omnimkt.attribution.paths import Paths
 from omnimkt.errors import DataError, examples
 
 #: Characters that, left inside a channel name after splitting, betray a wrong separator.
 _SUSPECT_SEPARATORS = (">", "|", ",", ";", "\u2192")
+
+
+def _need_columns(df: pd.DataFrame, table: str, cols: tuple[str, ...]) -> None:
+    check_frame(df, table)
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"{table}: missing column(s) {missing}; found {list(df.columns)[:8]}. "
+            "Rename them or name yours with path=, conversions=, value=, nulls=."
+        )
 
 
 def read_paths(

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-
-def _markdown(df: pd.DataFrame, floatfmt: str = ".3f") -> str:
-    try:
-        return df.to_markdown(floatfmt=floatfmt)
-    except ImportError:  # tabulate missing: plain text is still readable
-        return df.to_string()
+from omnimkt._result import Result, format_number
 
 
 def spearman(a: pd.Series, b: pd.Series) -> float:
@@ -32,8 +26,12 @@ def spearman(a: pd.Series, b: pd.Series) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
-@dataclass
-class AttributionResult:
+def settings_text(params: dict[str, Any]) -> str:
+    """``k=v`` pairs of a settings dict on one line (the heading of a result)."""
+    return ", ".join(f"{k}={v!r}" for k, v in params.items())
+
+
+class AttributionResult(Result):
     """Credit and value per channel from one attribution model.
 
     Every model returns this shape, so results compare column by column.
@@ -57,6 +55,8 @@ class AttributionResult:
         ``transition_matrix`` for Markov, ``shapley_values`` for Shapley.
     notes : list of str
         Plain-language notes about documented edge cases (no conversions, ...).
+    summary : DataFrame
+        Per channel: conversions, conversion_share, value, value_share (+ model extras).
 
     Examples
     --------
@@ -68,14 +68,30 @@ class AttributionResult:
     {'a': 0.0, 'b': 2.0}
     """
 
-    model: str
-    conversions: pd.Series
-    value: pd.Series
-    total_conversions: float
-    total_value: float
-    params: dict[str, Any] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    def __init__(self, model: str, conversions: pd.Series, value: pd.Series,
+                 total_conversions: float, total_value: float,
+                 params: dict[str, Any] | None = None, details: dict[str, Any] | None = None,
+                 notes: list[str] | None = None) -> None:
+        self.model = model
+        self.conversions = conversions
+        self.value = value
+        self.total_conversions = total_conversions
+        self.total_value = total_value
+        self.params = dict(params or {})
+        self.details = dict(details or {})
+        self.notes = list(notes or [])
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return f"Attribution: {self.model}"
+
+    def _settings(self) -> str:
+        return settings_text(self.params)
+
+    def _notes(self) -> list[str]:
+        total = (f"Attributed {format_number(self.total_conversions)} conversions worth "
+                 f"{format_number(self.total_value)} in total.")
+        return [total, *self.notes]
 
     @property
     def channels(self) -> list[str]:
@@ -83,7 +99,7 @@ class AttributionResult:
         return list(self.conversions.index)
 
     @property
-    def summary(self) -> pd.DataFrame:
+    def summary(self) -> pd.DataFrame:  # type: ignore[override]
         """Per channel: conversions, conversion_share, value, value_share (+ model extras)."""
         tc = self.total_conversions
         tv = self.total_value
@@ -102,28 +118,8 @@ class AttributionResult:
         df.index.name = "channel"
         return df
 
-    def _title(self) -> str:
-        opts = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
-        return (f"AttributionResult(model={self.model!r}{', ' + opts if opts else ''}): "
-                f"{self.total_conversions:,.2f} conversions, value {self.total_value:,.2f}")
 
-    def __repr__(self) -> str:
-        lines = [self._title(), self.summary.round(4).to_string()]
-        lines += [f"note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        notes = "".join(f"<p><em>{n}</em></p>" for n in self.notes)
-        return f"<p><strong>{self._title()}</strong></p>" + self.summary.round(4).to_html() + notes
-
-    def to_markdown(self) -> str:
-        """The summary as a Markdown table with a title line."""
-        notes = "".join(f"\n\n*{n}*" for n in self.notes)
-        return f"**{self._title()}**\n\n" + _markdown(self.summary) + notes
-
-
-@dataclass
-class ModelComparison:
+class ModelComparison(Result):
     """Attributed conversions and value per channel across several models.
 
     Attributes
@@ -131,9 +127,26 @@ class ModelComparison:
     results : dict of str -> AttributionResult
     conversions : DataFrame  (channel x model)
     value : DataFrame        (channel x model)
+    summary : DataFrame
+        Share of conversions per channel (rows) and model (columns).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from omnimkt.attribution import compare_models, read_paths
+    >>> p = read_paths(pd.DataFrame({"path": ["a > b"], "total_conversions": [2]}))
+    >>> compare_models(p, ["first_touch", "linear"]).summary.to_dict("list")
+    {'first_touch': [1.0, 0.0], 'linear': [0.5, 0.5]}
     """
 
-    results: dict[str, AttributionResult]
+    title = "Conversion share by model"
+
+    def __init__(self, results: dict[str, AttributionResult]) -> None:
+        self.results = results
+        self.notes: list[str] = []
+
+    def _settings(self) -> str:
+        return ", ".join(self.results)
 
     @property
     def conversions(self) -> pd.DataFrame:
@@ -146,7 +159,7 @@ class ModelComparison:
         return pd.DataFrame({m: r.value for m, r in self.results.items()}).fillna(0.0)
 
     @property
-    def summary(self) -> pd.DataFrame:
+    def summary(self) -> pd.DataFrame:  # type: ignore[override]
         """Share of conversions per channel (rows) and model (columns); columns sum to 1."""
         conv = self.conversions
         tot = conv.sum(axis=0).replace(0.0, np.nan)
@@ -158,13 +171,3 @@ class ModelComparison:
         """Spearman rank correlation of each model's credit with a per-channel truth."""
         conv = self.conversions
         return conv.apply(lambda col: spearman(col, truth)).rename("spearman")
-
-    def __repr__(self) -> str:
-        return "ModelComparison (conversion shares)\n" + self.summary.round(3).to_string()
-
-    def _repr_html_(self) -> str:
-        return "<p><strong>Conversion share by model</strong></p>" + self.summary.round(3).to_html()
-
-    def to_markdown(self) -> str:
-        """Conversion shares per channel and model as Markdown."""
-        return "**Conversion share by model**\n\n" + _markdown(self.summary)

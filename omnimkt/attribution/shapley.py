@@ -36,10 +36,12 @@ from math import factorial
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import as_rng, check_bool, check_choice, check_number, check_progress
+from omnimkt._result import format_number
 from omnimkt.attribution.heuristics import _check_paths, _result
 from omnimkt.attribution.paths import Paths
 from omnimkt.attribution.result import AttributionResult
-from omnimkt.errors import DataError
+from omnimkt.errors import DataError, ModelError
 
 VALUE_FUNCTIONS = ("rate", "conversions", "pooled_rate")
 
@@ -128,14 +130,63 @@ def _pooled_sampling(masks, num, den, n, n_permutations, rng, progress=False) ->
     return phi / n_permutations
 
 
+#: Bytes per coalition of the exact enumeration: about eight float64 / int64 tables of
+#: 2**n entries live at once (worth, subset sums, sizes, weights, temporaries).
+_BYTES_PER_COALITION = 64
+#: Largest exact coalition table ``shapley`` builds (2**23 coalitions = 512 MiB).
+MAX_EXACT_BYTES = 2**29
+
+
+def _check_exact_size(n: int, max_exact: int, value_function: str) -> None:
+    """Fail before allocating an exact coalition table that cannot fit."""
+    need = _BYTES_PER_COALITION * 2.0**n
+    if need <= MAX_EXACT_BYTES:
+        return
+    other = ("Monte Carlo permutations (n_permutations, seed)" if value_function == "pooled_rate"
+             else "the exact closed form (Harsanyi dividends), which is as exact and linear "
+                  "in the channel sets")
+    raise ModelError(
+        f"max_exact: exact enumeration over {n} channels needs 2^{n} = {2**n:,} coalitions, "
+        f"about {format_number(need / 2**30)} GiB (limit {MAX_EXACT_BYTES / 2**30:g} GiB). Set "
+        f"max_exact below {n} (e.g. the default 15) to use {other}, or group rare channels "
+        "into one.")
+
+
+def _worth_terms(sets: pd.DataFrame, value_function: str) -> tuple[np.ndarray, ...]:
+    """Per channel set: the worth terms for conversions and value, and the journeys."""
+    jn = sets["journeys"].to_numpy()
+    safe = np.where(jn > 0, jn, 1.0)
+    if value_function == "rate":
+        terms_c = np.where(jn > 0, sets["conversions"].to_numpy() / safe, 0.0)
+        terms_v = np.where(jn > 0, sets["value"].to_numpy() / safe, 0.0)
+    else:
+        terms_c = sets["conversions"].to_numpy()
+        terms_v = sets["value"].to_numpy()
+    return terms_c, terms_v, jn
+
+
+def _exact(masks: np.ndarray, terms: tuple, jn: np.ndarray, n: int,
+           value_function: str) -> list[np.ndarray]:
+    """Shapley values by enumerating all 2**n coalitions."""
+    if value_function != "pooled_rate":
+        return [_shapley_from_worth(_zeta(_dense(masks, t, n), n), n) for t in terms]
+    den = _zeta(_dense(masks, jn, n), n)
+    ok = den > 0
+    phis = []
+    for t in terms:
+        num = _zeta(_dense(masks, t, n), n)
+        phis.append(_shapley_from_worth(np.where(ok, num / np.where(ok, den, 1.0), 0.0), n))
+    return phis
+
+
 def shapley(
     paths: Paths,
     *,
     value_function: str = "rate",
     max_exact: int = 15,
     n_permutations: int = 1000,
-    seed: int | np.random.Generator | None = 0,
-    progress: bool = False,
+    seed: int | np.random.Generator = 0,
+    progress: bool | None = None,
 ) -> AttributionResult:
     """Shapley-value attribution over channel coalitions (see the module notes).
 
@@ -146,13 +197,16 @@ def shapley(
     value_function : {"rate", "conversions", "pooled_rate"}
         Worth of a coalition; ``"rate"`` reproduces the REFERENCES worked example.
     max_exact : int
-        Enumerate all coalitions up to this many channels.
+        Enumerate all coalitions up to this many channels. The table has ``2**n``
+        entries: above ``MAX_EXACT_BYTES`` (about 23 channels) a ModelError says so
+        before anything is allocated.
     n_permutations : int
         Permutations sampled for ``"pooled_rate"`` beyond ``max_exact`` channels.
-    seed : int or numpy Generator
+    seed : int >= 0 or numpy Generator
         Seed of that sampling (unused by the exact computations).
-    progress : bool
-        Show a progress bar over the sampled permutations.
+    progress : bool or None
+        Progress bar over the sampled permutations; ``None`` shows it when the
+        sampling is large (more than 20 million set-channel steps).
 
     Returns
     -------
@@ -171,9 +225,12 @@ def shapley(
     {'F': 0.455, 'L': 0.34, 'O': 0.205}
     """
     _check_paths(paths)
-    if value_function not in VALUE_FUNCTIONS:
-        raise DataError(f"shapley: value_function={value_function!r}; use one of "
-                        f"{VALUE_FUNCTIONS}.")
+    check_choice(value_function, "value_function", VALUE_FUNCTIONS)
+    max_exact = check_number(max_exact, "max_exact", low=0, integer=True)
+    n_permutations = check_number(n_permutations, "n_permutations", low=1, integer=True)
+    rng = as_rng(seed)
+    if progress is not None:
+        check_bool(progress, "progress")
     n = len(paths.channels)
     params = {"value_function": value_function}
     zero = np.zeros(n)
@@ -182,34 +239,18 @@ def shapley(
         details = {"shapley_value": pd.Series(zero, index=idx, name="shapley_value"),
                    "method": "none (no conversions)"}
         return _result(paths, zero, zero.copy(), "shapley", params, details)
-
+    if n <= max_exact:
+        _check_exact_size(n, max_exact, value_function)
     sets = channel_sets(paths)
     masks = sets["mask"].to_numpy()
-    jn = sets["journeys"].to_numpy()
-    safe = np.where(jn > 0, jn, 1.0)
-    if value_function == "rate":
-        terms_c = np.where(jn > 0, sets["conversions"].to_numpy() / safe, 0.0)
-        terms_v = np.where(jn > 0, sets["value"].to_numpy() / safe, 0.0)
-    else:
-        terms_c = sets["conversions"].to_numpy()
-        terms_v = sets["value"].to_numpy()
-
+    terms_c, terms_v, jn = _worth_terms(sets, value_function)
     if n <= max_exact:
         method = f"exact enumeration of {2**n:,} coalitions"
-        if value_function == "pooled_rate":
-            den = _zeta(_dense(masks, jn, n), n)
-            ok = den > 0
-            phis = []
-            for t in (terms_c, terms_v):
-                num = _zeta(_dense(masks, t, n), n)
-                phis.append(_shapley_from_worth(np.where(ok, num / np.where(ok, den, 1.0), 0.0), n))
-        else:
-            phis = [_shapley_from_worth(_zeta(_dense(masks, t, n), n), n)
-                    for t in (terms_c, terms_v)]
+        phis = _exact(masks, (terms_c, terms_v), jn, n, value_function)
     elif value_function == "pooled_rate":
         method = f"Monte Carlo, {n_permutations:,} permutations (seed {seed!r})"
-        rng = np.random.default_rng(seed)
-        phis = [_pooled_sampling(masks, t, jn, n, n_permutations, rng, progress)
+        show = check_progress(progress, large=n_permutations * len(masks) * n > 20_000_000)
+        phis = [_pooled_sampling(masks, t, jn, n, n_permutations, rng, show)
                 for t in (terms_c, terms_v)]
     else:
         method = "exact closed form (Harsanyi dividends split equally over each set)"

@@ -17,21 +17,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from omnimkt.errors import ModelError
+from omnimkt.plotting._base import new_axes
+
 __all__ = [
     "plot_attribution", "plot_model_comparison", "plot_removal_effects", "plot_lorenz",
     "plot_channel_roi", "plot_budget_shift", "plot_rank_agreement",
 ]
 
 
-def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
-
-
 def plot_attribution(result, *, ax: Axes | None = None, value: bool = False) -> Axes:
     """Horizontal bars of attributed conversions (or value) per channel, largest on top."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     s = (result.value if value else result.conversions).sort_values()
     ax.barh(s.index.astype(str), s.to_numpy(), color="#3b75af")
     ax.set_xlabel("attributed value (yuan)" if value else "attributed conversions")
@@ -41,7 +38,7 @@ def plot_attribution(result, *, ax: Axes | None = None, value: bool = False) -> 
 
 def plot_model_comparison(comparison, *, ax: Axes | None = None) -> Axes:
     """Grouped bars: share of conversions per channel (rows) under each model."""
-    ax = _axes(ax, (9, 4.5))
+    ax = new_axes(ax, (9, 4.5))
     share = comparison.summary
     order = share.mean(axis=1).sort_values(ascending=False).index
     share = share.loc[order]
@@ -61,10 +58,10 @@ def plot_model_comparison(comparison, *, ax: Axes | None = None) -> Axes:
 
 def plot_removal_effects(result, *, ax: Axes | None = None) -> Axes:
     """Markov removal effects: share of conversions lost without each channel."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     re = result.details.get("removal_effect")
     if not isinstance(re, pd.Series):
-        raise ValueError("plot_removal_effects needs a Markov result (details['removal_effect']).")
+        raise ModelError("plot_removal_effects needs a Markov result (details['removal_effect']).")
     s = re.sort_values()
     ax.barh(s.index.astype(str), s.to_numpy(), color="#c44e52")
     ax.set_xlabel("removal effect (share of conversions lost)")
@@ -75,7 +72,7 @@ def plot_removal_effects(result, *, ax: Axes | None = None) -> Axes:
 
 def plot_lorenz(concentration, *, ax: Axes | None = None) -> Axes:
     """Lorenz curve of an account concentration, with the equality line and the Gini."""
-    ax = _axes(ax, (4.5, 4.5))
+    ax = new_axes(ax, (4.5, 4.5))
     lz = concentration.lorenz
     ax.plot(lz["account_share"], lz["value_share"], marker="o", color="#3b75af",
             label=f"accounts (Gini {concentration.gini:.2f})")
@@ -89,7 +86,7 @@ def plot_lorenz(concentration, *, ax: Axes | None = None) -> Axes:
 
 def plot_channel_roi(roi: pd.DataFrame, *, ax: Axes | None = None, metric: str = "roas") -> Axes:
     """Return per yuan (ROAS by default) per channel (rows) and model (bars)."""
-    ax = _axes(ax, (9, 4.5))
+    ax = new_axes(ax, (9, 4.5))
     table = roi.pivot(index="channel", columns="model", values=metric)
     table = table.replace([np.inf, -np.inf], np.nan).dropna(how="all")
     n_models = table.shape[1]
@@ -109,7 +106,7 @@ def plot_channel_roi(roi: pd.DataFrame, *, ax: Axes | None = None, metric: str =
 
 def plot_budget_shift(shift: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Current vs suggested spend per channel (from ``budget_reallocation``)."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     s = shift.sort_values("suggested_spend")
     y = np.arange(len(s))
     ax.barh(y - 0.2, s["spend"].to_numpy(), 0.4, label="current spend", color="#999999")
@@ -124,7 +121,7 @@ def plot_budget_shift(shift: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
 def plot_rank_agreement(credit: pd.DataFrame, truth: pd.Series, *, ax: Axes | None = None) -> Axes:
     """Spearman correlation of each model's channel ranking with a known truth."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     from omnimkt.attribution.agreement import rank_agreement
 
     rho = rank_agreement(credit, truth).iloc[:, 0].fillna(0.0).sort_values()

@@ -23,7 +23,7 @@ import pandas as pd
 from IPython.display import display
 
 from omnimkt.attribution import MODELS, Paths, attribute, channel_roi, compare_models
-from omnimkt.errors import DataError
+from omnimkt.errors import OmnimktError
 from omnimkt.plotting.attribution import plot_attribution, plot_model_comparison
 
 __all__ = ["attribution_explorer"]
@@ -83,7 +83,7 @@ def attribution_explorer(paths: Paths, costs: pd.DataFrame | pd.Series | None = 
                 picked = [pick.value] + ([ref.value] if ref.value != pick.value else [])
                 cmp = compare_models(paths, picked,
                                      options={m: options(m) for m in picked})
-            except DataError as exc:  # show the message, keep the explorer alive
+            except OmnimktError as exc:  # show the message, keep the explorer alive
                 print(exc)
                 return
             fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
