@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omnimkt import DataError
+from omnimkt import DataError, ModelError
 from omnimkt.loyalty import (
     Behaviour,
     PointsLadder,
@@ -103,8 +103,10 @@ def test_bands_and_tier_distribution_shapes():
     td = res.tier_distribution()
     assert list(td.columns) == ["member", "1-star", "2-star", "diamond"]
     assert res.bands.shape[0] == 30
-    with pytest.raises(DataError, match="unknown metric"):
+    with pytest.raises(ModelError, match="metric: 'nope' is not one of"):
         res.band("nope")
+    with pytest.raises(ModelError, match="stat: 'median'"):
+        res.tier_distribution("median")
     assert "net effect" in res.to_markdown() and "<h4>" in res._repr_html_()
 
 
@@ -131,12 +133,70 @@ def test_calibration_from_a_log():
 
 
 def test_bad_behaviour_raises():
-    with pytest.raises(DataError, match="weekly_churn"):
+    with pytest.raises(ModelError, match="weekly_churn"):
         Behaviour(weekly_churn=1.5)
-    with pytest.raises(DataError, match="n_initial"):
+    with pytest.raises(ModelError, match="n_initial"):
         Behaviour(n_initial=10, max_members=5)
-    with pytest.raises(DataError, match="weeks"):
+    with pytest.raises(ModelError, match="weeks: must be a whole number >= 1, got 0"):
         simulate(weeks=0, progress=False)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("weekly_churn", float("nan")), ("referral_rate", -0.01), ("rate_mean", float("inf")),
+    ("basket_mean", -300.0), ("uplift", float("nan")), ("goal_gradient", 1.0),
+    ("n_initial", 2.7), ("max_members", True), ("post_reward_weeks", -1),
+    ("voucher_redeem_weeks", 0),
+])
+def test_bad_behaviour_values_name_the_field(field, value):
+    with pytest.raises(ModelError, match=rf"Behaviour\.{field}: .*{value!r}"):
+        Behaviour(**{field: value})
+
+
+def test_negative_or_missing_profiles_are_rejected():
+    bad = pd.DataFrame({"rate": [0.2, -0.1], "basket": [100.0, 200.0]})
+    with pytest.raises(ModelError, match=r"Behaviour\.profiles\.rate: 1 values"):
+        Behaviour(profiles=bad)
+    with pytest.raises(ModelError, match=r"Behaviour\.profiles\.basket"):
+        Behaviour(profiles=pd.DataFrame({"rate": [0.2], "basket": [float("nan")]}))
+    with pytest.raises(ModelError, match="profiles: expected a DataFrame"):
+        Behaviour(profiles=pd.DataFrame({"rate": [0.2]}))
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(n_runs=2.5), "n_runs: must be a whole number"),
+    (dict(weeks=float("nan")), "weeks: must be"),
+    (dict(seed=-1), "seed: must be a whole number >= 0"),
+    (dict(seed=1.5), "seed: must be a whole number"),
+    (dict(progress="yes"), "progress: must be True or False"),
+    (dict(percentiles=(50, 5, 95)), "percentiles: must increase"),
+    (dict(percentiles=(5, 50, float("nan"))), "percentiles: must be a number"),
+    (dict(percentiles=(5, 50)), "percentiles: expected three numbers"),
+])
+def test_bad_simulate_parameters_raise(kwargs, words):
+    with pytest.raises(ModelError, match=words):
+        simulate(behaviour=SMALL, **{"weeks": 2, "n_runs": 1, "progress": False, **kwargs})
+
+
+def test_wrong_model_types_raise():
+    with pytest.raises(ModelError, match="ladder: expected a PointsLadder"):
+        simulate({"reset_at": 9000}, SMALL, weeks=1, n_runs=1)
+    with pytest.raises(ModelError, match="behaviour: expected a Behaviour"):
+        compare_ladders({"case": PointsLadder()}, {"uplift": 0.1}, weeks=1, n_runs=1)
+    with pytest.raises(ModelError, match="ladders: give a dict"):
+        compare_ladders({}, SMALL)
+
+
+def test_calibration_checks_its_inputs():
+    tx = pd.DataFrame({"member": [1, 2], "amount": [10.0, 20.0],
+                       "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02"])})
+    beh = Behaviour.from_transactions(tx, columns={"customer_id": "member"})
+    assert sorted(beh.profiles["basket"]) == [10.0, 20.0]
+    with pytest.raises(ModelError, match="inactive_weeks: must be a number > 0"):
+        Behaviour.from_transactions(tx, columns={"customer_id": "member"}, inactive_weeks=0)
+    with pytest.raises(ModelError, match="unknown setting"):
+        Behaviour.from_transactions(tx, columns={"customer_id": "member"}, bogus=1)
+    with pytest.raises(DataError, match="transactions: expected a pandas DataFrame"):
+        Behaviour.from_transactions([1, 2])
 
 
 def test_compare_ladders_and_sensitivity_grid():
@@ -152,8 +212,24 @@ def test_compare_ladders_and_sensitivity_grid():
     g = sensitivity_grid(behaviour=SMALL, grid={"threshold_1": [2000, 3000], "uplift": [0, 0.05]},
                          weeks=10, n_runs=1)
     assert g.shape == (4, 3)
-    with pytest.raises(DataError, match="unknown setting"):
+    with pytest.raises(ModelError, match="grid: unknown setting 'bogus'"):
         sensitivity_grid(behaviour=SMALL, grid={"bogus": [1]}, weeks=2, n_runs=1)
+    with pytest.raises(ModelError, match="names level 4"):
+        sensitivity_grid(behaviour=SMALL, grid={"discount_4": [0.1]}, weeks=2, n_runs=1)
+    with pytest.raises(ModelError, match=r"grid\['uplift'\]: expected a non-empty list"):
+        sensitivity_grid(behaviour=SMALL, grid={"uplift": 0.1}, weeks=2, n_runs=1)
+    with pytest.raises(ModelError, match=r"Behaviour\.uplift: .*nan"):
+        sensitivity_grid(behaviour=SMALL, grid={"uplift": [float("nan")]}, weeks=2, n_runs=1)
+    with pytest.raises(ModelError, match="metric: 'profit'"):
+        sensitivity_grid(behaviour=SMALL, grid={"uplift": [0]}, metric="profit", weeks=2,
+                         n_runs=1)
+
+
+def test_a_generator_seed_gives_every_scenario_the_same_draws():
+    res = compare_ladders({"a": PointsLadder(), "b": PointsLadder(voucher_breakage=0.5)}, SMALL,
+                          weeks=10, n_runs=2, seed=np.random.default_rng(1), progress=False)
+    sw = [r.totals["spend without programme"].tolist() for r in res.results.values()]
+    assert sw[0] == sw[1]
 
 
 # ---------------------------------------------------------------- IFRS 15
@@ -173,8 +249,19 @@ def test_references_md_variant_arithmetic():
     # ... but 97% on relative stand-alone prices would defer 8,842, not 9,000
     assert round(ifrs15_allocation(100_000, 10_000, 0.97)["deferred"]) == 8_842
     assert ifrs15_recognised(9_000, 20_000, 9_700) == 9_000  # never beyond the obligation
-    with pytest.raises(DataError):
-        ifrs15_allocation(100, 10, 1.5)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: ifrs15_allocation(100, 10, 1.5), r"redemption_rate: .*<= 1, got 1.5"),
+    (lambda: ifrs15_allocation(float("nan"), 10, 0.9), "sales: must be a number >= 0, got nan"),
+    (lambda: ifrs15_allocation(100, -10, 0.9), "reward_face_value: must be a number >= 0"),
+    (lambda: ifrs15_recognised(100, 10, 0), "expected_total: must be a number > 0"),
+    (lambda: ifrs15_recognised(100, float("inf"), 50), "redeemed_to_date"),
+    (lambda: ifrs15_recognised(True, 10, 50), "deferred: must be a number"),
+])
+def test_ifrs15_bad_inputs_name_the_parameter(call, words):
+    with pytest.raises(ModelError, match=words):
+        call()
 
 
 def test_break_even_uplift_roughly_cancels_the_cost():

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from omnimkt import DataError
+from omnimkt import ModelError
 from omnimkt.data import Dataset
 from omnimkt.loyalty import Behaviour, PointsLadder, apply_ladder, compare_ladders, simulate
 from omnimkt.loyalty.scenarios import alternative_ladders, sensitivity_grid
@@ -65,22 +65,37 @@ def test_widget_builds_and_rejects_bad_ladders():
     from omnimkt.widgets.loyalty import ladder_explorer, ladder_from_settings
     box = ladder_explorer(n_members=100, weeks=5, n_runs=1)
     assert "programme cost" in box.children[1].value
-    with pytest.raises(DataError):
+    with pytest.raises(ModelError, match="strictly increasing"):
         ladder_from_settings(PointsLadder(), [3000, 2000, 9000], [0.1, 0.15, 0.3],
                              [200, 500, 1000], True, 0.25)
+    with pytest.raises(ModelError, match="n_members: must be a whole number >= 1"):
+        ladder_explorer(n_members=0)
     plt.close("all")
 
 
-def test_report_section_renders_without_warnings(capsys):
-    from omnimkt.report_sections.loyalty import render, tier_table
+def test_report_section_applies_the_configured_ladder():
+    from omnimkt.report_sections.config import resolve_config
+    from omnimkt.report_sections.loyalty import analyse
     tx = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [3000.0, 7000.0, 100.0],
                        "timestamp": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-02-02"])})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        render(Dataset(transactions=tx))
-        cu = pd.DataFrame({"customer_id": [1, 2], "referrer_id": pd.array([None, 1], "Int64")})
-        render(Dataset(transactions=tx, customers=cu))
+        an = analyse(Dataset(transactions=tx), resolve_config({}))
+    # 3,000 -> 1-star; then 7,000 at 10% off = 6,300 points -> 9,300: top tier and reset
+    m = an["res"].members
+    assert m.loc[1, "level"] == 3 and m.loc[1, "points_reset"] == 9300
+    assert m.loc[2, "level"] == 0 and not an["referrals"]
+
+
+def test_plots_make_their_own_axes_and_draw_only_there(sim, applied):
+    ax = lp.plot_liability(sim)
+    assert ax.figure.axes == [ax]
+    g = sensitivity_grid(behaviour=BEH, grid={"discount_3": [0.2, 0.3], "uplift": [0, 0.1]},
+                         weeks=3, n_runs=1)
+    fig, ax = plt.subplots()
+    assert lp.plot_sensitivity(g, ax=ax) is ax and fig.axes == [ax]
+    with pytest.raises(ModelError, match="customer_id: 99 has no events"):
+        lp.plot_balance_history(applied, 99)
+    with pytest.raises(ModelError, match="grid: expected the table"):
+        lp.plot_sensitivity(pd.DataFrame({"a": [1]}))
     plt.close("all")
-    t = tier_table(apply_ladder(tx))
-    assert t.loc["diamond", "members reaching it"] == "1"
-    assert t.loc["1-star", "median date reached"] == "2025-01-01"

@@ -11,11 +11,13 @@ Examples
 from __future__ import annotations
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
+
+from omnimkt.errors import ModelError
+from omnimkt.plotting._base import new_axes
 
 __all__ = [
     "plot_tier_distribution", "plot_band", "plot_member_growth", "plot_liability",
@@ -27,14 +29,10 @@ _YUAN = FuncFormatter(lambda v, _: f"{v / 1e6:,.1f}M" if abs(v) >= 1e6 else f"{v
 _COLORS = ["#c7c7c7", "#9ecae1", "#4292c6", "#08306b", "#6a51a3", "#54278f"]
 
 
-def _ax(ax: Axes | None) -> Axes:
-    return ax if ax is not None else plt.figure(figsize=(7, 4)).add_subplot()
-
-
 def plot_tier_distribution(result, *, ax: Axes | None = None, stat: str = "p50",
                            include_members: bool = False) -> Axes:
     """Members at each tier by week (stacked; median over runs by default)."""
-    ax = _ax(ax)
+    ax = new_axes(ax)
     tab = result.tier_distribution(stat)
     if not include_members:
         tab = tab.drop(columns="member")
@@ -51,7 +49,7 @@ def plot_tier_distribution(result, *, ax: Axes | None = None, stat: str = "p50",
 def plot_band(result, metric: str, *, ax: Axes | None = None, label: str | None = None,
               color: str = "#4292c6", cumulative: bool = False) -> Axes:
     """Median and percentile band over runs of one weekly metric (yuan or count)."""
-    ax = _ax(ax)
+    ax = new_axes(ax)
     if cumulative:
         w = result.weekly.assign(_m=result.weekly.groupby("run")[metric].cumsum())
         g = w.groupby("week")["_m"]
@@ -86,7 +84,7 @@ def plot_member_growth(result, *, ax: Axes | None = None) -> Axes:
 
 def plot_liability(result, *, ax: Axes | None = None) -> Axes:
     """Outstanding liability by week: vouchers and discount rights (yuan, median + band)."""
-    ax = _ax(ax)
+    ax = new_axes(ax)
     plot_band(result, "voucher_liability", ax=ax, label="vouchers not yet redeemed (expected)",
               color="#e6550d")
     plot_band(result, "discount_liability", ax=ax, label="discount rights (next year)",
@@ -99,7 +97,7 @@ def plot_liability(result, *, ax: Axes | None = None) -> Axes:
 
 def plot_net_effect(result, *, ax: Axes | None = None) -> Axes:
     """Cumulative programme cost and net effect on revenue (yuan, median + band)."""
-    ax = _ax(ax)
+    ax = new_axes(ax)
     plot_band(result, "programme_cost", ax=ax, cumulative=True, color="#e6550d",
               label="cumulative programme cost")
     plot_band(result, "net_effect", ax=ax, cumulative=True, color="#31a354",
@@ -114,7 +112,7 @@ def plot_net_effect(result, *, ax: Axes | None = None) -> Axes:
 def plot_scenarios(result, *, ax: Axes | None = None,
                    metrics: tuple[str, ...] = ("programme cost", "net effect")) -> Axes:
     """Grouped bars of key figures per scenario (medians; net effect with its band)."""
-    ax = _ax(ax)
+    ax = new_axes(ax)
     tab = result.table
     x = np.arange(len(tab))
     width = 0.8 / len(metrics)
@@ -137,7 +135,10 @@ def plot_scenarios(result, *, ax: Axes | None = None,
 
 def plot_sensitivity(grid: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Heat map of a two-setting :func:`~omnimkt.loyalty.sensitivity_grid` (last column = value)."""
-    ax = _ax(ax)
+    if not isinstance(grid, pd.DataFrame) or not 2 <= grid.shape[1] <= 3:
+        raise ModelError("grid: expected the table of omnimkt.loyalty.sensitivity_grid with one "
+                         "or two settings.")
+    ax = new_axes(ax)
     keys, metric = list(grid.columns[:-1]), grid.columns[-1]
     if len(keys) == 1:
         ax.plot(grid[keys[0]], grid[metric], marker="o")
@@ -146,26 +147,28 @@ def plot_sensitivity(grid: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         ax.yaxis.set_major_formatter(_YUAN)
         return ax
     tab = grid.pivot_table(index=keys[0], columns=keys[1], values=metric)
-    im = ax.imshow(tab.to_numpy(), cmap="RdYlGn", aspect="auto", origin="lower")
+    ax.imshow(tab.to_numpy(), cmap="RdYlGn", aspect="auto", origin="lower")
     ax.set_xticks(range(tab.shape[1]), [f"{v:g}" for v in tab.columns])
     ax.set_yticks(range(tab.shape[0]), [f"{v:g}" for v in tab.index])
     ax.set_xlabel(keys[1])
     ax.set_ylabel(keys[0])
     for (i, j), v in np.ndenumerate(tab.to_numpy()):
         ax.text(j, i, _YUAN(v, None), ha="center", va="center", fontsize=8)
-    ax.figure.colorbar(im, ax=ax, label=f"{metric} (yuan)")
-    ax.set_title(f"Sensitivity of {metric}")
+    # every cell carries its value, so no colour bar (it would add axes to the figure)
+    ax.set_title(f"Sensitivity of {metric} (yuan; green = higher)")
     return ax
 
 
 def plot_balance_history(result, customer_id, *, ax: Axes | None = None) -> Axes:
     """One member's points balance after each event, with tier dates and resets."""
-    ax = _ax(ax)
     h = result.balance_history(customer_id)
+    if h.empty:
+        raise ModelError(f"customer_id: {customer_id!r} has no events in this ledger.")
+    ax = new_axes(ax)
     ax.step(h["timestamp"], h["balance"], where="post", color="#08306b", label="balance")
     for th in result.ladder.tiers:
         ax.axhline(th.threshold, color="#9ecae1", linestyle="--", linewidth=0.8)
-        ax.annotate(th.name, (h["timestamp"].min() if len(h) else 0, th.threshold),
+        ax.annotate(th.name, (h["timestamp"].min(), th.threshold),
                     textcoords="offset points", xytext=(2, 2), fontsize=8, color="#4292c6")
     resets = h[h["points_reset"] > 0]
     ax.scatter(resets["timestamp"], resets["points_reset"], color="#d62728", marker="v",
@@ -186,7 +189,7 @@ def _date_axis(ax: Axes) -> None:
 
 def plot_monthly_cost(result, *, ax: Axes | None = None) -> Axes:
     """Monthly discounts and expected voucher cost of a ladder applied to a log (yuan)."""
-    ax = _ax(ax)
+    ax = new_axes(ax)
     mo = result.monthly
     x = mo.index
     ax.bar(x, mo["discount"], width=20, color="#4292c6", label="discounts")
@@ -202,7 +205,7 @@ def plot_monthly_cost(result, *, ax: Axes | None = None) -> Axes:
 
 def plot_tier_counts(result, *, ax: Axes | None = None) -> Axes:
     """Members who have reached at least each tier, by month (ladder applied to a log)."""
-    ax = _ax(ax)
+    ax = new_axes(ax)
     tab = result.tier_counts()
     for i, c in enumerate(tab.columns):
         ax.plot(tab.index, tab[c], marker=".", color=_COLORS[1 + i % 5], label=c)
