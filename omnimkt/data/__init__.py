@@ -1,5 +1,6 @@
 """Canonical tables, column mapping, validation and loading of customer data."""
 
+from omnimkt.data.check import CheckReport, Problem, check_dataset
 from omnimkt.data.dataset import Dataset
 from omnimkt.data.io import load_dataset, read_table, write_dataset, write_table
 from omnimkt.data.schema import SPECS, STAGES, Columns, TableSpec
@@ -13,6 +14,9 @@ from omnimkt.data.validate import (
 
 __all__ = [
     "SPECS",
+    "CheckReport",
+    "Problem",
+    "check_dataset",
     "STAGES",
     "Columns",
     "Dataset",

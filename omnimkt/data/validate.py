@@ -574,35 +574,6 @@ def validate_table(kind: str, df: Any, columns: Any = None, *, allow_refunds: bo
     return validate_stage_events(df, columns, **ev)
 
 
-def table_problems(kind: str, df: Any, columns: Any = None, **opts: Any
-                   ) -> tuple[pd.DataFrame | None, list[DataError]]:
-    """Every DataError of one table (not only the first) and the valid table, if any.
-
-    Each column check runs even when another failed; then the full validator runs
-    for the checks across rows (duplicates, one row per customer).
-    """
-    spec = {s.name: s for s in (TRANSACTIONS, TOUCHPOINTS, CUSTOMERS, STAGE_EVENTS)}[kind]
-    problems: list[DataError] = []
-    step_opts = {k: v for k, v in opts.items() if k in ("now", "id_type", "dayfirst")}
-    if kind == "transactions":
-        step_opts["allow_refunds"] = opts.get("allow_refunds", False)
-    try:
-        _, _, steps = _frame_and_steps(df, spec, columns, **step_opts)
-    except DataError as exc:
-        return None, [exc]
-    for _, step in steps:
-        try:
-            step()
-        except DataError as exc:
-            problems.append(exc)
-    try:
-        return validate_table(kind, df, columns, **opts), problems
-    except DataError as exc:
-        if str(exc) not in {str(p) for p in problems}:
-            problems.append(exc)
-        return None, problems
-
-
 def check_across(tables: Mapping[str, pd.DataFrame | None]) -> None:
     """Checks between valid tables: one id type everywhere; customers missing from customers."""
     kinds = {
