@@ -26,13 +26,13 @@ EVENTS = ["impression", "click", "visit", "add_to_cart", "coupon", "purchase",
 PROBS = [0.35, 0.2, 0.15, 0.1, 0.06, 0.08, 0.02, 0.04]
 STEPS = ["impression", "click", "add_to_cart", "coupon", "purchase"]
 CASES = {
-    "strict, 30-day window": dict(order="strict", window="30D"),
-    "strict, first attempt only": dict(order="strict", window="30D", attempts="first"),
-    "any order": dict(order="any", window="30D"),
-    "strict + exclusion (refund)": dict(order="strict", window="30D",
+    "strict, 30-day window": dict(order="strict", window_days=30),
+    "strict, first attempt only": dict(order="strict", window_days=30, attempts="first"),
+    "any order": dict(order="any", window_days=30),
+    "strict + exclusion (refund)": dict(order="strict", window_days=30,
                                         exclude=[("refund", "click", "purchase")]),
-    "strict + breakdown (channel)": dict(order="strict", window="30D", breakdown="channel"),
-    "by session (30 min gap)": dict(order="strict", window="1D", by="session"),
+    "strict + breakdown (channel)": dict(order="strict", window_days=30, breakdown="channel"),
+    "by session (30 min gap)": dict(order="strict", window_days=1, by="session"),
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omnimkt import DataError
+from omnimkt import DataError, ModelError
 from omnimkt.data import STAGES, Dataset
 from omnimkt.funnel import (
     campaign_funnel,
@@ -50,7 +50,7 @@ def counts(res):
 
 
 def test_strict_order_best_attempt():
-    res = funnel(BASE, STEPS, window="30D")
+    res = funnel(BASE, STEPS, window_days=30)
     assert counts(res) == [4, 2, 2]
     s = res.summary
     assert s["conversion_from_previous"].tolist() == [1.0, 0.5, 1.0]
@@ -64,15 +64,17 @@ def test_strict_order_best_attempt():
 
 
 def test_first_attempt_and_no_window():
-    assert counts(funnel(BASE, STEPS, window="30D", attempts="first")) == [4, 1, 1]
+    assert counts(funnel(BASE, STEPS, window_days=30, attempts="first")) == [4, 1, 1]
     # without a window c4's first attempt converts too
-    assert counts(funnel(BASE, STEPS, window=None, attempts="first")) == [4, 2, 2]
-    assert counts(funnel(BASE, STEPS, window=10)) == [4, 2, 2]  # a number means days
-    assert counts(funnel(BASE, STEPS, window="4D")) == [4, 1, 1]  # c4 needs 10 days
+    assert counts(funnel(BASE, STEPS, window_days=None, attempts="first")) == [4, 2, 2]
+    assert counts(funnel(BASE, STEPS, window_days=10)) == [4, 2, 2]
+    assert counts(funnel(BASE, STEPS, window_days=4)) == [4, 1, 1]  # c4 needs 10 days
+    # fractions of a day: c1 clicks 24 h and buys 48 h after the visit
+    assert counts(funnel(BASE.query("customer_id == 1"), STEPS, window_days=1.5)) == [1, 1, 0]
 
 
 def test_any_order():
-    res = funnel(BASE, STEPS, order="any", window="30D")
+    res = funnel(BASE, STEPS, order="any", window_days=30)
     assert counts(res) == [4, 3, 3]  # c2 counts; c5 (no visit) does not
     units = res.units.set_index("customer_id")
     assert units.loc[2, "time_to_3"] == pd.Timedelta("2D")
@@ -107,13 +109,13 @@ def test_sessions():
     res = funnel(ev, STEPS, by="session")
     assert res.summary.columns[1] == "sessions"
     assert counts(res) == [2, 1, 0]  # the purchase comes 40 min later: a new session
-    assert counts(funnel(ev, STEPS, by="session", session_gap="1h")) == [2, 1, 1]
+    assert counts(funnel(ev, STEPS, by="session", session_gap_minutes=60)) == [2, 1, 1]
     assert counts(funnel(ev, STEPS)) == [1, 1, 1]
 
 
 def test_repeated_step_names_and_alternatives():
     ev = log([(1, 0, "buy"), (1, 5, "buy"), (1, 9, "buy"), (2, 0, "buy"), (2, 1, "buy")])
-    res = funnel(ev, ["buy", "buy", "buy"], step_column="event", window=None)
+    res = funnel(ev, ["buy", "buy", "buy"], step_column="event", window_days=None)
     assert counts(res) == [2, 2, 1]
     assert res.summary["step"].tolist() == ["buy", "buy (2)", "buy (3)"]
     res = funnel(BASE, [["visit", "click"], "purchase"])
@@ -134,8 +136,8 @@ def test_breakdown_sums_and_cohorts():
 
 
 def test_compare_periods():
-    cmp = compare_periods(BASE, STEPS, {"jan": ("2025-01-01", "2025-02-01"),
-                                        "feb": ("2025-02-01", "2025-03-01")})
+    cmp = compare_periods(BASE, STEPS, {"jan": ("2025-01-01", "2025-01-31"),
+                                        "feb": ("2025-02-01", "2025-02-28")})
     s = cmp.summary
     assert s["customers_jan"].tolist() == [4, 1, 1]
     assert s["customers_feb"].tolist() == [1, 1, 1]  # c4's day-50 attempt
@@ -164,11 +166,23 @@ def test_unsorted_input_and_string_ids_do_not_matter():
 
 
 # ---- property tests ---------------------------------------------------------------
+def tie_rule_order(ev, steps):
+    """The documented tie rule, written independently: customer, time, first step matched
+    (events matching no step last), event name, channel."""
+    first_step = {}
+    for k, s in enumerate(steps):
+        first_step.setdefault(s, k)
+    key = ev.assign(_rank=ev["event"].map(first_step).fillna(len(steps)))
+    sort_by = ["customer_id", "timestamp", "_rank", "event"]
+    sort_by += ["channel"] if "channel" in ev else []
+    return key.sort_values(sort_by, kind="stable").drop(columns="_rank")
+
+
 def brute_force(ev, steps, window_days, order):
     """Reference: per customer, try every start, keep the furthest progress (slow loops)."""
     best_counts = np.zeros(len(steps), dtype=int)
     w = pd.Timedelta(days=window_days)
-    for _, g in ev.sort_values(["customer_id", "timestamp"], kind="stable").groupby("customer_id"):
+    for _, g in tie_rule_order(ev, steps).groupby("customer_id"):
         rows = list(zip(g["timestamp"], g["event"], strict=True))
         best = 0
         for i, (t0, e0) in enumerate(rows):
@@ -201,6 +215,11 @@ event_rows = st.lists(
     st.tuples(st.integers(0, 6), st.integers(0, 60), st.sampled_from("abcd"),
               st.sampled_from(["x", "y"])),
     min_size=1, max_size=60)
+# few distinct days: many events of one customer share a timestamp
+tied_rows = st.lists(
+    st.tuples(st.integers(0, 4), st.integers(0, 4), st.sampled_from("abcde"),
+              st.sampled_from(["x", "y", "z"])),
+    min_size=1, max_size=50)
 
 
 @settings(max_examples=80, deadline=None)
@@ -213,12 +232,56 @@ def test_counts_never_increase_and_breakdown_sums(rows, window, steps, order):
         with pytest.raises(DataError):
             funnel(ev, steps)
         return
-    res = funnel(ev, steps, window=window, order=order, breakdown="channel")
+    res = funnel(ev, steps, window_days=window, order=order, breakdown="channel")
     c = counts(res)
     assert all(a >= b for a, b in zip(c, c[1:], strict=False))
     assert res.breakdown_table().sum().tolist() == c
     assert (res.summary["conversion_from_first"].dropna() <= 1).all()
     assert c == brute_force(ev, steps, window, order)
+
+
+@settings(max_examples=120, deadline=None)
+@given(rows=tied_rows, window=st.sampled_from([1, 2, None]),
+       steps=st.lists(st.sampled_from("abcd"), min_size=1, max_size=4),
+       order=st.sampled_from(["strict", "any", "exact"]),
+       attempts=st.sampled_from(["best", "first"]),
+       breakdown=st.sampled_from([None, "channel"]), seed=st.integers(0, 2**16))
+def test_row_order_never_changes_counts(rows, window, steps, order, attempts, breakdown, seed):
+    """Issue 9: ties (same customer, same timestamp) used to follow the input row order."""
+    ev = log(rows)
+    if not set(steps) <= set(ev["event"]):
+        return
+    opts = dict(window_days=window, order=order, attempts=attempts, breakdown=breakdown)
+    ref = funnel(ev, steps, **opts)
+    shuffled = ev.sample(frac=1, random_state=seed).reset_index(drop=True)
+    res = funnel(shuffled, steps, **opts)
+    assert counts(res) == counts(ref)
+    pd.testing.assert_frame_equal(res.summary, ref.summary)
+    if breakdown:
+        pd.testing.assert_frame_equal(res.breakdown, ref.breakdown)
+    if attempts == "best" and window is not None:
+        assert counts(ref) == brute_force(ev, steps, window, order)
+
+
+def test_tie_rule_by_hand():
+    t = D0 + pd.Timedelta("9h")
+    ev = pd.DataFrame({"customer_id": [1, 1, 1, 1], "timestamp": [t, t, t, t + pd.Timedelta("1h")],
+                       "event": ["email", "click", "visit", "purchase"]})
+    for perm in ([0, 1, 2, 3], [3, 2, 1, 0], [1, 0, 3, 2]):
+        shuffled = ev.iloc[perm]
+        # visit and click at one instant count as visit -> click (step order)
+        assert counts(funnel(shuffled, STEPS)) == [1, 1, 1]
+        # ... and as click -> visit in a funnel that asks for that order
+        assert counts(funnel(shuffled, ["click", "visit"])) == [1, 1]
+        assert counts(funnel(shuffled, ["click", "visit"], order="exact")) == [1, 1]
+        # exact: the non-step email at that instant comes after the steps, before purchase
+        assert counts(funnel(shuffled, STEPS, order="exact")) == [1, 1, 0]
+        # an exclusion event tied with steps comes after them: between click and purchase
+        assert counts(funnel(shuffled, STEPS, exclude=[("email", 2, 3)])) == [0, 0, 0]
+        assert counts(funnel(shuffled, STEPS, exclude=[("email", 1, 2)])) == [1, 1, 1]
+    # ... and after the last step when tied with it: not between
+    late = ev.assign(timestamp=[t + pd.Timedelta("1h"), t, t, t + pd.Timedelta("1h")])
+    assert counts(funnel(late, STEPS, exclude=[("email", 2, 3)])) == [1, 1, 1]
 
 
 # ---- event logs and the case-D helpers ----------------------------------------------
@@ -312,7 +375,7 @@ def test_stage_transitions():
     assert int(m.to_numpy().sum()) == 3
     share = stage_transitions(SE, "2025-01-03", "2025-02-15", normalize=True)
     assert share.loc["consider"].sum() == pytest.approx(1.0)
-    with pytest.raises(DataError, match="before"):
+    with pytest.raises(ModelError, match="end: .* is before start"):
         stage_transitions(SE, "2025-03-01", "2025-01-01")
 
 
@@ -334,41 +397,131 @@ def test_unknown_step_names():
 
 
 def test_empty_steps():
-    with pytest.raises(DataError, match="non-empty list"):
+    with pytest.raises(ModelError, match="steps: give a non-empty list"):
         funnel(BASE, [])
-    with pytest.raises(DataError, match="non-empty list"):
+    with pytest.raises(ModelError, match="steps: give a non-empty list"):
         funnel(BASE, "visit")
 
 
-@pytest.mark.parametrize("window", [0, "-1D", "0s", "soon"])
-def test_bad_window(window):
-    with pytest.raises(DataError, match="window"):
-        funnel(BASE, STEPS, window=window)
+@pytest.mark.parametrize("window", [0, -1, float("nan"), float("inf"), True, "30D", 10**6])
+def test_bad_window_days(window):
+    with pytest.raises(ModelError, match="window_days: must be a number > 0"):
+        funnel(BASE, STEPS, window_days=window)
+
+
+@pytest.mark.parametrize("gap", [0, -5, float("nan"), False, "30min"])
+def test_bad_session_gap(gap):
+    with pytest.raises(ModelError, match="session_gap_minutes"):
+        funnel(BASE, STEPS, by="session", session_gap_minutes=gap)
+
+
+@pytest.mark.parametrize("arg, value", [("order", "loose"), ("by", "visitor"),
+                                        ("attempts", "last"), ("attempts", True),
+                                        ("order", None)])
+def test_unknown_choices(arg, value):
+    with pytest.raises(ModelError, match=f"{arg}: {value!r} is not one of"):
+        funnel(BASE, STEPS, **{arg: value})
 
 
 def test_no_events():
-    with pytest.raises(DataError, match="events: the table has no rows"):
+    with pytest.raises(DataError, match="events: the table is empty"):
         funnel(BASE.iloc[:0], STEPS)
+    with pytest.raises(DataError, match="events: expected a pandas DataFrame"):
+        funnel(BASE.to_dict(), STEPS)
 
 
 def test_missing_column_and_bad_timestamps():
-    with pytest.raises(DataError, match=r"events: missing column\(s\) \['channel'\]"):
+    with pytest.raises(DataError, match=r"events: missing required column\(s\) 'channel'"):
         funnel(BASE.drop(columns="channel"), ["tv"], step_column="channel")
     bad = BASE.assign(timestamp=BASE["timestamp"].astype(str))
     bad.loc[[0, 3], "timestamp"] = "not a date"
-    with pytest.raises(DataError, match=r"events\.timestamp: 2 rows are not dates"):
+    with pytest.raises(DataError, match=r"events\.timestamp: 2 of 13 rows cannot be read as dates"):
         funnel(bad, STEPS)
+    with pytest.raises(DataError, match=r"events\.customer_id: 1 of 13 rows have no id"):
+        funnel(BASE.assign(customer_id=BASE["customer_id"].where(BASE.index != 2)), STEPS)
+
+
+def test_epoch_numbers_are_not_timestamps():
+    """Issue 9: integer epoch seconds were read as nanoseconds (all in 1970)."""
+    secs = BASE.assign(timestamp=BASE["timestamp"].astype("int64") // 10**9)
+    with pytest.raises(DataError, match=r"events\.timestamp: holds numbers .*unit='s'"):
+        funnel(secs, STEPS)
+    converted = secs.assign(timestamp=pd.to_datetime(secs["timestamp"], unit="s"))
+    assert counts(funnel(converted, STEPS)) == [4, 2, 2]
+
+
+def test_aware_timestamps_keep_their_own_wall_clock_day():
+    # 23:30 in Shanghai on 31 Jan is 15:30 UTC: the local day is what counts
+    ev = pd.DataFrame({"customer_id": [1, 1], "event": ["visit", "purchase"],
+                       "timestamp": pd.to_datetime(["2025-01-31 23:30", "2025-02-01 00:10"])
+                       .tz_localize("Asia/Shanghai")})
+    res = funnel(ev, ["visit", "purchase"])
+    assert res.units["entered"].iloc[0] == pd.Timestamp("2025-01-31 23:30")
+    assert counts(funnel(ev, ["visit", "purchase"], start="2025-02-01")) == [0, 0]
+    assert counts(funnel(ev, ["visit", "purchase"], end="2025-01-31")) == [1, 1]
+
+
+def test_start_and_end_are_inclusive_days():
+    # c4's second attempt starts on day 50 (20 Feb), c1..c4's first on 1 Jan
+    assert counts(funnel(BASE, STEPS, start="2025-02-20", end="2025-02-20")) == [1, 1, 1]
+    # c2's visit is on day 1; c1 converts; c3 and c4 (first attempt) stop at the visit
+    assert counts(funnel(BASE, STEPS, end="2025-01-01")) == [3, 1, 1]
+    with pytest.raises(ModelError, match="end: .* is before start"):
+        funnel(BASE, STEPS, start="2025-03-01", end="2025-01-01")
+    with pytest.raises(ModelError, match="start: 20250101 is a number"):
+        funnel(BASE, STEPS, start=20250101)
+    with pytest.raises(ModelError, match="periods: give a dict"):
+        compare_periods(BASE, STEPS, {"jan": ("2025-01-01", "2025-01-31")})
+    with pytest.raises(ModelError, match="periods: 'b' must be a"):
+        compare_periods(BASE, STEPS, {"a": ("2025-01-01", "2025-01-31"), "b": "2025-02"})
 
 
 def test_bad_settings():
-    with pytest.raises(DataError, match="order"):
-        funnel(BASE, STEPS, order="loose")
-    with pytest.raises(DataError, match="exclude"):
+    with pytest.raises(ModelError, match="exclude"):
         funnel(BASE, STEPS, exclude=[("refund", "click", "visit")])
-    with pytest.raises(DataError, match="exclude needs"):
+    with pytest.raises(ModelError, match="exclude: step number 7"):
+        funnel(BASE, STEPS, exclude=[("refund", 1, 7)])
+    with pytest.raises(ModelError, match="exclude needs"):
         funnel(BASE, STEPS, order="any", exclude="refund")
-    with pytest.raises(DataError, match="breakdown"):
+    with pytest.raises(DataError, match="breakdown: events has no column"):
         funnel(BASE, STEPS, breakdown="segment")
+    with pytest.raises(ModelError, match="breakdown: give a column name"):
+        funnel(BASE, STEPS, breakdown=3)
+    with pytest.raises(ModelError, match="labels: 2 labels for 3 steps"):
+        funnel(BASE, STEPS, labels=["a", "b"])
+    with pytest.raises(ModelError, match="step_column: must be a column name"):
+        funnel(BASE, STEPS, step_column=None)
+    with pytest.raises(ModelError, match="columns: unknown canonical name"):
+        funnel(BASE, STEPS, columns={"member": "customer_id"})
+    with pytest.raises(ModelError, match="n: must be a whole number >= 2"):
+        purchase_funnel(TX, 2.5)
+    with pytest.raises(ModelError, match="member_stage: 'member' is not one of"):
+        campaign_funnel(Dataset(transactions=TX, touchpoints=TP), member_stage="member")
+
+
+def test_event_log_ids_of_different_types_are_matched_or_rejected():
+    """Issue 9: int ids in one table and text ids in another matched nothing silently."""
+    tp_text = TP.assign(customer_id=TP["customer_id"].astype(str))
+    ev = event_log(Dataset(transactions=TX, touchpoints=tp_text))
+    assert set(ev["customer_id"]) == {"1", "2", "3", "4"}
+    data = Dataset(transactions=TX, touchpoints=tp_text, stage_events=SE)
+    assert counts(campaign_funnel(data)) == [4, 2, 2, 2, 2]
+    other = TP.assign(customer_id="x" + TP["customer_id"].astype(str))
+    with pytest.raises(DataError, match=r"touchpoints\.customer_id: none of its 4 ids occurs"):
+        event_log(Dataset(transactions=TX, touchpoints=other))
+
+
+def test_lifecycle_settings():
+    with pytest.raises(ModelError, match="rule: 'lowest' is not one of"):
+        stage_at(SE, "2025-02-01", rule="lowest")
+    with pytest.raises(ModelError, match="cutoff: 20250201 is a number"):
+        stage_at(SE, 20250201)
+    with pytest.raises(ModelError, match="freq: '2M' is not one of"):
+        stage_counts(SE, "2M")
+    with pytest.raises(ModelError, match="normalize: must be True or False"):
+        stage_transitions(SE, "2025-01-03", "2025-02-15", normalize="yes")
+    with pytest.raises(ModelError, match="customers: give a list"):
+        stage_at(SE, "2025-02-01", customers="1")
 
 
 def test_unknown_stage():
@@ -390,8 +543,8 @@ def test_column_mapping_and_refunds():
     assert counts(purchase_funnel(tx, columns=Columns(customer_id="member_no"))) == [3, 2, 1]
 
 
-# ---- plots, widget and report section (smoke: they draw what they are given) -----------
-def test_plots_widget_and_report_section(recwarn):
+# ---- plots and widget (smoke: they draw what they are given) -----------
+def test_plots_and_widget(recwarn):
     import matplotlib.pyplot as plt
 
     from omnimkt.plotting.funnel import (
@@ -402,7 +555,6 @@ def test_plots_widget_and_report_section(recwarn):
         plot_stage_transitions,
         plot_time_to_convert,
     )
-    from omnimkt.report_sections.funnel import render
     from omnimkt.widgets.funnel import funnel_explorer
 
     res = funnel(BASE, STEPS, breakdown="channel")
@@ -412,24 +564,33 @@ def test_plots_widget_and_report_section(recwarn):
     assert plot_stage_counts(stage_counts(SE)).get_ylabel() == "customers"
     assert plot_stage_transitions(stage_transitions(SE, "2025-01-03", "2025-02-15")).get_ylabel()
     assert len(plot_stage_conversion(stage_conversion(SE)).patches) == len(STAGES) - 2
+    given = [(plot_funnel, res), (plot_funnel_breakdown, res), (plot_time_to_convert, res),
+             (plot_stage_counts, stage_counts(SE)),
+             (plot_stage_transitions, stage_transitions(SE, "2025-01-03", "2025-02-15")),
+             (plot_stage_conversion, stage_conversion(SE))]
+    for fn, arg in given:  # each draws only on the axes it is given, and returns them
+        plt.close("all")
+        fig, ax = plt.subplots()
+        assert fn(arg, ax=ax) is ax
+        assert plt.get_fignums() == [fig.number]
+        assert all(a is ax or a in ax.child_axes for a in fig.axes), fn.__name__
     box = funnel_explorer(BASE, STEPS, breakdowns=["channel"])
     assert type(box).__name__ == "VBox"
     window, order = box.children[0].children
     window.value, order.value = 5, "any"  # redraws without error
     box.children[1].value = "channel"
-    render(Dataset(transactions=TX))
-    render(Dataset(transactions=TX, touchpoints=TP, stage_events=SE))
     plt.close("all")
     assert not [str(w.message) for w in recwarn if "omnimkt" in str(w.filename)]
 
 
-def test_sort_order_packed_and_two_pass_agree_with_lexsort():
-    from omnimkt.funnel import _sort_order
+def test_sort_order_packed_and_lexsort_agree():
+    from omnimkt.funnel.engine import _sort_order
 
     rng = np.random.default_rng(0)
     c = rng.integers(0, 50, 2000)
     t = rng.integers(0, 100, 2000) * 10**9  # whole seconds, many ties: packed key
-    assert (_sort_order(c, t) == np.lexsort((t, c))).all()
+    tie = rng.integers(0, 5, 2000)
+    assert (_sort_order(c, t, tie) == np.lexsort((tie, t, c))).all()
     c2 = rng.integers(0, 2**40, 2000)
-    t2 = rng.integers(0, 2**50, 2000)  # nanoseconds and huge ids: two stable passes
-    assert (_sort_order(c2, t2) == np.lexsort((t2, c2))).all()
+    t2 = rng.integers(0, 2**50, 2000)  # nanoseconds and huge ids: lexsort
+    assert (_sort_order(c2, t2, tie) == np.lexsort((tie, t2, c2))).all()

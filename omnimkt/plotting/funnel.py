@@ -18,21 +18,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from omnimkt.funnel import FunnelResult, StageConversion
+from omnimkt.plotting._base import new_axes
+
 __all__ = [
     "plot_funnel", "plot_funnel_breakdown", "plot_time_to_convert", "plot_stage_counts",
     "plot_stage_transitions", "plot_stage_conversion",
 ]
 
 
-def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
-
-
-def plot_funnel(result, *, ax: Axes | None = None) -> Axes:
+def plot_funnel(result: FunnelResult, *, ax: Axes | None = None) -> Axes:
     """Horizontal bars of the units at each step, labelled with count and conversion."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     s = result.summary
     unit = s.columns[1]
     y = np.arange(len(s))[::-1]
@@ -51,10 +48,10 @@ def plot_funnel(result, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_funnel_breakdown(result, *, ax: Axes | None = None,
+def plot_funnel_breakdown(result: FunnelResult, *, ax: Axes | None = None,
                           value: str = "conversion_from_first", top: int = 8) -> Axes:
     """Conversion along the steps, one line per breakdown group (largest ``top`` groups)."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     table = result.breakdown_table(value)
     sizes = result.breakdown_table().iloc[:, 0].sort_values(ascending=False)
     for g in sizes.index[:top]:
@@ -68,10 +65,10 @@ def plot_funnel_breakdown(result, *, ax: Axes | None = None,
     return ax
 
 
-def plot_time_to_convert(result, *, ax: Axes | None = None, step: int | None = None,
+def plot_time_to_convert(result: FunnelResult, *, ax: Axes | None = None, step: int | None = None,
                          bins: int = 30) -> Axes:
     """Histogram of days from the funnel start to step ``step`` (default: the last)."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     k = step or len(result.steps)
     days = result.units[f"time_to_{k}"].dropna().dt.total_seconds() / 86_400
     if len(days):
@@ -87,7 +84,7 @@ def plot_time_to_convert(result, *, ax: Axes | None = None, step: int | None = N
 def plot_stage_counts(counts: pd.DataFrame, *, ax: Axes | None = None,
                       include_none: bool = False) -> Axes:
     """Stacked areas of customers per lifecycle stage over time (:func:`stage_counts`)."""
-    ax = _axes(ax, (8, 4))
+    ax = new_axes(ax, (8, 4))
     data = counts if include_none else counts.drop(columns="none")
     x = data.index.to_timestamp(how="end") if isinstance(data.index, pd.PeriodIndex) else data.index
     colors = plt.get_cmap("viridis")(np.linspace(0, 0.95, data.shape[1]))
@@ -102,7 +99,7 @@ def plot_stage_counts(counts: pd.DataFrame, *, ax: Axes | None = None,
 def plot_stage_transitions(matrix: pd.DataFrame, *, ax: Axes | None = None,
                            normalize: bool = True) -> Axes:
     """Heatmap of a :func:`stage_transitions` matrix (row shares by default), counts annotated."""
-    ax = _axes(ax, (7, 6))
+    ax = new_axes(ax, (7, 6))
     counts = matrix
     shown = counts.div(counts.sum(axis=1).replace(0, 1), axis=0) if normalize else counts
     im = ax.imshow(shown.to_numpy(dtype=float), cmap="Blues", aspect="auto")
@@ -117,14 +114,16 @@ def plot_stage_transitions(matrix: pd.DataFrame, *, ax: Axes | None = None,
     ax.set_yticks(range(counts.shape[0]), counts.index)
     ax.set_xlabel("stage at the end date")
     ax.set_ylabel("stage at the start date")
-    ax.figure.colorbar(im, ax=ax, label="share of row" if normalize else "customers")
+    # the colour bar lives inside ax (an inset), so nothing else in the figure moves
+    cax = ax.inset_axes([1.02, 0.0, 0.03, 1.0])
+    ax.figure.colorbar(im, cax=cax, label="share of row" if normalize else "customers")
     ax.set_title("Lifecycle stage transitions")
     return ax
 
 
-def plot_stage_conversion(result, *, ax: Axes | None = None) -> Axes:
+def plot_stage_conversion(result: StageConversion, *, ax: Axes | None = None) -> Axes:
     """Bars of the share moving on from each stage, with the median days in stage."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     s = result.summary.iloc[:-1]  # the last stage has no next stage
     x = np.arange(len(s))
     ax.bar(x, s["conversion_to_next"], color="#3b75af", alpha=0.85)
