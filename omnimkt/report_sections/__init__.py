@@ -1,36 +1,17 @@
 """The sections of the client report, one module per model family.
 
-Each module has ``render(data: Dataset, **options) -> None``, which displays a
-heading, a few tables and figures and a plain-language reading of them. The
-report notebook calls :func:`render_section` for each name in :data:`SECTIONS`.
+Each section module has ``analyse(data, cfg) -> dict`` (the model results, language-free)
+and ``build(analysis, tr, cfg) -> Section`` (question, one-sentence answer, charts,
+tables, what to do, findings, actions with expected value, glossary terms) in the
+report language. :func:`omnimkt.report_sections.book.build_report_content` computes
+them all and lays out cover, executive summary, contents, sections, glossary and
+assumptions; the report notebook displays that and writes the Excel workbook.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from omnimkt.report_sections.book import SECTIONS, Report, analyse_all, build_report_content
+from omnimkt.report_sections.config import resolve_config
+from omnimkt.report_sections.i18n import Tr
 
-from IPython.display import Markdown, display
-
-from omnimkt.data.dataset import Dataset
-from omnimkt.errors import OmnimktError
-
-#: Report order: the data first, then value, risk, segments, actions, journeys, loyalty.
-SECTIONS: tuple[str, ...] = (
-    "overview", "clv", "churn", "segments", "retention", "funnel", "attribution", "loyalty",
-)
-
-
-def render_section(name: str, data: Dataset, **options: Any) -> None:
-    """Render one report section; a data set that cannot support it gets a one-line note.
-
-    Only omnimkt's own errors (data too thin or missing a table) are turned into the
-    note; anything else is a bug and propagates.
-    """
-    if name not in SECTIONS:
-        raise ValueError(f"unknown report section {name!r}; choose from {SECTIONS}")
-    module = importlib.import_module(f"omnimkt.report_sections.{name}")
-    try:
-        module.render(data, **options)
-    except OmnimktError as exc:
-        display(Markdown(f"*This section could not be computed for this data set: {exc}*"))
+__all__ = ["SECTIONS", "Report", "Tr", "analyse_all", "build_report_content", "resolve_config"]

@@ -172,9 +172,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "clv.finding_risk": ("{n} who bought at least three times now look inactive (less than a "
                          "50% chance of still being active).",
                          "{n}曾购买三次及以上，但目前活跃概率已低于50%，处于流失边缘。"),
-    "clv.action": ("Contact the {n} repeat buyers who now look inactive with a win-back offer "
-                   "(list in the workbook).",
-                   "对{n}已沉默的老客户发起挽回触达（名单见工作簿）。"),
+    "clv.action": ("Contact the {n} who now look inactive with a win-back offer (list in the "
+                   "workbook).", "对{n}（已沉默）发起挽回触达（名单见工作簿）。"),
+    "clv.finding_total": ("Today's customers are expected to bring {value} over the next "
+                          "{period} (discounted).",
+                          "现有客户预计在未来{period}内贡献{value}（已折现）。"),
     "clv.todo": ("Look after the top 20% with service rather than discounts, win back the "
                  "repeat buyers who have gone quiet, and spend little on the bottom 50%.",
                  "对价值最高的20%客户以服务维系而非打折；对沉默的老客户发起挽回；"
@@ -187,7 +189,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "churn.heading": ("Which customers are slipping away", "流失预警：哪些客户正在流失"),
     "churn.question": ("Can we tell in advance who will stop buying, and does contacting them "
                        "pay?", "能否提前识别即将流失的客户？挽回他们是否划算？"),
-    "churn.answer": ("Tested on the last {h}: {rate} of {n} active customers stopped buying, "
+    "churn.answer": ("Tested on the last {h}: {rate} of {n} active at the cut-off stopped buying, "
                      "and the best score finds {capture} of them among the 20% it ranks "
                      "highest.",
                      "用最近{h}的数据回测：{n}中有{rate}没有再购买；最佳评分方法排名前20%的客户"
@@ -233,9 +235,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                                 "前{top_share}的客户贡献了{share}的消费额（二八法则预期约为80%）。"),
     "segments.finding_risk": ("{n} who used to buy well have gone quiet; they hold {spend} of "
                               "spend.", "{n}曾是优质客户但近期已沉默，消费额占比{spend}。"),
-    "segments.action": ("Call or message the {n} high-value customers who have gone quiet "
-                        "(“at risk” and “can't lose”) with a personal offer.",
-                        "对{n}已沉默的高价值客户（“流失风险”和“不能流失”两类）进行一对一挽回。"),
+    "segments.action": ("Call or message the {n} (“at risk” and “can't lose”) with a personal "
+                        "offer.", "对{n}（“流失风险”和“不能流失”两类）进行一对一挽回。"),
     "segments.todo": ("Give each group the treatment in the table: reward champions, win back "
                       "the quiet high spenders first, and keep contact with sleeping customers "
                       "cheap.", "按表中建议分层运营：奖励核心客户，优先挽回沉默的高价值客户，"
@@ -247,11 +248,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                                  "忠诚客户=购买{k}次及以上且最近{days}内有购买，推荐者=推荐过他人）。"),
     "rfm.todo.champions": ("reward, ask for referrals, early access", "给予奖励、邀请推荐、优先体验新品"),
     "rfm.todo.loyal": ("upsell, membership benefits", "交叉销售、会员权益"),
-    "rfm.todo.potential loyalists": ("membership offer, second-category cross-sell",
+    "rfm.todo.potential loyalist": ("membership offer, second-category cross-sell",
                                      "引导入会、推荐第二品类"),
     "rfm.todo.new": ("onboarding, help with the second order", "新客引导，促成第二单"),
     "rfm.todo.promising": ("build the habit, light offers", "培养购买习惯，适度优惠"),
-    "rfm.todo.needs attention": ("limited-time offer, recommendations", "限时优惠、个性化推荐"),
+    "rfm.todo.need attention": ("limited-time offer, recommendations", "限时优惠、个性化推荐"),
     "rfm.todo.about to sleep": ("reactivation message, popular products", "唤醒提醒、推荐热销品"),
     "rfm.todo.at risk": ("personal win-back, ask what changed", "一对一挽回，了解流失原因"),
     "rfm.todo.can't lose": ("win back at almost any cost, personal call", "不惜成本挽回，专人致电"),
@@ -267,9 +268,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "更准确地预测下次购买？"),
     "retention.answer_yes": ("Yes: on your history the consumption clock misses the next "
                              "purchase by {clock} on average against {naive} for the simple "
-                             "rule, so its {n} reminders due {when} are recommended.",
+                             "rule, so its {n} due {when} are recommended.",
                              "是。在贵司历史数据上，消耗周期规则预测下次购买的平均误差为{clock}，"
-                             "简单规则为{naive}，因此建议执行{when}到期的{n}条提醒。"),
+                             "简单规则为{naive}，因此建议执行{when}到期的{n}。"),
     "retention.answer_no": ("No: on your history the simple rule (each customer's median gap "
                             "between orders) misses the next purchase by {naive} against "
                             "{clock} for the consumption clock, so the clock's reminders are "
@@ -291,9 +292,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "{clock} mean miss).",
                              "案例中的消耗周期规则不适用于本数据：简单的中位间隔规则预测下次购买"
                              "更准确（平均误差{naive}对{clock}）。"),
-    "retention.action": ("Send the {n} replenishment reminders due {when} (list in the "
+    "retention.action": ("Send the {n} due {when} (list in the "
                          "workbook), holding back a random 10% to measure the effect.",
-                         "执行{when}到期的{n}条补货提醒（清单见工作簿），随机保留10%作为对照组。"),
+                         "执行{when}到期的{n}（清单见工作簿），随机保留10%作为对照组。"),
     "retention.todo_yes": ("Run the reminders daily from the action list and compare buyers "
                            "with the hold-out group after four weeks.",
                            "每天按行动清单执行提醒，四周后与对照组比较复购率。"),
@@ -437,7 +438,7 @@ GLOSSARY: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
             ("平均误差", "预测的下次购买日期与实际日期相差天数的平均值（平均绝对误差）。")),
     "funnel": (("funnel", "The share of customers who go on from one step (first order, second "
                 "order, ...) to the next."),
-               ("漏斗", "客户从一个环节（首单、第二单……）进入下一个环节的比例。")),
+               ("漏斗", "客户从一个环节（首单、第二单等）进入下一个环节的比例。")),
     "attribution": (("channel attribution", "Sharing the credit for a first purchase among the "
                      "marketing touches the customer had before it."),
                     ("渠道归因", "把一次首购的功劳分配给客户此前接触过的各个营销触点。")),

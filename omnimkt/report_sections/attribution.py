@@ -1,14 +1,18 @@
-"""Report section: which marketing channels get the credit for new customers, and at what cost.
+"""Report section: which marketing channels get the credit for new customers, and whether
+the data support moving budget between them.
+
+Budget advice is limited to channels with enough spend and credited first purchases
+(``min_channel_spend``, ``min_channel_conversions``); a move is suggested only when
+the best channel's lowest revenue per ¥1 across credit rules beats the worst
+channel's highest, and it is capped at ``max_budget_shift`` of the smaller budget.
 
 Examples
 --------
->>> import pandas as pd
->>> from omnimkt.data import Dataset
->>> tx = pd.DataFrame({"customer_id": [1], "amount": 1.0,
-...                    "timestamp": pd.to_datetime(["2025-01-01"])})
->>> render(Dataset(transactions=tx))  # doctest: +ELLIPSIS
-<IPython.core.display.Markdown object>
-<IPython.core.display.Markdown object>
+>>> from omnimkt.datasets import load_sample
+>>> from omnimkt.report_sections.config import resolve_config
+>>> from omnimkt.report_sections.i18n import Tr
+>>> cfg = {**resolve_config({}), "_saved_value": 300.0}
+>>> sec = build(analyse(load_sample(), cfg), Tr("en"), cfg)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -17,121 +21,124 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
 
-from omnimkt.attribution import (
-    ModelComparison,
-    account_concentration,
-    build_paths,
-    channel_costs,
-    channel_roi,
-    compare_models,
-)
-from omnimkt.errors import DataError
-from omnimkt.plotting.attribution import plot_lorenz, plot_model_comparison
+from omnimkt.attribution import build_paths, channel_costs, channel_roi, compare_models
+from omnimkt.plotting.attribution import plot_model_comparison
+from omnimkt.report_sections._common import call
+from omnimkt.report_sections._section import Action, Finding, Section, Table, figure_png, relabel
 
-__all__ = ["render", "share_table"]
+__all__ = ["analyse", "budget_table", "build"]
 
-_LABELS = {"last_touch": "last touch", "linear": "linear", "time_decay": "time decay",
-           "position_based": "position-based", "markov": "Markov", "shapley": "Shapley",
-           "first_touch": "first touch", "last_non_direct": "last non-direct"}
+MODELS = ("last_touch", "linear", "time_decay", "markov", "shapley")
 
 
-def share_table(comparison: ModelComparison) -> pd.DataFrame:
-    """Client-facing share of conversions (%) per channel and model, largest first."""
-    s = 100 * comparison.summary
-    s = s.loc[s.mean(axis=1).sort_values(ascending=False).index]
-    s.columns = [_LABELS.get(c, c) for c in s.columns]
-    return s.round(1)
-
-
-def _reading(cmp: ModelComparison, paths, roi: pd.DataFrame | None) -> str:
-    share = cmp.summary
-    lt, mk, sh = share["last_touch"], share["markov"], share["shapley"]
-    # The data-driven view: the mean of the Markov and Shapley shares.
-    dd = (mk + sh) / 2
-    diff = (dd - lt).sort_values()
-    text = [
-        f"We followed {paths.total_conversions + paths.total_nulls:,.0f} journeys, of which "
-        f"{paths.total_conversions:,.0f} ended in a first purchase"
-        + (f" ({paths.unattributed_conversions:,.0f} more first purchases had no recorded "
-           "touch in the look-back window)." if paths.unattributed_conversions else "."),
-        f"Last-touch credit puts **{lt.idxmax()}** first ({lt.max():.0%} of conversions); the "
-        f"data-driven models, which also credit the touches that start and carry a journey, "
-        f"put **{mk.idxmax()}** first (Markov, {mk.max():.0%}) and **{sh.idxmax()}** first "
-        f"(Shapley, {sh.max():.0%}).",
-    ]
-    if diff.iloc[-1] > 0.01:
-        text.append(f"Compared with the data-driven models, last touch undervalues "
-                    f"**{diff.index[-1]}** most ({100 * diff.iloc[-1]:.0f} percentage points) "
-                    f"and overvalues **{diff.index[0]}** most ({-100 * diff.iloc[0]:.0f} points).")
-    if roi is not None:
-        m = (roi[roi["model"].isin(["markov", "shapley"]) & (roi["cost"] > 0)]
-             .groupby("channel")["roas"].mean().dropna())
-        if len(m) >= 2:
-            text.append(f"Per yuan spent, **{m.idxmax()}** returns the most attributed revenue "
-                        f"({m.max():,.1f} yuan, mean of Markov and Shapley) and "
-                        f"**{m.idxmin()}** the least ({m.min():,.1f}): budget should move "
-                        "towards the former, checked with a hold-out test.")
-    return " ".join(text)
-
-
-def render(data: Any, *, lookback_days: float | None = 30, **options: Any) -> None:
-    """Show the channel attribution section of the report for ``data`` (a Dataset).
-
-    Needs touchpoints (skipped with a note otherwise). Shows the share of first
-    purchases each channel gets under last touch, linear, time decay, Markov and Shapley
-    models; with a ``cost`` column, cost and return per channel; with an ``account``
-    column on the social channel (``social_channel``, default "social_kol"), how
-    concentrated its clicks are across accounts (case E).
-    """
-    display(Markdown("## Channel attribution"))
+def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
+    """Attribution shares and the per-channel budget table (language-free)."""
     tp = getattr(data, "touchpoints", None)
     if tp is None or len(tp) == 0:
-        display(Markdown("*No touchpoint table was provided: channel attribution needs the "
-                         "customers' marketing touches, so this section is skipped.*"))
-        return
-    paths = build_paths(tp, data.transactions, lookback_days=lookback_days)
+        return {"skip": ("no_touch",)}
+    paths = call(build_paths, tp, data.transactions,
+                 **{"window_days|lookback_days": cfg["lookback_days"]})
     if len(paths) == 0 or paths.total_conversions == 0:
-        display(Markdown("*No first purchase is preceded by a touch in the look-back window, "
-                         "so there is nothing to attribute.*"))
-        return
-    models = ["last_touch", "linear", "time_decay", "markov", "shapley"]
-    cmp = compare_models(paths, models)
-    fig, ax = plt.subplots(figsize=(10, 4))
-    plot_model_comparison(cmp, ax=ax)
-    fig.tight_layout()
-    display(fig)
-    plt.close(fig)
-    display(share_table(cmp))
-
-    roi = None
+        return {"skip": ("no_paths",)}
+    cmp = compare_models(paths, list(MODELS))
+    budget = None
     if "cost" in tp.columns:
         costs = channel_costs(tp)
-        roi = channel_roi({m: cmp.results[m] for m in ("last_touch", "markov", "shapley")},
-                          costs)
-        table = roi.pivot(index="channel", columns="model", values="roas").round(2)
-        table.insert(0, "cost (yuan)", costs["cost"].reindex(table.index).round(0))
-        table.columns = ["cost (yuan)"] + [f"revenue per yuan, {_LABELS[c]}"
-                                           for c in table.columns[1:]]
-        # Channels that cost nothing (own stores, referrals) have no return per yuan.
-        display(table.astype(object).where(table.notna(), "no cost"))
-    display(Markdown(_reading(cmp, paths, roi)))
+        roi = channel_roi({m: cmp.results[m] for m in MODELS}, costs)
+        budget = budget_table(roi, costs, cfg)
+    return {"cmp": cmp, "budget": budget}
 
-    social = options.get("social_channel", "social_kol")
-    if "account" in tp.columns and social in set(tp["channel"].astype("str")):
-        try:
-            conc = account_concentration(tp, channel=social, event="click")
-        except DataError:  # no clicks recorded for the social channel: nothing to show
-            conc = None
-        if conc is not None and len(conc.values) > 1:
-            fig, ax = plt.subplots(figsize=(4.5, 4))
-            plot_lorenz(conc, ax=ax)
-            fig.tight_layout()
-            display(fig)
-            plt.close(fig)
-            display(Markdown(
-                f"Social accounts: **{conc.top_account}** brought {conc.top_share:.0%} of "
-                f"{conc.total:,.0f} clicks across {len(conc.values)} accounts (Gini "
-                f"{conc.gini:.2f}). Measure each account's contribution before renewing them "
-                "all; the case reports one account in ten bringing 7,000 of 9,000 clicks."))
+
+def budget_table(roi: pd.DataFrame, costs: pd.DataFrame, cfg: dict[str, Any]) -> pd.DataFrame:
+    """Per channel: spend, data-driven conversions and revenue per ¥1, its range across the
+    credit rules, and whether the channel has enough spend and conversions for advice."""
+    roas = roi.pivot(index="channel", columns="model", values="roas")
+    conv = roi.pivot(index="channel", columns="model", values="conversions")
+    out = pd.DataFrame({"spend": costs["cost"].reindex(roas.index).astype(float)})
+    out["conversions"] = conv[["markov", "shapley"]].mean(axis=1)
+    out["roas"] = roas[["markov", "shapley"]].mean(axis=1)
+    out["roas_low"], out["roas_high"] = roas.min(axis=1), roas.max(axis=1)
+    out["eligible"] = ((out["spend"] >= cfg["min_channel_spend"])
+                       & (out["conversions"] >= cfg["min_channel_conversions"]))
+    return out.sort_values("spend", ascending=False, kind="mergesort")
+
+
+def budget_move(b: pd.DataFrame, cfg: dict[str, Any]) -> dict[str, Any] | None:
+    """The capped move from the worst to the best eligible channel, if the ranges separate."""
+    ok = b[b["eligible"] & b["roas"].notna()]
+    if len(ok) < 2:
+        return None
+    hi, lo = ok["roas"].idxmax(), ok["roas"].idxmin()
+    if ok.loc[hi, "roas_low"] <= ok.loc[lo, "roas_high"]:
+        return None
+    amount = cfg["max_budget_shift"] * float(min(ok.loc[hi, "spend"], ok.loc[lo, "spend"]))
+    m = cfg["margin"]
+    return {"src": lo, "dst": hi, "amount": amount,
+            "ev": amount * m * (ok.loc[hi, "roas"] - ok.loc[lo, "roas"]),
+            "range": (amount * m * (ok.loc[hi, "roas_low"] - ok.loc[lo, "roas_high"]),
+                      amount * m * (ok.loc[hi, "roas_high"] - ok.loc[lo, "roas_low"]))}
+
+
+def _export(b: pd.DataFrame, tr: Any) -> pd.DataFrame:
+    return pd.DataFrame({tr("col.channel"): [tr.label(c) for c in b.index],
+                         tr("col.spend"): b["spend"].round(2).to_numpy(),
+                         tr("col.conversions"): b["conversions"].round(1).to_numpy(),
+                         tr("col.roas"): b["roas"].round(2).to_numpy(),
+                         tr("col.roas_range"): [f"{lo:,.2f} ~ {hi:,.2f}" if pd.notna(lo) else "–"
+                                                for lo, hi in zip(b["roas_low"], b["roas_high"],
+                                                                  strict=True)],
+                         tr("col.budget_ok"): [tr("yes") if e else tr("no") for e in b["eligible"]]})
+
+
+def _budget(sec: Section, b: pd.DataFrame, tr: Any, cfg: dict[str, Any]) -> None:
+    shown = _export(b, tr)
+    shown[tr("col.spend")] = [tr.money(v) for v in b["spend"]]
+    shown[tr("col.roas")] = [tr.money(v, 2) for v in b["roas"]]
+    sec.tables.append(Table("", shown))
+    sec.exports["channels"] = _export(b, tr)
+    short = [tr.label(c) for c in b.index[~b["eligible"]]]
+    if short:
+        sec.notes.append(tr("attribution.too_few", spend=tr.money(cfg["min_channel_spend"]),
+                            conv=tr.number(cfg["min_channel_conversions"]), channels=tr.join(short)))
+    move = budget_move(b, cfg)
+    if move is None:
+        ok = [tr.label(c) for c in b.index[b["eligible"]]]
+        sec.notes.append(tr("attribution.no_move",
+                            channels=tr.join(ok) or tr("attribution.none_eligible")))
+        return
+    sec.actions.append(Action(tr("attribution.move", amount=tr.money(move["amount"]),
+                                 src=tr.label(move["src"]), dst=tr.label(move["dst"]),
+                                 hi_roas=tr.money(b.loc[move["dst"], "roas"], 2),
+                                 lo_roas=tr.money(b.loc[move["src"], "roas"], 2)),
+                              move["ev"], "attribution.move", move["range"]))
+
+
+def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
+    """The attribution section in the report language."""
+    sec = Section("attribution", tr("attribution.heading"), tr("attribution.question"),
+                  glossary=["attribution", "last_touch", "data_driven", "roas"])
+    if "skip" in an:
+        sec.skipped = (tr("attribution.no_touch") if an["skip"][0] == "no_touch" else
+                       tr("attribution.no_paths", days=tr.count(cfg["lookback_days"], "day")))
+        return sec
+    share = an["cmp"].summary
+    lt, dd = share["last_touch"], (share["markov"] + share["shapley"]) / 2
+    sec.answer = tr("attribution.answer", lt=tr.label(lt.idxmax()), dd=tr.label(dd.idxmax()),
+                    share=tr.pct(dd.max()))
+    sec.findings.append(Finding(tr("attribution.finding", lt=tr.label(lt.idxmax()),
+                                   lt_share=tr.pct(lt.max()), dd_share=tr.pct(dd[lt.idxmax()])),
+                                float(lt.max() - dd[lt.idxmax()]), 55, "attribution.last_touch"))
+    fig, ax = plt.subplots(figsize=(10, 4))
+    plot_model_comparison(an["cmp"], ax=ax)
+    relabel(ax, tr, title=tr("chart.attribution"), ylabel=tr("axis.share_conversions"))
+    sec.figures.append(figure_png(fig))
+    order = dd.sort_values(ascending=False).index
+    t = pd.DataFrame({tr("col.channel"): [tr.label(c) for c in order]})
+    for m in share.columns:
+        t[tr.label(m)] = [tr.pct(v, 1) for v in share.loc[order, m]]
+    sec.tables.append(Table("", t))
+    if an["budget"] is not None:
+        _budget(sec, an["budget"], tr, cfg)
+    sec.todo.append(tr("attribution.todo"))
+    return sec

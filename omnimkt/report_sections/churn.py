@@ -1,13 +1,13 @@
-"""Report section: who is slipping away -- churn scored two ways, a win-back threshold and
-the "3+ channels retain better" claim.
+"""Report section: who is slipping away -- churn scored on a held-out period, a win-back
+threshold that pays on the assumptions, and the "3+ channels retain better" claim.
 
 Examples
 --------
->>> from omnimkt.datasets import generate
->>> w = generate(600, seed=2, tables=("transactions",))
->>> render(w)  # doctest: +ELLIPSIS
-<IPython.core.display.Markdown object>
-...
+>>> from omnimkt.datasets import load_sample
+>>> from omnimkt.report_sections.config import resolve_config
+>>> from omnimkt.report_sections.i18n import Tr
+>>> cfg = {**resolve_config({}), "_saved_value": 300.0}
+>>> sec = build(analyse(load_sample(), cfg), Tr("zh"), cfg)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -16,170 +16,101 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
 
-from omnimkt.churn import (
-    ChannelRetention,
-    ChurnComparison,
-    channel_retention,
-    churn_backtest,
-    saved_customer_value,
-    winback_thresholds,
-)
+from omnimkt.churn import channel_retention, churn_backtest, winback_thresholds
 from omnimkt.errors import DataError, ModelError
-from omnimkt.plotting.churn import plot_calibration, plot_gains
+from omnimkt.plotting.churn import plot_gains
+from omnimkt.report_sections._common import call, data_span
+from omnimkt.report_sections._section import Action, Finding, Section, Table, figure_png, relabel
 
-__all__ = ["comparison_table", "render", "retention_table"]
-
-
-def comparison_table(result: ChurnComparison) -> pd.DataFrame:
-    """Client-facing comparison of the churn scores on the held-out period."""
-    s = result.summary
-    out = pd.DataFrame({
-        "ranks churners (ROC AUC)": s["roc_auc"].round(3),
-        "precision-recall AUC": s["pr_auc"].round(3),
-        "churners found in top 20% (%)": (100 * s["capture_top20"]).round(1),
-        "lift in top 10%": s["lift_top10"].round(2),
-    })
-    if "truth_roc_auc" in s.columns:
-        out["ranks true dropouts (ROC AUC)"] = s["truth_roc_auc"].round(3)
-    out.index.name = "churn score"
-    return out
+__all__ = ["analyse", "build"]
 
 
-def retention_table(result: ChannelRetention) -> pd.DataFrame:
-    """Client-facing raw vs frequency-adjusted retention of many- and few-channel buyers."""
-    s = result.summary
-    k = result.threshold
-    return pd.DataFrame({
-        f"retention, {k}+ channels (%)": (100 * s.iloc[:, 0]).round(1).to_numpy(),
-        "retention, fewer (%)": (100 * s.iloc[:, 1]).round(1).to_numpy(),
-        "relative difference (%)": (100 * s["relative_uplift"]).round(0).to_numpy(),
-        "95% interval of the gap (points)": [f"{lo:+.1f} to {hi:+.1f}" for lo, hi in
-                                            zip(s["ci_low_pts"], s["ci_high_pts"],
-                                                strict=True)],
-    }, index=pd.Index(["all customers (raw)", "same purchase frequency"], name="comparison"))
-
-
-def render(data: Any, *, horizon_days: int = 90, cost_per_contact: float = 20.0,
-           success_rate: float = 0.10, saved_value: float | None = None,
-           margin: float = 0.30, seed: int = 0, currency: str = "yuan",
-           **options: Any) -> None:
-    """Show the churn section of the report for ``data`` (an omnimkt Dataset).
-
-    The last ``horizon_days`` of the data are held out: both churn approaches
-    score customers at the cut-off and are judged on who did not buy in the
-    held-out days (the case's three-month wake-up rule). The win-back rule
-    assumes ``cost_per_contact`` yuan per contact, ``success_rate`` of
-    contacted churners won back, and a saved customer worth ``saved_value``
-    yuan (default: ``margin`` times the median yearly spend of active customers).
-    Data covering less than two horizons is skipped with a note.
-    """
-    display(Markdown("## Churn: who is slipping away"))
+def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
+    """Backtest, win-back plan and channel retention (language-free); ``skip`` says why not."""
+    h = cfg["churn_horizon_days"]
     tx = data.transactions
-    last = pd.Timestamp(tx["timestamp"].max()).normalize()
-    cut = last - pd.Timedelta(days=int(horizon_days))
-    first = pd.Timestamp(tx["timestamp"].min()).normalize()
-    if cut - pd.Timedelta(days=int(horizon_days)) < first:
-        display(Markdown(f"_Churn scoring skipped: it needs at least {2 * horizon_days} days "
-                         f"of purchases (one period to learn, one to test); the data covers "
-                         f"{(last - first).days} days._"))
-        return
-    extra = {}
-    if getattr(data, "customers", None) is not None:
-        extra["customers"] = data.customers
-    if getattr(data, "touchpoints", None) is not None:
-        extra["touchpoints"] = data.touchpoints
+    first, last = data_span(tx)
+    cut = last - pd.Timedelta(days=h)
+    if cut - pd.Timedelta(days=h) < first:
+        return {"skip": ("too_short", 2 * h, (last - first).days)}
+    extra = {k: getattr(data, k) for k in ("customers", "touchpoints")
+             if getattr(data, k, None) is not None}
     try:
-        cmp = churn_backtest(tx, cut, horizon_days, seed=seed, **extra)
+        cmp = call(churn_backtest, tx, **{"cutoff|calibration_end": cut}, horizon_days=h,
+                   seed=cfg["seed"], **extra)
     except (DataError, ModelError) as exc:
-        display(Markdown(f"_Churn scoring skipped: {exc}_"))
-        return
-    names = list(cmp.summary.index)
-    sup = names[-1]
+        return {"skip": ("error", str(exc))}
+    sup = list(cmp.summary.index)[-1]
+    plan = call(winback_thresholds, cmp.scores[sup], y_true=cmp.labels,
+                cost_per_contact=cfg["contact_cost"], saved_value=cfg["_saved_value"],
+                success_rate=cfg["success_rate"])
+    ch = None
+    if "channel" in tx.columns:
+        try:
+            ch = call(channel_retention, tx, **{"cutoff|calibration_end": cut}, horizon_days=h)
+        except DataError:
+            ch = None
+    return {"cmp": cmp, "plan": plan, "channels": ch, "cut": cut, "sup": sup}
 
-    display(Markdown(f"### Both approaches on the last {horizon_days} days "
-                     f"(cut-off {cut.date()})"))
-    display(comparison_table(cmp))
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-    plot_gains(cmp, ax=axes[0])
-    plot_calibration(cmp, ax=axes[1], approaches=[n for n in names if n.startswith("P(no")]
-                     + [sup])
-    fig.tight_layout()
-    display(fig)
-    plt.close(fig)
 
+def _comparison(s: pd.DataFrame, tr: Any) -> pd.DataFrame:
+    return pd.DataFrame({tr("col.score"): [tr.label(i) for i in s.index],
+                         tr("col.capture"): [tr.pct(v) for v in s["capture_top20"]],
+                         tr("col.auc"): [tr.number(v, 2) for v in s["roc_auc"]]})
+
+
+def _channels(ch: Any, tr: Any) -> tuple[Table, Finding]:
+    s = ch.summary
+    table = pd.DataFrame({
+        tr("col.comparison"): [tr("churn.raw"), tr("churn.adjusted")],
+        tr("col.retention_many", k=ch.threshold): [tr.pct(v) for v in s.iloc[:, 0]],
+        tr("col.retention_few"): [tr.pct(v) for v in s.iloc[:, 1]],
+        tr("col.gap"): [f"{lo:+.1f} ~ {hi:+.1f}" for lo, hi in
+                        zip(s["ci_low_pts"], s["ci_high_pts"], strict=True)]})
+    raw, adj = s.loc["raw"], s.loc["stratified"]
+    text = tr("churn.channels_finding", k=ch.threshold, many=tr.pct(raw.iloc[0]),
+              few=tr.pct(raw.iloc[1]), adj=f"{adj['difference_pts']:+.1f}")
+    return Table("", table), Finding(text, float(adj["difference_pts"]), 40, "churn.channels")
+
+
+def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
+    """The churn section in the report language."""
+    sec = Section("churn", tr("churn.heading"), tr("churn.question"),
+                  glossary=["churn", "auc", "holdout", "expected_value"])
+    if "skip" in an:
+        kind, *rest = an["skip"]
+        sec.skipped = (tr("churn.too_short", need=tr.count(rest[0], "day"),
+                          have=tr.count(rest[1], "day")) if kind == "too_short" else rest[0])
+        return sec
+    cmp, h = an["cmp"], cfg["churn_horizon_days"]
     s = cmp.summary
-    best = s["roc_auc"].idxmax()
-    text = [
-        f"Of {int(s['customers'].iloc[0]):,} customers active at the cut-off, "
-        f"{s['base_rate'].iloc[0]:.0%} did not buy in the following {horizon_days} days. "
-        f"The best score (**{best}**) ranks them with an AUC of {s.loc[best, 'roc_auc']:.2f}; "
-        f"the 20% of customers it scores highest hold "
-        f"{s.loc[best, 'capture_top20']:.0%} of those who stopped buying (at most "
-        f"{min(1.0, 0.2 / s['base_rate'].iloc[0]):.0%} possible).",
-    ]
-    try:  # too few recent buyers, or all of one kind: skip the sentence
-        hard = cmp.not_yet_lapsed()
-    except DataError:
-        hard = None
-    if hard is not None:
-        h = hard.summary
-        text.append(
-            f"Among the {int(h['customers'].iloc[0]):,} who had bought in the last "
-            f"{horizon_days} days — those a three-month wake-up rule would not flag yet — "
-            f"{h['base_rate'].iloc[0]:.0%} still stopped, and the best score ranks them with "
-            f"an AUC of {h['roc_auc'].max():.2f}.")
-    bg = "1 - P(alive) [BG/NBD]"
-    if bg in s.index and s.loc[bg, "roc_auc"] < s.loc[best, "roc_auc"] - 0.05:
-        text.append(
-            f"BG/NBD's 1 - P(alive) scores worse (AUC {s.loc[bg, 'roc_auc']:.2f}): that model "
-            "counts every customer who bought only once as alive, yet many of them do not "
-            f"buy within {horizon_days} days; MBG/NBD, which lets customers drop out after "
-            "their first purchase, does not have this blind spot.")
-
-    value = (saved_customer_value(tx, cut, margin=margin) if saved_value is None
-             else float(saved_value))
-    plan = winback_thresholds(cmp.scores[sup], y_true=cmp.labels,
-                              cost_per_contact=cost_per_contact, saved_value=value,
-                              success_rate=success_rate)
+    best = s["capture_top20"].idxmax()
+    n, rate, capture = int(s["customers"].iloc[0]), s["base_rate"].iloc[0], s.loc[best, "capture_top20"]
+    sec.answer = tr("churn.answer", h=tr.count(h, "day"), rate=tr.pct(rate),
+                    n=tr.count(n, "customer"), capture=tr.pct(capture))
+    sec.findings.append(Finding(tr("churn.finding", rate=tr.pct(rate), cut=tr.date(an["cut"]),
+                                   h=tr.count(h, "day"), capture=tr.pct(capture)),
+                                float(rate), 85, "churn.rate"))
+    fig, ax = plt.subplots(figsize=(7, 4))
+    plot_gains(cmp, ax=ax)
+    relabel(ax, tr, title=tr("chart.gains"), xlabel=tr("axis.share_contacted"),
+            ylabel=tr("axis.share_found"))
+    sec.figures.append(figure_png(fig))
+    sec.tables.append(Table("", _comparison(s, tr)))
+    plan = an["plan"]
     if plan.best is None:
-        text.append(f"With a contact cost of {cost_per_contact:,.0f} {currency}, {success_rate:.0%} "
-                    f"success and {value:,.0f} {currency} per saved customer, no win-back threshold "
-                    "pays on the held-out period.")
+        sec.notes.append(tr("churn.no_pay", cost=tr.money(cfg["contact_cost"]),
+                            rate=tr.pct(cfg["success_rate"]), value=tr.money(cfg["_saved_value"])))
     else:
         b = plan.best
-        text.append(
-            f"Win-back: with {cost_per_contact:,.0f} {currency} per contact, {success_rate:.0%} of "
-            f"contacted churners won back and {value:,.0f} {currency} margin per saved customer "
-            f"(assumptions), "
-            f"contacting customers with a churn probability of at least "
-            f"{plan.best_threshold:.2f} ({b['share_contacted']:.0%} of them) would have "
-            f"returned about {b['net_value']:,.0f} {currency} net on the held-out period. Keep a "
-            "random hold-out group to measure the real success rate.")
-    display(Markdown(" ".join(text)))
-
-    if "channel" not in tx.columns:
-        display(Markdown("_No sales channel column, so the 3+ channels claim is not tested._"))
-        return
-    try:
-        ch = channel_retention(tx, cut, horizon_days)
-    except DataError as exc:
-        display(Markdown(f"_The 3+ channels comparison is skipped: {exc}_"))
-        return
-    display(Markdown("### Do customers using 3+ channels retain better?"))
-    display(retention_table(ch))
-    raw, adj = ch.summary.loc["raw"], ch.summary.loc["stratified"]
-    display(Markdown(
-        f"Customers who used 3 or more sales channels bought again {raw.iloc[0]:.0%} of the "
-        f"time against {raw.iloc[1]:.0%} for the others ({ch.raw_uplift:+.0%}; an e-mail "
-        f"vendor quoted +90%). But they also ordered far more often; compared with customers "
-        f"of the same purchase frequency the gap is {adj['difference_pts']:+.1f} points "
-        f"({ch.adjusted_uplift:+.0%}). Frequency, not the channel count, explains most of "
-        "the difference."
-        if abs(ch.adjusted_uplift) < abs(ch.raw_uplift) / 2 else
-        f"Customers who used 3 or more sales channels bought again {raw.iloc[0]:.0%} of the "
-        f"time against {raw.iloc[1]:.0%} for the others ({ch.raw_uplift:+.0%}; an e-mail "
-        f"vendor quoted +90%). Among customers of the same purchase frequency the gap is "
-        f"still {adj['difference_pts']:+.1f} points ({ch.adjusted_uplift:+.0%}); this is an "
-        "observational comparison, so other differences may remain."))
+        contacted = round(float(b["share_contacted"]) * n)
+        sec.actions.append(Action(
+            tr("churn.action", thr=tr.pct(plan.best_threshold), n=tr.count(contacted, "customer"),
+               share=tr.pct(b["share_contacted"])), float(b["net_value"]), "churn.winback"))
+    if an["channels"] is not None:
+        table, finding = _channels(an["channels"], tr)
+        sec.tables.append(table)
+        sec.findings.append(finding)
+    sec.todo.append(tr("churn.todo"))
+    return sec

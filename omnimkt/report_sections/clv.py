@@ -86,7 +86,8 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     relabel(axes[1], tr, title=tr("chart.concentration"), xlabel=tr("axis.share_customers"),
             ylabel=tr("axis.share_value"))
     wb = an["winback"]
-    findings = [Finding(answer, total, 100, "clv.total"),
+    findings = [Finding(tr("clv.finding_total", value=tr.money(total), period=period), total, 100,
+                        "clv.total"),
                 Finding(tr("clv.finding_top", top=tr.pct(top["share_clv"]),
                            bottom=tr.pct(t.iloc[-1]["share_clv"]),
                            alive=tr.pct(t.iloc[-1]["p_alive"])),
@@ -96,7 +97,7 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
         findings.append(Finding(tr("clv.finding_risk", n=tr.count(len(wb), "customer")),
                                 len(wb), 70, "clv.winback"))
         ev = contact_value(len(wb), cfg, cfg["_saved_value"])
-        actions.append(Action(tr("clv.action", n=tr.count(len(wb), "customer")), ev,
+        actions.append(Action(tr("clv.action", n=tr.count(len(wb), "repeat_buyer")), ev,
                               "clv.winback"))
     notes = []
     corr = getattr(r.spend_model, "independence_corr_", 0.0)

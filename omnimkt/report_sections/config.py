@@ -8,7 +8,7 @@ Examples
 --------
 >>> cfg = resolve_config({"contact_cost": 15, "margin": 0.25})
 >>> cfg["contact_cost"], cfg["margin"], cfg["horizon_days"]
-(15.0, 0.25, 365)
+(15.0, 0.25, 364)
 >>> resolve_config({"contact_costs": 15})
 Traceback (most recent call last):
 ...
@@ -31,7 +31,7 @@ DEFAULT_LADDER: tuple[tuple[float, float, float], ...] = (
 
 # key -> (default, check_number keywords, (English, Chinese) description)
 ASSUMPTIONS: dict[str, tuple[Any, dict[str, Any], tuple[str, str]]] = {
-    "horizon_days": (365, {"low": 1, "integer": True},
+    "horizon_days": (364, {"low": 1, "integer": True},
                      ("days ahead valued by customer lifetime value", "客户终身价值的预测天数")),
     "annual_discount_rate": (0.10, {"low": 0, "high": 1, "high_open": True},
                              ("annual discount rate", "年折现率")),

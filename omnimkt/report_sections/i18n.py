@@ -47,6 +47,10 @@ NOUNS: dict[str, tuple[str, str, str]] = {
     "account": ("account", "accounts", "个账号"),
     "click": ("click", "clicks", "次点击"),
     "person": ("person", "people", "人"),
+    "repeat_buyer": ("repeat buyer", "repeat buyers", "位老客户"),
+    "quiet_vip": ("high-value customer who has gone quiet",
+                  "high-value customers who have gone quiet", "位已沉默的高价值客户"),
+    "reminder": ("replenishment reminder", "replenishment reminders", "条补货提醒"),
 }
 
 #: Display labels of omnimkt's own codes (channels, segments, models, actions, tiers, stages).
@@ -68,8 +72,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "shapley": ("Shapley", "Shapley值"), "last_non_direct": ("last non-direct", "末次非直接"),
     # RFM segments
     "champions": ("champions", "核心客户"), "loyal": ("loyal", "忠诚客户"),
-    "potential loyalists": ("potential loyalists", "潜力客户"), "new": ("new", "新客户"),
-    "promising": ("promising", "有望培养"), "needs attention": ("needs attention", "需要关注"),
+    "potential loyalist": ("potential loyalist", "潜力客户"), "new": ("new", "新客户"),
+    "promising": ("promising", "有望培养"), "need attention": ("need attention", "需要关注"),
     "about to sleep": ("about to sleep", "即将沉睡"), "at risk": ("at risk", "流失风险"),
     "can't lose": ("can't lose", "不能流失"), "hibernating": ("hibernating", "沉睡客户"),
     "lost": ("lost", "已流失"),
@@ -85,6 +89,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "win_back": ("win-back offer", "唤醒优惠"), "service_content": ("service content", "服务内容"),
     "standard": ("standard", "常规"), "price_offer": ("price offer", "价格优惠"),
     "total": ("total", "合计"),
+    "1-star": ("1-star member", "一星会员"), "2-star": ("2-star member", "二星会员"),
+    "3-star": ("3-star (diamond) member", "三星（钻石）会员"),
     # lifecycle stages
     "discover": ("discover", "发现"), "aware": ("aware", "认知"), "consider": ("consider", "考虑"),
     "choose": ("choose", "选择"), "purchase": ("purchase", "购买"),
@@ -115,7 +121,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "repeat purchase": ("repeat purchase", "复购"),
 }
 
-from omnimkt.report_sections._strings import STRINGS, GLOSSARY  # noqa: E402
+from omnimkt.report_sections._strings import GLOSSARY, STRINGS  # noqa: E402
 
 
 def _check_lang(lang: Any) -> str:

@@ -1,69 +1,71 @@
-"""Report section: what is in the data (customers, orders, period, channels, baskets, journeys)."""
+"""Report section: what is in the data (customers, orders, period, channels, baskets).
+
+Examples
+--------
+>>> from omnimkt.datasets import load_sample
+>>> from omnimkt.report_sections.i18n import Tr
+>>> sec = build(analyse(load_sample()), Tr("en"))  # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import matplotlib.pyplot as plt
-from IPython.display import Markdown, display
+import pandas as pd
 
 from omnimkt import overview
-from omnimkt.data.dataset import Dataset
-from omnimkt.plotting.overview import (
-    plot_basket_sizes,
-    plot_customers_by_channel,
-    plot_journey_lengths,
-    plot_monthly_sales,
+from omnimkt.plotting.overview import plot_basket_sizes, plot_monthly_sales
+from omnimkt.report_sections._common import quiet
+from omnimkt.report_sections._section import (
+    Finding,
+    Section,
+    Table,
+    figure_png,
+    money_axis,
+    relabel,
 )
 
+__all__ = ["analyse", "build"]
 
-def render(data: Dataset, *, title: str = "Customer data report", **_: Any) -> None:
-    """Show the title, the headline figures and the data overview charts."""
-    k = overview.key_figures(data)
+
+def analyse(data: Any, cfg: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The headline figures, monthly sales and order values (language-free)."""
     tx = data.transactions
-    display(Markdown(f"# {title}"))
-    display(Markdown("## The data at a glance"))
-    lines = [
-        f"- **{k['customers']:,} customers** placed **{k['orders']:,} orders** worth "
-        f"**{k['revenue']:,.0f}** between {k['first_purchase']:%Y-%m-%d} and "
-        f"{k['last_purchase']:%Y-%m-%d}.",
-        f"- A customer ordered **{k['orders_per_customer']:.1f} times** on average; "
-        f"**{k['one_time_buyer_share']:.0%}** ordered only once.",
-        f"- The mean order was worth **{k['mean_basket']:,.0f}**; half of the repeat orders "
-        f"came within **{k['median_days_between_orders']:.0f} days** of the previous one.",
-    ]
+    return {"k": quiet(overview.key_figures, data), "monthly": quiet(overview.monthly_sales, tx),
+            "baskets": quiet(overview.basket_sizes, tx)}
+
+
+def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any] | None = None) -> Section:
+    """The overview section in the report language."""
+    k = an["k"]
+    rows = [("overview.m.customers", tr.number(k["customers"])),
+            ("overview.m.orders", tr.number(k["orders"])),
+            ("overview.m.revenue", tr.money(k["revenue"])),
+            ("overview.m.mean_basket", tr.money(k["mean_basket"], 0)),
+            ("overview.m.opc", tr.number(k["orders_per_customer"], 1)),
+            ("overview.m.once", tr.pct(k["one_time_buyer_share"])),
+            ("overview.m.gap", tr.number(k["median_days_between_orders"]))]
     if "touches" in k:
-        lines.append(
-            f"- **{k['touches']:,} marketing touches** reached **{k['people_touched']:,} people**, "
-            f"of whom **{k['touched_who_bought']:.0%}** went on to buy."
-        )
-    display(Markdown("\n".join(lines)))
-
+        rows += [("overview.m.touches", tr.number(k["touches"])),
+                 ("overview.m.touched", tr.number(k["people_touched"])),
+                 ("overview.m.touched_bought", tr.pct(k["touched_who_bought"]))]
+    table = pd.DataFrame({tr("col.metric"): [tr(r[0]) for r in rows],
+                          tr("col.value"): [r[1] for r in rows]})
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
-    plot_monthly_sales(overview.monthly_sales(tx), ax=axes[0])
-    axes[0].set_title("Revenue by month")
-    plot_basket_sizes(overview.basket_sizes(tx), ax=axes[1])
-    axes[1].set_title("Order values")
-    fig.tight_layout()
-    display(fig)
-    plt.close(fig)
-
-    has_channel = "channel" in tx.columns or (
-        data.customers is not None and "acquisition_channel" in data.customers.columns
-    )
-    has_touches = data.touchpoints is not None and len(data.touchpoints) > 0
-    if has_channel or has_touches:
-        fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
-        if has_channel:
-            plot_customers_by_channel(overview.customers_by_channel(data), ax=axes[0])
-            axes[0].set_title("Where customers first bought")
-        else:
-            axes[0].set_visible(False)
-        if has_touches:
-            plot_journey_lengths(overview.journey_lengths(data.touchpoints, tx), ax=axes[1])
-            axes[1].set_title("Journeys: touches before buying")
-        else:
-            axes[1].set_visible(False)
-        fig.tight_layout()
-        display(fig)
-        plt.close(fig)
+    plot_monthly_sales(an["monthly"], ax=axes[0])
+    relabel(axes[0], tr, title=tr("chart.monthly"), xlabel=tr("axis.month"),
+            ylabel=tr("axis.revenue"))
+    money_axis(axes[0], tr)
+    plot_basket_sizes(an["baskets"], ax=axes[1])
+    relabel(axes[1], tr, title=tr("chart.baskets"), xlabel=tr("axis.order_value"),
+            ylabel=tr("axis.orders"))
+    answer = tr("overview.answer", customers=tr.count(k["customers"], "customer"),
+                orders=tr.count(k["orders"], "order"), revenue=tr.money(k["revenue"]),
+                start=tr.date(k["first_purchase"]), end=tr.date(k["last_purchase"]))
+    finding = Finding(tr("overview.finding_once", share=tr.pct(k["one_time_buyer_share"]),
+                         opc=tr.number(k["orders_per_customer"], 1)),
+                      float(k["one_time_buyer_share"]), 50, "overview.one_time")
+    return Section("overview", tr("overview.heading"), tr("overview.question"), answer,
+                   figures=[figure_png(fig)], tables=[Table("", table)],
+                   todo=[tr("overview.todo")], findings=[finding])

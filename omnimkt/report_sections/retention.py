@@ -1,133 +1,143 @@
-"""Report section: today's actions from the replenishment triggers (formula-brand case).
+"""Report section: replenishment reminders, issued only when the consumption clock fits.
+
+The case's consumption clock (one can a week, prompt on day 20, win-back after 90
+silent days) is replayed on the data's own history against a plain rule (each
+customer's median gap between orders). Its reminders are recommended only when it
+misses the next purchase by fewer days than the plain rule; otherwise the section
+says so and issues none. The 200/400-yuan price lines are applied only with enough
+customers on both sides.
 
 Examples
 --------
->>> from omnimkt.datasets import generate
->>> w = generate(600, seed=2, tables=("transactions",))
->>> render(w)  # doctest: +SKIP
+>>> from omnimkt.datasets import load_sample
+>>> from omnimkt.report_sections.config import resolve_config
+>>> from omnimkt.report_sections.i18n import Tr
+>>> cfg = {**resolve_config({}), "_saved_value": 300.0}
+>>> sec = build(analyse(load_sample(), cfg), Tr("en"), cfg)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
 
 from omnimkt.errors import DataError, ModelError
-from omnimkt.plotting.retention import plot_action_counts, plot_depletion_errors
-from omnimkt.retention import ReplenishmentModel, action_counts, backtest
+from omnimkt.report_sections._common import call, contact_value, data_span, quiet
+from omnimkt.report_sections._section import Action, Finding, Section, Table
+from omnimkt.retention import ReplenishmentModel, backtest
 
-__all__ = ["actions_table", "render"]
-
-_LABELS = {"follow_up_call": "follow-up call", "repurchase_prompt": "repurchase prompt",
-           "win_back": "win-back offer", "service_content": "service content",
-           "standard": "standard", "price_offer": "price offer"}
+__all__ = ["analyse", "build", "clock_check"]
 
 
-def actions_table(actions: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The first ``n`` actions in client-facing form (dates as text, words for codes)."""
-    a = actions.head(n)
-    return pd.DataFrame({
-        "customer": a["customer_id"].to_numpy(),
-        "action": [_LABELS[str(x)] for x in a["action"]],
-        "due": a["due_date"].dt.strftime("%Y-%m-%d").to_numpy(),
-        "channel": a["channel"].astype("str").to_numpy(),
-        "offer": [_LABELS[str(x)] for x in a["offer_type"]],
-        "why": a["reason"].astype("str").to_numpy(),
-    }, index=pd.RangeIndex(1, len(a) + 1, name="#"))
-
-
-def _counts_table(counts: pd.DataFrame) -> pd.DataFrame:
-    t = counts.rename(index=_LABELS, columns=_LABELS)
-    t.index.name, t.columns.name = "action", "offer"
-    return t
-
-
-def render(data: Any, *, as_of: Any = None, horizon_days: int = 1, rows: int = 10,
-           run_backtest: bool = True, seed: int = 0, **options: Any) -> None:
-    """Show today's replenishment actions for ``data`` (an omnimkt Dataset).
-
-    The model runs with the case's rules (one can a week, prompt on day 20
-    after a 3-can purchase, win-back after 90 silent days, 400 / 200 yuan
-    offer thresholds); ``options`` override any :class:`ReplenishmentModel`
-    setting. Without a "formula" category every product line counts. When
-    the data cover at least ~5 months, a short replay of the past 12 weeks
-    checks the consumption clock against the actual next purchases.
-    """
-    display(Markdown("## Today's actions: replenishment triggers"))
-    tx = data.transactions
-    cat = options.get("category", "formula")
-    note = ("" if cat is None or "category" in tx.columns
-            else " (no category column in the data, so every product line counts)")
+def _model(tx: pd.DataFrame, cfg: dict[str, Any]) -> ReplenishmentModel:
+    opts = {"days_per_unit": cfg["days_per_unit"], "prompt_day": cfg["prompt_day"],
+            "winback_silent_days": cfg["winback_silent_days"],
+            "service_threshold": cfg["service_threshold"],
+            "price_threshold": cfg["price_threshold"]}
     try:
-        model = ReplenishmentModel(**options).fit(tx)
+        return quiet(ReplenishmentModel(**opts).fit, tx)
     except DataError as exc:
         if "no purchases in category" not in str(exc):
-            display(Markdown(f"_Action list skipped: {exc}_"))
-            return
-        options = {**options, "category": None}
-        model = ReplenishmentModel(**options).fit(tx)
-        note = " (no formula category in the data, so every product line counts)"
+            raise
+        return quiet(ReplenishmentModel(**opts, category=None).fit, tx)
+
+
+def clock_check(tx: pd.DataFrame, model: ReplenishmentModel, cfg: dict[str, Any]) -> dict | None:
+    """Mean miss (days) of the clock and of the median-gap rule on the data's history, or None
+    when the history is too short to replay."""
+    first, last = data_span(tx)
+    if (last - first).days < cfg["clock_history_days"]:
+        return None
+    end = last - pd.Timedelta(days=31)  # the last replay's cutoff: 30 days to observe after
     try:
-        acts = model.actions(as_of, horizon_days=horizon_days)
+        bt = call(backtest, tx, start=end - pd.Timedelta(weeks=11), end=end, model=model,
+                  seed=cfg["seed"], validate=False, progress=False)
+    except (DataError, ModelError):
+        return None
+    e = bt.errors
+    used = e.index[e["used_by_model"]][0]
+    return {"clock": float(e.loc[used, "mae"]), "naive": float(e.loc["median_gap", "mae"]),
+            "n": int(e.loc[used, "n"]), "n_naive": int(e.loc["median_gap", "n"])}
+
+
+def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
+    """Clock check, due actions and the price-line counts (language-free)."""
+    tx = data.transactions
+    try:
+        model = _model(tx, cfg)
+        acts = call(model.actions, None, horizon_days=cfg["action_days"])
+        dep = model.depletion(None)
     except (DataError, ModelError) as exc:
-        display(Markdown(f"_Action list skipped: {exc}_"))
-        return
-    dep = model.depletion(as_of)
-    start = acts["due_date"].min() if len(acts) else None
-    day_txt = (f"{start:%Y-%m-%d}" if start is not None else "the day after the data end")
-    span = "today" if horizon_days == 1 else f"in the next {horizon_days} days"
-    counts = action_counts(acts)
-    display(Markdown(f"### Actions due {span} ({day_txt}){note}"))
-    display(_counts_table(counts))
-    if len(acts):
-        display(actions_table(acts, rows))
+        return {"skip": str(exc)}
+    first, last = data_span(tx)
+    return {"check": clock_check(tx, model, cfg), "actions": acts, "basket": dep["mean_basket"],
+            "span_days": (last - first).days, "day": last + pd.Timedelta(days=1)}
 
+
+def export_table(acts: pd.DataFrame, tr: Any) -> pd.DataFrame:
+    """The full action list for the workbook, in the report language."""
+    return pd.DataFrame({
+        tr("col.customer"): acts["customer_id"].astype(str).to_numpy(),
+        tr("col.action"): [tr.label(a) for a in acts["action"]],
+        tr("col.due"): acts["due_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+        tr("col.channel"): [tr.label(c) for c in acts["channel"]],
+        tr("col.offer"): [tr.label(o) for o in acts["offer_type"]],
+        tr("col.why"): [tr("retention.reason", action=tr.label(a), units=f"{u:g}",
+                           day=tr.date(d)) for a, u, d in
+                        zip(acts["action"], acts["units_last"], acts["last_purchase"],
+                            strict=True)]})
+
+
+def _price_lines(basket: pd.Series, tr: Any, cfg: dict[str, Any]) -> str:
+    hi = int((basket >= cfg["service_threshold"]).sum())
+    lo = int((basket < cfg["price_threshold"]).sum())
+    key = ("retention.price_ok" if min(hi, lo) >= cfg["min_customers_per_side"]
+           else "retention.price_skip")
+    return tr(key, hi=tr.count(hi, "customer"), lo=tr.count(lo, "customer"),
+              service=tr.money(cfg["service_threshold"]), price=tr.money(cfg["price_threshold"]),
+              need=tr.count(cfg["min_customers_per_side"], "customer"))
+
+
+def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
+    """The replenishment section in the report language."""
+    sec = Section("retention", tr("retention.heading"),
+                  tr("retention.question", days=tr.days(cfg["days_per_unit"], 0)),
+                  glossary=["clock", "median_gap", "mae", "holdout"])
+    if "skip" in an:
+        sec.skipped = an["skip"]
+        return sec
+    chk, acts = an["check"], an["actions"]
     n = len(acts)
-    by = counts["total"]
-    habit = float(dep["habit"].mean())
-    txt = [f"{n:,} customers are due an action {span}: {by['follow_up_call']:,} follow-up "
-           f"calls, {by['repurchase_prompt']:,} repurchase prompts and {by['win_back']:,} "
-           "win-back offers."]
-    if n:
-        svc = counts.loc[:, "service_content"].sum() / n
-        price = counts.loc[:, "price_offer"].sum() / n
-        txt.append(f"{svc:.0%} of them spend over {model.service_threshold:g} yuan a purchase "
-                   f"and get service content rather than discounts; {price:.0%} spend under "
-                   f"{model.price_threshold:g} yuan and get a price offer.")
-    today = dep["expected_depletion"] - pd.to_timedelta(dep["days_until_depletion"], unit="D")
-    silent = ((today - dep["last_purchase"]).dt.days > model.winback_silent_days).mean()
-    unit = model.unit_name + "s" if model.category is not None and not note else "units"
-    txt.append(f"Of {len(dep):,} buyers, {habit:.0%} have bought at least "
-               f"{model.habit_units:g} {unit} (the habit the case describes) and "
-               f"{float(silent):.0%} have not bought for more than "
-               f"{model.winback_silent_days} days.")
-
-    bt = None
-    first = pd.Timestamp(tx["timestamp"].min()).normalize()
-    last = pd.Timestamp(tx["timestamp"].max()).normalize()
-    if run_backtest and (last - first).days >= 150:
-        end = last - pd.Timedelta(days=30)
-        try:
-            bt = backtest(tx, start=end - pd.Timedelta(weeks=11), end=end, model=model,
-                          seed=seed, validate=False)
-        except (DataError, ModelError):
-            bt = None
-    fig, axes = plt.subplots(1, 2 if bt is not None else 1, figsize=(12 if bt is not None else 6, 3.8),
-                             squeeze=False)
-    plot_action_counts(counts, ax=axes[0, 0])
-    if bt is not None:
-        plot_depletion_errors(bt, ax=axes[0, 1])
-        e = bt.errors
-        used = e.index[e["used_by_model"]][0]
-        txt.append(
-            f"Replayed over the 12 weeks to {bt.settings['last_date']}, the consumption clock "
-            f"missed the actual next purchase by {e.loc[used, 'mae']:.1f} days on average, "
-            f"against {e.loc['median_gap', 'mae']:.1f} days for a plain median-gap rule; keep "
-            f"a hold-out group when the actions go live, since outreach can also backfire.")
-    fig.tight_layout()
-    display(fig)
-    plt.close(fig)
-    display(Markdown(" ".join(txt)))
+    when = (tr("retention.when_today", day=tr.date(an["day"])) if cfg["action_days"] == 1 else
+            tr("retention.when_days", n=tr.count(cfg["action_days"], "day"),
+               day=tr.date(an["day"])))
+    if chk is None:
+        sec.answer = tr("retention.answer_unchecked", have=tr.count(an["span_days"], "day"),
+                        need=tr.count(cfg["clock_history_days"], "day"))
+        ok = False
+    else:
+        ok = chk["clock"] < chk["naive"]
+        vals = {"clock": tr.days(chk["clock"], 1), "naive": tr.days(chk["naive"], 1)}
+        sec.answer = tr("retention.answer_yes" if ok else "retention.answer_no",
+                        n=tr.count(n, "reminder"), when=when, **vals)
+        sec.findings.append(Finding(tr("retention.finding_yes" if ok else "retention.finding_no",
+                                       **vals), chk["clock"] - chk["naive"],
+                                    60 if ok else 78, "retention.clock"))
+        sec.tables.append(Table("", pd.DataFrame({
+            tr("col.method"): [tr("retention.clock"), tr("retention.naive")],
+            tr("col.mae"): [tr.number(chk["clock"], 1), tr.number(chk["naive"], 1)],
+            tr("col.predictions"): [tr.number(chk["n"]), tr.number(chk["n_naive"])]})))
+    sec.notes.append(_price_lines(an["basket"], tr, cfg))
+    if ok and n:
+        full = export_table(acts, tr)
+        sec.exports["actions"] = full
+        sec.tables.append(Table(tr("report.first_rows", n=min(10, n), rows=tr.count(n, "row")),
+                                full.head(10), tr("report.workbook_note",
+                                                  rows=tr.count(n, "row"),
+                                                  sheet=tr("sheet.actions"))))
+        ev = contact_value(n, cfg, cfg["margin"] * float(acts["mean_basket"].mean()))
+        sec.actions.append(Action(tr("retention.action", n=tr.count(n, "reminder"), when=when),
+                                  ev, "retention.actions"))
+    sec.todo.append(tr("retention.todo_yes" if ok else "retention.todo_no"))
+    return sec

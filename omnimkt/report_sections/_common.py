@@ -1,0 +1,54 @@
+"""Helpers the report sections share: quiet model calls, period words, expected values."""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["call", "contact_value", "period_text", "quiet"]
+
+
+def call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``func(*args, **kwargs)`` where a key ``"new|old"`` is passed under whichever of the
+    two names ``func`` takes (the families are renaming arguments to the shared vocabulary
+    while the report is written; this keeps both spellings working until they land)."""
+    params = inspect.signature(func).parameters
+    out = {}
+    for key, value in kwargs.items():
+        names = key.split("|")
+        name = next((n for n in names if n in params), names[0])
+        out[name] = value
+    with warnings.catch_warnings():
+        # Data oddities are reported once when the data are loaded; sections stay quiet.
+        warnings.simplefilter("ignore")
+        return func(*args, **out)
+
+
+def quiet(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``func(...)`` with warnings silenced (they were shown when the data were loaded)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return func(*args, **kwargs)
+
+
+def period_text(tr: Any, days: int) -> str:
+    """A horizon in words: whole months when it is close to them, else days."""
+    months = days / 30.4375
+    if days >= 28 and abs(months - round(months)) < 0.05:
+        return tr("clv.period_months", n=round(months))
+    return tr.count(days, "day")
+
+
+def contact_value(n: int, cfg: dict[str, Any], value_per_success: float) -> float:
+    """Expected net value of contacting ``n`` customers: n × (success rate × value − cost)."""
+    return float(n) * (cfg["success_rate"] * float(value_per_success) - cfg["contact_cost"])
+
+
+def data_span(tx: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last calendar day of the transactions."""
+    return (pd.Timestamp(tx["timestamp"].min()).normalize(),
+            pd.Timestamp(tx["timestamp"].max()).normalize())

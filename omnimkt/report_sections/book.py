@@ -1,0 +1,204 @@
+"""The whole client report: every section computed, then cover, executive summary,
+contents, sections, glossary and assumptions as escaped HTML, and the Excel workbook.
+
+Examples
+--------
+>>> from omnimkt.datasets import load_sample
+>>> rep = build_report_content(load_sample(), lang="zh")  # doctest: +SKIP
+>>> html = rep.html()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html as _html
+import importlib
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from omnimkt.errors import OmnimktError
+from omnimkt.report_sections._common import quiet
+from omnimkt.report_sections._section import Action, Finding, Section
+from omnimkt.report_sections.config import ASSUMPTIONS, resolve_config
+from omnimkt.report_sections.i18n import Tr
+
+__all__ = ["SECTIONS", "Report", "analyse_all", "build_report_content"]
+
+SECTIONS: tuple[str, ...] = (
+    "overview", "clv", "churn", "segments", "retention", "funnel", "attribution", "loyalty",
+)
+_TABLES = ("transactions", "touchpoints", "customers", "stage_events")
+_SHEETS = ("clv", "segments", "winback", "actions", "channels")
+
+
+def _saved_value(data: Any, cfg: dict[str, Any]) -> float:
+    if cfg["saved_value"] is not None:
+        return float(cfg["saved_value"])
+    from omnimkt.churn import saved_customer_value
+
+    return float(quiet(saved_customer_value, data.transactions, margin=cfg["margin"]))
+
+
+def analyse_all(data: Any, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every section's model results (language-free); a section that cannot run on this
+    data holds ``{"skip": message}`` (only omnimkt's own errors; others are bugs)."""
+    cfg = resolve_config(config)
+    cfg["_saved_value"] = _saved_value(data, cfg)
+    out: dict[str, Any] = {"_cfg": cfg, "_data": data}
+    for name in SECTIONS:
+        module = importlib.import_module(f"omnimkt.report_sections.{name}")
+        try:
+            out[name] = module.analyse(data, cfg)
+        except OmnimktError as exc:
+            out[name] = {"skip": str(exc)}
+    return out
+
+
+@dataclass
+class Report:
+    """The computed report in one language."""
+
+    tr: Tr
+    sections: list[Section]
+    cfg: dict[str, Any]
+    data: Any
+    title: str
+    client: str
+    generated: pd.Timestamp
+
+    def findings(self, n: int = 5) -> list[Finding]:
+        """The ``n`` most important findings across sections."""
+        every = [f for s in self.sections for f in s.findings]
+        return sorted(every, key=lambda f: -f.importance)[:n]
+
+    def actions(self, n: int = 5) -> list[Action]:
+        """Up to ``n`` recommended actions, largest expected value first."""
+        every = [a for s in self.sections for a in s.actions]
+        return sorted(every, key=lambda a: -(a.expected_value or float("-inf")))[:n]
+
+    def exports(self) -> dict[str, pd.DataFrame]:
+        """Workbook sheets: sheet name (report language) -> full table."""
+        found = {k: v for s in self.sections for k, v in s.exports.items()}
+        return {self.tr(f"sheet.{k}"): found[k] for k in _SHEETS if k in found}
+
+    # ------------------------------------------------------------------ HTML
+    def html_parts(self) -> list[str]:
+        """Cover, summary, contents, each section, glossary, assumptions (each escaped)."""
+        return [self._cover(), self._summary(), self._contents(),
+                *(s.to_html(self.tr) for s in self.sections), self._glossary(),
+                self._assumptions()]
+
+    def html(self) -> str:
+        return "\n".join(self.html_parts())
+
+    def _cover(self) -> str:
+        tr, e, tx = self.tr, _html.escape, self.data.transactions
+        start, end = tx["timestamp"].min(), tx["timestamp"].max()
+        rows = "".join(f"<li>{e(tr(f'table.{t}'))}: {e(tr.count(len(getattr(self.data, t)), 'row'))}</li>"
+                       for t in _TABLES if getattr(self.data, t, None) is not None)
+        client = f"<p>{e(tr('report.client', client=self.client))}</p>" if self.client else ""
+        return (f'<div class="omnimkt-cover"><h1>{e(self.title)}</h1>{client}'
+                f"<p>{e(tr('report.period', start=tr.date(start), end=tr.date(end)))}</p>"
+                f"<p>{e(tr('report.sources'))}:</p><ul>{rows}</ul>"
+                f"<p>{e(tr('report.date', date=tr.date(self.generated)))}</p></div>")
+
+    def _summary(self) -> str:
+        tr, e = self.tr, _html.escape
+        found = self.findings()
+        items = "".join(f"<li>{e(f.text)}</li>" for f in found)
+        acts = []
+        for a in self.actions():
+            if a.expected_value is None:
+                value = ""
+            elif a.value_range is not None:
+                value = tr("report.expected_range", value=tr.money(a.expected_value),
+                           low=tr.money(a.value_range[0]), high=tr.money(a.value_range[1]))
+            else:
+                value = tr("report.expected", value=tr.money(a.expected_value))
+            acts.append(f"<li>{e(a.text)}" + (f" <strong>{e(value)}</strong>" if value else "")
+                        + "</li>")
+        few = (f"<p>{e(tr('report.few_findings', n=len(found)))}</p>" if len(found) < 5 else "")
+        return (f'<section id="summary"><h2>{e(tr("report.summary"))}</h2>'
+                f"<h3>{e(tr('report.findings'))}</h3><ol>{items}</ol>{few}"
+                f"<h3>{e(tr('report.actions'))}</h3><ol>{''.join(acts)}</ol>"
+                f"<p><em>{e(tr('report.ev_basis'))}</em></p></section>")
+
+    def _contents(self) -> str:
+        e = _html.escape
+        links = [f'<li><a href="#summary">{e(self.tr("report.summary"))}</a></li>']
+        links += [f'<li><a href="#sec-{e(s.key)}">{e(s.heading)}</a></li>' for s in self.sections]
+        links += [f'<li><a href="#glossary">{e(self.tr("report.glossary"))}</a></li>',
+                  f'<li><a href="#assumptions">{e(self.tr("report.assumptions"))}</a></li>']
+        return f'<nav><h2>{e(self.tr("report.contents"))}</h2><ol>{"".join(links)}</ol></nav>'
+
+    def _glossary(self) -> str:
+        e, seen = _html.escape, []
+        for s in self.sections:
+            seen += [g for g in s.glossary if g not in seen]
+        rows = "".join(f"<dt><strong>{e(t)}</strong></dt><dd>{e(m)}</dd>"
+                       for t, m in (self.tr.glossary(g) for g in seen))
+        return f'<section id="glossary"><h2>{e(self.tr("report.glossary"))}</h2><dl>{rows}</dl></section>'
+
+    def assumptions_table(self) -> pd.DataFrame:
+        """Every assumption with its description and the value used."""
+        tr, i = self.tr, 0 if self.tr.lang == "en" else 1
+        rows = []
+        for key, (_, _, desc) in ASSUMPTIONS.items():
+            v = self.cfg[key]
+            shown = (tr.money(v) if key in ("contact_cost", "service_threshold", "price_threshold",
+                                            "min_channel_spend", "saved_value") and v is not None
+                     else tr.pct(v, 1) if key in ("annual_discount_rate", "success_rate", "margin",
+                                                  "top_share", "max_budget_shift",
+                                                  "voucher_breakage")
+                     else tr.money(self.cfg["_saved_value"]) if v is None else tr.number(v, 0
+                     if float(v) == int(v) else 2))
+            rows.append((desc[i], shown))
+        ladder = "; ".join(f"{tr.number(p)}: {tr.pct(d)} + {tr.money(v)}" for p, d, v in
+                           self.cfg["ladder"])
+        rows.append(("points ladder (points: discount + voucher)" if i == 0
+                     else "积分阶梯（积分：折扣+代金券）", ladder))
+        return pd.DataFrame(rows, columns=[tr("report.assumption"), tr("report.value")])
+
+    def _assumptions(self) -> str:
+        e = _html.escape
+        table = self.assumptions_table().to_html(index=False, escape=True, border=0)
+        return (f'<section id="assumptions"><h2>{e(self.tr("report.assumptions"))}</h2>'
+                f"<p>{e(self.tr('report.assumptions_intro'))}</p>{table}</section>")
+
+    # ------------------------------------------------------------------ workbook
+    def write_workbook(self, path: str | os.PathLike) -> None:
+        """The Excel workbook: CLV per customer, segments, win-back list, the full action
+        list and the channel table (the same numbers as the HTML)."""
+        sheets = self.exports()
+        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+            for name, frame in sheets.items():
+                frame.to_excel(xl, sheet_name=name[:31], index=False)
+            self.assumptions_table().to_excel(xl, sheet_name=self.tr("report.assumptions")[:31],
+                                              index=False)
+            props = xl.book.properties
+            # same workbook every run: creation time = the report date, not the wall clock
+            props.created = props.modified = self.generated.to_pydatetime()
+
+
+def build_report_content(data: Any, *, lang: str = "zh", currency: str = "CNY",
+                         labels: dict[str, str] | None = None, config: dict[str, Any] | None = None,
+                         title: str = "", client: str = "", generated: Any = None,
+                         analysis: dict[str, Any] | None = None) -> Report:
+    """Compute every section (or reuse ``analysis`` from :func:`analyse_all`) and return
+    the report in one language. ``generated`` defaults to the data's last day."""
+    tr = Tr(lang, currency, labels)
+    an = analysis if analysis is not None else analyse_all(data, config)
+    cfg = an["_cfg"]
+    sections = []
+    for name in SECTIONS:
+        module = importlib.import_module(f"omnimkt.report_sections.{name}")
+        part = an[name]
+        if "skip" in part and isinstance(part["skip"], str):
+            sections.append(Section(name, tr(f"{name}.heading"), skipped=part["skip"]))
+        else:
+            sections.append(module.build(part, tr, cfg))
+    day = (pd.Timestamp(data.transactions["timestamp"].max()).normalize() if generated is None
+           else pd.Timestamp(generated).normalize())
+    return Report(tr, sections, cfg, data, title or tr("report.summary"), client, day)
