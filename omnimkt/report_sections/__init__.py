@@ -10,8 +10,16 @@ assumptions; the report notebook displays that and writes the Excel workbook.
 
 from __future__ import annotations
 
-from omnimkt.report_sections.book import SECTIONS, Report, analyse_all, build_report_content
+from omnimkt.report_sections.book import (
+    SECTIONS,
+    Report,
+    analyse_all,
+    analyse_section,
+    build_report_content,
+    start_analysis,
+)
 from omnimkt.report_sections.config import resolve_config
 from omnimkt.report_sections.i18n import Tr
 
-__all__ = ["SECTIONS", "Report", "Tr", "analyse_all", "build_report_content", "resolve_config"]
+__all__ = ["SECTIONS", "Report", "Tr", "analyse_all", "analyse_section", "build_report_content",
+           "resolve_config", "start_analysis"]

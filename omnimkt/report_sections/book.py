@@ -24,7 +24,8 @@ from omnimkt.report_sections._section import Action, Finding, Section
 from omnimkt.report_sections.config import ASSUMPTIONS, resolve_config
 from omnimkt.report_sections.i18n import Tr
 
-__all__ = ["SECTIONS", "Report", "analyse_all", "build_report_content"]
+__all__ = ["SECTIONS", "Report", "analyse_all", "analyse_section", "build_report_content",
+           "start_analysis"]
 
 SECTIONS: tuple[str, ...] = (
     "overview", "clv", "churn", "segments", "retention", "funnel", "attribution", "loyalty",
@@ -41,18 +42,32 @@ def _saved_value(data: Any, cfg: dict[str, Any]) -> float:
     return float(quiet(saved_customer_value, data.transactions, margin=cfg["margin"]))
 
 
-def analyse_all(data: Any, config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Every section's model results (language-free); a section that cannot run on this
-    data holds ``{"skip": message}`` (only omnimkt's own errors; others are bugs)."""
+def start_analysis(data: Any, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The checked assumptions (plus the value of a won-back customer) for
+    :func:`analyse_section`; fills nothing else yet."""
     cfg = resolve_config(config)
     cfg["_saved_value"] = _saved_value(data, cfg)
-    out: dict[str, Any] = {"_cfg": cfg, "_data": data}
+    return {"_cfg": cfg}
+
+
+def analyse_section(name: str, data: Any, analysis: dict[str, Any]) -> None:
+    """Run one section's models into ``analysis[name]`` (language-free). A section that
+    cannot run on this data holds ``{"skip": message}`` (only omnimkt's own errors are
+    caught; anything else is a bug and propagates)."""
+    if name not in SECTIONS:
+        raise ValueError(f"unknown report section {name!r}; choose from {SECTIONS}")
+    module = importlib.import_module(f"omnimkt.report_sections.{name}")
+    try:
+        analysis[name] = module.analyse(data, analysis["_cfg"])
+    except OmnimktError as exc:
+        analysis[name] = {"skip": str(exc)}
+
+
+def analyse_all(data: Any, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every section's model results (language-free), see :func:`analyse_section`."""
+    out = start_analysis(data, config)
     for name in SECTIONS:
-        module = importlib.import_module(f"omnimkt.report_sections.{name}")
-        try:
-            out[name] = module.analyse(data, cfg)
-        except OmnimktError as exc:
-            out[name] = {"skip": str(exc)}
+        analyse_section(name, data, out)
     return out
 
 
