@@ -48,7 +48,7 @@ def world_tx() -> pd.DataFrame:
 
 # ---------------------------------------------------------------- clock
 def test_depletion_three_cans_runs_out_on_day_21():
-    t = depletion_table(log((1, 0, 3)), as_of=day(10))
+    t = depletion_table(log((1, 0, 3)), cutoff=day(9))
     row = t.loc[1]
     assert row["expected_depletion"] == day(21)
     assert row["days_until_depletion"] == 11.0
@@ -57,16 +57,16 @@ def test_depletion_three_cans_runs_out_on_day_21():
 
 
 def test_depletion_overdue_is_negative_and_habit_needs_three_cans():
-    t = depletion_table(log((1, 0, 1), (2, 0, 2)), as_of=day(30))
+    t = depletion_table(log((1, 0, 1), (2, 0, 2)), cutoff=day(29))
     assert t.loc[1, "days_until_depletion"] == 7 - 30
     assert t.loc[2, "expected_depletion"] == day(14)
     assert not t["habit"].any()
 
 
-def test_depletion_uses_units_of_the_last_purchase_day_and_default_as_of():
+def test_depletion_uses_units_of_the_last_purchase_day_and_default_cutoff():
     # two lines on the same day are one purchase of 4 cans
     tx = log((1, 0, 3), (1, 10, 1), (1, 10, 3))
-    t = depletion_table(tx)  # as_of = day after the last purchase
+    t = depletion_table(tx)  # cutoff = the day of the last purchase; counted from the next day
     assert t.loc[1, "units_last"] == 4 and t.loc[1, "purchases"] == 2
     assert t.loc[1, "expected_depletion"] == day(10 + 28)
     assert t.loc[1, "days_until_depletion"] == 27.0
@@ -104,27 +104,27 @@ def test_depletion_column_mapping():
 @given(st.lists(st.tuples(st.integers(1, 4), st.integers(0, 200), st.integers(1, 6)),
                 min_size=1, max_size=25),
        st.integers(1, 260))
-def test_depletion_is_last_purchase_plus_units_times_rate(rows, as_of):
+def test_depletion_is_last_purchase_plus_units_times_rate(rows, list_day):
     tx = log(*rows)
     first = min(r[1] for r in rows)
-    if as_of <= first:
-        as_of = first + 1
-    t = depletion_table(tx, as_of=day(as_of), validate=False)
+    if list_day <= first:
+        list_day = first + 1
+    t = depletion_table(tx, cutoff=day(list_day - 1), validate=False)
     for cid, r in t.iterrows():
-        mine = [x for x in rows if x[0] == cid and x[1] < as_of]
+        mine = [x for x in rows if x[0] == cid and x[1] < list_day]
         last = max(x[1] for x in mine)
         units = sum(x[2] for x in mine if x[1] == last)
         assert r["last_purchase"] == day(last)
         assert r["units_last"] == units
         assert r["units_total"] == sum(x[2] for x in mine)
         assert r["expected_depletion"] == day(last + 7 * units)
-        assert r["days_until_depletion"] == last + 7 * units - as_of
+        assert r["days_until_depletion"] == last + 7 * units - list_day
 
 
 # ------------------------------------------------------------- actions
 def test_three_cans_on_day_0_call_day_19_to_21_and_prompt_day_20():
     m = ReplenishmentModel().fit(log((1, 0, 3)))
-    acts = m.actions(day(1), horizon_days=60)
+    acts = m.actions(day(0), horizon_days=60)
     call = acts[acts["action"] == "follow_up_call"]
     prompt = acts[acts["action"] == "repurchase_prompt"]
     assert len(call) == 1 and len(prompt) == 1
@@ -132,16 +132,16 @@ def test_three_cans_on_day_0_call_day_19_to_21_and_prompt_day_20():
     assert 19 <= call_day <= 21 and call_day == 19  # 2 days before running out on day 21
     assert (prompt["due_date"].iloc[0] - DAY0).days == 20
     assert call["channel"].iloc[0] == "phone"
-    # today's list on day 20 holds exactly the prompt
-    today = m.actions(day(20))
+    # the list for day 20 (cutoff day 19) holds exactly the prompt
+    today = m.actions(day(19))
     assert today["action"].astype(str).tolist() == ["repurchase_prompt"]
     assert "20 days since buying 3 cans on 2025-01-01" in today["reason"].iloc[0]
 
 
 def test_silent_91_days_gets_win_back_90_does_not():
     m = ReplenishmentModel().fit(log((1, 0, 1)))
-    assert m.actions(day(90)).empty
-    a = m.actions(day(91))
+    assert m.actions(day(89)).empty
+    a = m.actions(day(90))
     assert a["action"].astype(str).tolist() == ["win_back"]
     assert a["due_date"].iloc[0] == day(91)
     assert "no purchase for 91 days" in a["reason"].iloc[0]
@@ -149,8 +149,8 @@ def test_silent_91_days_gets_win_back_90_does_not():
 
 def test_buying_again_before_the_prompt_cancels_it():
     m = ReplenishmentModel().fit(log((1, 0, 3), (1, 10, 1)))
-    assert m.actions(day(20)).empty
-    later = m.actions(day(11), horizon_days=200)
+    assert m.actions(day(19)).empty
+    later = m.actions(day(10), horizon_days=200)
     assert "repurchase_prompt" not in set(later["action"].astype(str))
     # the win-back clock restarts at the new purchase: day 10 + 91
     wb = later[later["action"] == "win_back"]
@@ -159,16 +159,16 @@ def test_buying_again_before_the_prompt_cancels_it():
 
 def test_prompt_needs_a_three_can_purchase_and_a_new_customer():
     m = ReplenishmentModel().fit(log((1, 0, 1), (2, 0, 3), (2, 30, 3)))
-    acts = m.actions(day(31), horizon_days=30)
+    acts = m.actions(day(30), horizon_days=30)
     assert "repurchase_prompt" not in set(acts["action"].astype(str))
     everyone = ReplenishmentModel(new_customer_purchases=None).fit(log((2, 0, 3), (2, 30, 3)))
-    acts = everyone.actions(day(31), horizon_days=30)
+    acts = everyone.actions(day(30), horizon_days=30)
     assert day(50) in set(acts.loc[acts["action"] == "repurchase_prompt", "due_date"])
 
 
 def test_offer_type_by_basket_and_message_channel():
     tx = log((1, 0, 3, 450.0, "app"), (2, 0, 3, 150.0, "mini_shop"), (3, 0, 3, 300.0, "ecommerce"))
-    a = ReplenishmentModel().fit(tx).actions(day(20)).set_index("customer_id")
+    a = ReplenishmentModel().fit(tx).actions(day(19)).set_index("customer_id")
     assert a.loc[1, "offer_type"] == "service_content" and a.loc[1, "channel"] == "app_push"
     assert a.loc[2, "offer_type"] == "price_offer" and a.loc[2, "channel"] == "messaging"
     assert a.loc[3, "offer_type"] == "standard" and a.loc[3, "channel"] == "sms"
@@ -180,19 +180,19 @@ def test_offer_type_by_basket_and_message_channel():
 def test_thresholds_are_parameters():
     m = ReplenishmentModel(prompt_day=25, winback_silent_days=60,
                            call_days_before_depletion=5, days_per_unit=10).fit(log((1, 0, 3)))
-    acts = m.actions(day(1), horizon_days=100)
+    acts = m.actions(day(0), horizon_days=100)
     due = {str(a): (d - DAY0).days for a, d in zip(acts["action"], acts["due_date"], strict=True)}
     assert due == {"follow_up_call": 25, "repurchase_prompt": 25, "win_back": 61}
 
 
 def test_export_csv_and_excel(tmp_path):
     m = ReplenishmentModel().fit(log((1, 0, 3), (2, 0, 1)))
-    p = m.to_csv(tmp_path / "actions.csv", day(1), horizon_days=100)
+    p = m.to_csv(tmp_path / "actions.csv", day(0), horizon_days=100)
     back = pd.read_csv(p, encoding="utf-8-sig")
     assert list(back.columns[:6]) == ["customer_id", "action", "due_date", "reason", "channel",
                                       "offer_type"]
     assert len(back) == 5 and back["due_date"].iloc[0] == "2025-01-06"
-    x = m.to_excel(tmp_path / "actions.xlsx", day(1), horizon_days=100)
+    x = m.to_excel(tmp_path / "actions.xlsx", day(0), horizon_days=100)
     sheets = pd.read_excel(x, sheet_name=None)
     assert set(sheets) == {"actions", "summary"} and len(sheets["actions"]) == 5
 
@@ -201,15 +201,15 @@ def test_export_csv_and_excel(tmp_path):
 @given(st.lists(st.tuples(st.integers(1, 5), st.integers(0, 150), st.integers(1, 6)),
                 min_size=1, max_size=20),
        st.integers(1, 250), st.integers(1, 30))
-def test_every_action_follows_its_rule(rows, as_of, horizon):
+def test_every_action_follows_its_rule(rows, list_day, horizon):
     tx = log(*rows)
     first = min(r[1] for r in rows)
-    as_of = max(as_of, first + 1)
+    list_day = max(list_day, first + 1)
     m = ReplenishmentModel(learn_consumption=False).fit(tx, validate=False)
-    acts = m.actions(day(as_of), horizon_days=horizon)
-    assert acts["due_date"].between(day(as_of), day(as_of + horizon - 1)).all()
+    acts = m.actions(day(list_day - 1), horizon_days=horizon)
+    assert acts["due_date"].between(day(list_day), day(list_day + horizon - 1)).all()
     for _, a in acts.iterrows():
-        mine = [x for x in rows if x[0] == a["customer_id"] and x[1] < as_of]
+        mine = [x for x in rows if x[0] == a["customer_id"] and x[1] < list_day]
         last = max(x[1] for x in mine)
         units = sum(x[2] for x in mine if x[1] == last)
         n_days = len({x[1] for x in mine})
@@ -251,15 +251,16 @@ def test_no_purchases_is_a_data_error():
     other = log((1, 0, 3)).assign(category="other")
     with pytest.raises(omnimkt.DataError, match=r"no purchases in category 'formula'"):
         depletion_table(other)
-    with pytest.raises(omnimkt.DataError, match="no purchases before as_of"):
-        depletion_table(log((1, 5, 3)), as_of=day(2))
+    with pytest.raises(omnimkt.DataError, match="no purchases on or before cutoff=2025-01-02"):
+        depletion_table(log((1, 5, 3)), cutoff=day(1))
 
 
-def test_as_of_before_data_and_unfitted_model():
+def test_cutoff_before_data_and_unfitted_model():
     m = ReplenishmentModel().fit(log((1, 5, 3)))
-    with pytest.raises(omnimkt.DataError, match="first purchase"):
-        m.actions(day(0))
-    with pytest.raises(omnimkt.ModelError, match="not fitted"):
+    with pytest.raises(omnimkt.DataError, match="before the first purchase"):
+        m.actions(day(4))
+    assert len(m.actions(day(5), horizon_days=30)) == 2  # the purchase day itself is history
+    with pytest.raises(omnimkt.errors.NotFittedError, match="not fitted"):
         ReplenishmentModel().actions()
     with pytest.raises(omnimkt.ModelError, match="price_threshold"):
         ReplenishmentModel(price_threshold=500).fit(log((1, 0, 1)))
@@ -267,10 +268,10 @@ def test_as_of_before_data_and_unfitted_model():
 
 def test_backtest_date_outside_data_is_a_data_error():
     tx = log((1, 0, 3), (1, 20, 3), (2, 3, 1), (2, 40, 1))
-    with pytest.raises(omnimkt.DataError, match=r"1 replay date\(s\) outside the data"):
-        backtest(tx, dates=[day(10), day(300)])
+    with pytest.raises(omnimkt.DataError, match=r"1 replay cutoff\(s\) outside the data"):
+        backtest(tx, cutoffs=[day(9), day(299)])
     with pytest.raises(omnimkt.DataError, match="outside the data"):
-        backtest(tx, dates=[day(-5)])
+        backtest(tx, cutoffs=[day(-6)])
 
 
 # ------------------------------------------------- backtest, hand-sized
@@ -278,7 +279,7 @@ def test_backtest_small_log_outcomes_by_hand():
     # customer 1: 3 cans day 0, buys day 24 -> call day 19 (bought 5 days later),
     # prompt day 20 (4 days later); customer 2: 3 cans day 0, buys day 15 (before both)
     tx = log((1, 0, 3), (1, 24, 1), (2, 0, 3), (2, 15, 1), (3, 0, 1), (3, 120, 1))
-    res = backtest(tx, dates=[day(14)], window_days=7, control_share=0.0)
+    res = backtest(tx, cutoffs=[day(13)], horizon_days=7, control_share=0.0)
     s = res.summary
     assert s.loc["follow_up_call", "actions"] == 2 and s.loc["follow_up_call", "cancelled"] == 1
     assert s.loc["follow_up_call", "repurchase_7d"] == 1.0
@@ -288,14 +289,14 @@ def test_backtest_small_log_outcomes_by_hand():
 
 # ------------------------------------------- backtest, synthetic world
 def test_depletion_beats_median_gap_on_the_synthetic_world(world_tx):
-    res = backtest(world_tx, start="2024-12-02", end="2025-11-24")
+    res = backtest(world_tx, start="2024-12-01", end="2025-11-23")
     e = res.errors
     assert e.loc["depletion_learned_pace", "used_by_model"]
     assert e.loc["depletion_learned_pace", "n"] == e.loc["median_gap", "n"] > 10_000
     assert e.loc["depletion_learned_pace", "mae"] < 0.8 * e.loc["median_gap", "mae"]
     assert (e.loc["depletion_learned_pace", "median_ae"]
             < e.loc["median_gap", "median_ae"])
-    assert res.settings["n_dates"] == 52 and res.settings["window_days"] == 7
+    assert res.settings["n_cutoffs"] == 52 and res.settings["horizon_days"] == 7
 
 
 def test_historical_uplift_is_zero_within_its_ci_and_a_simulated_effect_is_found(world_tx):
@@ -311,12 +312,12 @@ def test_historical_uplift_is_zero_within_its_ci_and_a_simulated_effect_is_found
 
 
 def test_backtest_is_deterministic_and_control_arm_is_per_customer(world_tx):
-    a = backtest(world_tx, start="2025-03-03", end="2025-06-30", seed=5)
-    b = backtest(world_tx, start="2025-03-03", end="2025-06-30", seed=5)
+    a = backtest(world_tx, start="2025-03-02", end="2025-06-29", seed=5)
+    b = backtest(world_tx, start="2025-03-02", end="2025-06-29", seed=5)
     pd.testing.assert_frame_equal(a.summary, b.summary)
-    c = backtest(world_tx, start="2025-03-03", end="2025-06-30", seed=6)
+    c = backtest(world_tx, start="2025-03-02", end="2025-06-29", seed=6)
     assert not a.summary["control"].equals(c.summary["control"])
-    assert "Taitel" in a.note and "|" in a.to_markdown() and "<table" in a._repr_html_()
+    assert "Taitel" in a.notes[-1] and "|" in a.to_markdown() and "<table" in a._repr_html_()
 
 
 def test_world_action_list_has_all_actions_and_no_warnings(world_tx):
@@ -358,22 +359,20 @@ def test_habit_curve_and_second_purchase_timing_by_hand():
     assert t.loc[3, "median_days"] == 21.5 and t.loc[3, "before_prompt"] == 0.5
     assert t.loc[3, "around_prompt"] == 0.5 and t.loc[3, "expected_days"] == 21
     assert t.loc[1, "bought_again"] == 0.0
-    h = habit_curve(m, within_days=60, by="purchases")
+    h = habit_curve(m, horizon_days=60, by="purchases")
     assert h.loc["1", "purchases"] == 3 and h.loc["1", "bought_again"] == pytest.approx(2 / 3)
 
 
-def test_plots_widget_and_report_section_run_quietly(world_tx):
+def test_plots_and_widget_run_quietly(world_tx):
     import matplotlib.pyplot as plt
 
-    from omnimkt.data import Dataset
     from omnimkt.plotting import retention as rp
-    from omnimkt.report_sections import retention as section
     from omnimkt.widgets.retention import threshold_explorer
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         m = ReplenishmentModel().fit(world_tx)
-        res = backtest(world_tx, start="2025-06-02", end="2025-08-25")
+        res = backtest(world_tx, start="2025-06-01", end="2025-08-24")
         fig, axes = plt.subplots(2, 3)
         rp.plot_depletion_clock(m.depletion(), ax=axes[0, 0])
         rp.plot_action_counts(m.actions(horizon_days=7), ax=axes[0, 1])
@@ -383,11 +382,11 @@ def test_plots_widget_and_report_section_run_quietly(world_tx):
         ax = rp.plot_uplift(res, ax=axes[1, 2])
         assert "percentage points" in ax.get_xlabel()
         plt.close(fig)
+        for i, ax in enumerate(axes.ravel()):  # each plot drew on its own axes only
+            assert ax.has_data() or ax.patches or ax.lines, i
+        plt.close(fig)
         box = threshold_explorer(world_tx, horizon_days=7)
         assert type(box).__name__ == "VBox"
-        section.render(Dataset(transactions=world_tx))
-        # no formula category and no quantity: every line is one unit
-        section.render(Dataset(transactions=world_tx[["customer_id", "timestamp", "amount"]]))
         plt.close("all")
 
 
@@ -395,7 +394,118 @@ def test_text_ids_and_no_amounts_give_standard_offers():
     tx = pd.DataFrame({"customer_id": ["m-1", "m-2"], "timestamp": [day(0), day(0)],
                        "quantity": [3, 1]})
     m = ReplenishmentModel(category=None).fit(tx, validate=False)
-    a = m.actions(day(1), horizon_days=100)
+    a = m.actions(day(0), horizon_days=100)
     assert set(a["customer_id"]) == {"m-1", "m-2"}
     assert set(a["offer_type"].astype(str)) == {"standard"}
-    assert m.depletion(day(1))["mean_basket"].isna().all()
+    assert m.depletion(day(0))["mean_basket"].isna().all()
+
+
+# ------------------------------------------------ one contract (issue 9)
+def test_model_is_an_estimator_with_a_summary():
+    from sklearn.base import clone
+
+    m = ReplenishmentModel(prompt_day=25)
+    assert "not fitted" in repr(m)
+    twin = clone(m)
+    assert twin.get_params() == m.get_params()
+    fitted = m.fit(log((1, 0, 3), (2, 0, 1), (2, 30, 1)))
+    assert fitted is m
+    s = m.summary
+    assert isinstance(s, pd.DataFrame)
+    # by hand: buyer 2 paced 30 days for one 7-day can: (30 + 21) / (7 + 21) x 7 days
+    assert s.loc["buyers", "value"] == 2 and s.loc["purchase days", "value"] == 3
+    assert s.loc["days per unit, median used", "value"] == pytest.approx((7 + 7 * 51 / 28) / 2)
+    assert "ReplenishmentModel" in m._repr_html_() and "|" in m.to_markdown()
+    assert m.cutoff_ == day(30)
+    with pytest.raises(omnimkt.errors.NotFittedError, match="not fitted"):
+        ReplenishmentModel().depletion()
+
+
+@pytest.mark.parametrize(("setting", "value"), [
+    ("days_per_unit", float("nan")), ("days_per_unit", 0), ("prompt_day", 2.7),
+    ("winback_silent_days", -1), ("call_days_before_depletion", True),
+    ("habit_units", float("inf")), ("prompt_units", 0), ("new_customer_purchases", 0),
+    ("service_threshold", float("nan")), ("carry_over", "yes"), ("learn_consumption", 1),
+    ("category", 3), ("unit_name", ""), ("message_channels", {"app": 1}),
+])
+def test_bad_model_settings_name_the_parameter(setting, value):
+    with pytest.raises(omnimkt.ModelError, match=setting):
+        ReplenishmentModel(**{setting: value}).fit(log((1, 0, 3)))
+
+
+def test_bad_consumption_rate_names_the_product():
+    with pytest.raises(omnimkt.ModelError, match=r"consumption\['formula_standard'\]"):
+        depletion_table(log((1, 0, 3)), consumption={"formula_standard": float("nan")})
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"days_per_unit": -7}, "days_per_unit"), ({"habit_units": float("nan")}, "habit_units"),
+    ({"carry_over": "no"}, "carry_over"), ({"validate": "yes"}, "validate"),
+    ({"cutoff": 20250110}, "cutoff"), ({"columns": {"member": "customer_id"}}, "columns"),
+])
+def test_bad_depletion_arguments_name_the_parameter(kwargs, name):
+    with pytest.raises(omnimkt.ModelError, match=name):
+        depletion_table(log((1, 0, 3)), **kwargs)
+
+
+def test_columns_as_a_plain_dict():
+    tx = log((7, 0, 3)).rename(columns={"customer_id": "member_no"})
+    t = depletion_table(tx, columns={"customer_id": "member_no"})
+    assert t.loc[7, "expected_depletion"] == day(21)
+
+
+@pytest.mark.parametrize("bad", [0, 2.7, True, float("nan")])
+def test_bad_horizon_days_in_actions(bad):
+    m = ReplenishmentModel().fit(log((1, 0, 3)))
+    with pytest.raises(omnimkt.ModelError, match="horizon_days"):
+        m.actions(day(0), horizon_days=bad)
+
+
+def test_aware_cutoff_is_its_own_wall_clock_day():
+    m = ReplenishmentModel().fit(log((1, 0, 3)))
+    # 01:00 on day 19 in Shanghai is still day 18 in UTC; the list is for day 20
+    aware = m.actions(pd.Timestamp("2025-01-20 01:00", tz="Asia/Shanghai"))
+    assert aware["action"].astype(str).tolist() == ["repurchase_prompt"]
+
+
+def test_aware_timestamps_count_on_their_local_day():
+    tx = log((1, 0, 3))
+    # 23:30 on 31 Dec in UTC is 07:30 on 1 Jan in Shanghai: the purchase is day 0
+    tx["timestamp"] = pd.Series([pd.Timestamp("2024-12-31 23:30", tz="UTC")]).dt.tz_convert(
+        "Asia/Shanghai")
+    t = depletion_table(tx, validate=False)
+    assert t.loc[1, "last_purchase"] == day(0) and t.loc[1, "expected_depletion"] == day(21)
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"control_share": float("nan")}, "control_share"), ({"control_share": 1.0}, "control_share"),
+    ({"confidence": 1.0}, "confidence"), ({"response_window_days": (7, True)},
+                                          "response_window_days"),
+    ({"response_window_days": 14}, "response_window_days"), ({"step_days": 0}, "step_days"),
+    ({"uplift_window_days": 2.5}, "uplift_window_days"), ({"horizon_days": -1}, "horizon_days"),
+    ({"seed": -1}, "seed"), ({"simulated_uplift": float("inf")}, "simulated_uplift"),
+    ({"model": "case"}, "model"), ({"progress": "auto"}, "progress"),
+    ({"start": "2025-02-01", "end": "2025-01-01"}, "start"), ({"end": "not a date"}, "end"),
+])
+def test_bad_backtest_arguments_name_the_parameter(kwargs, name):
+    tx = log((1, 0, 3), (1, 20, 3), (2, 3, 1), (2, 40, 1))
+    with pytest.raises(omnimkt.ModelError, match=name):
+        backtest(tx, **kwargs)
+
+
+def test_analysis_helpers_check_their_arguments():
+    from omnimkt.retention import customer_timeline, habit_curve, second_purchase_timing
+
+    m = ReplenishmentModel().fit(log((1, 0, 3), (1, 24, 1), (2, 0, 1)))
+    with pytest.raises(omnimkt.ModelError, match="horizon_days"):
+        habit_curve(m, horizon_days=0)
+    with pytest.raises(omnimkt.ModelError, match="by: 'cans'"):
+        habit_curve(m, by="cans")
+    with pytest.raises(omnimkt.ModelError, match="horizon_days"):
+        second_purchase_timing(m, horizon_days=float("nan"))
+    with pytest.raises(omnimkt.errors.NotFittedError):
+        habit_curve(ReplenishmentModel())
+    with pytest.raises(omnimkt.ModelError, match="model: expected"):
+        customer_timeline("model", 1)
+    # an id typed as text finds the integer id of the log
+    assert len(customer_timeline(m, "1")) == 2

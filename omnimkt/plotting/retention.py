@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+
+from omnimkt.plotting._base import new_axes
 
 __all__ = [
     "plot_action_counts", "plot_action_volumes", "plot_depletion_clock",
@@ -17,10 +18,6 @@ __all__ = [
 
 _COLORS = {"follow_up_call": "#1f77b4", "repurchase_prompt": "#2ca02c", "win_back": "#d62728",
            "service_content": "#9467bd", "standard": "#7f7f7f", "price_offer": "#ff7f0e"}
-
-
-def _axes(ax: Axes | None, size: tuple[float, float] = (6, 4)) -> Axes:
-    return plt.subplots(figsize=size)[1] if ax is None else ax
 
 
 def plot_depletion_clock(depletion: pd.DataFrame, *, ax: Axes | None = None,
@@ -38,7 +35,7 @@ def plot_depletion_clock(depletion: pd.DataFrame, *, ax: Axes | None = None,
     >>> import pandas as pd
     >>> ax = plot_depletion_clock(pd.DataFrame({"days_until_depletion": [-3.0, 5.0, 12.0]}))
     """
-    ax = _axes(ax)
+    ax = new_axes(ax, (6, 4))
     d = np.clip(depletion["days_until_depletion"].to_numpy(dtype=float), -clip, clip)
     ax.hist(d, bins=np.arange(-clip, clip + 7, 7), color="#1f77b4", alpha=0.8)
     ax.axvline(0, color="k", lw=1, label="runs out today")
@@ -65,7 +62,7 @@ def plot_action_counts(actions: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     """
     from omnimkt.retention.model import OFFER_TYPES, action_counts
 
-    ax = _axes(ax)
+    ax = new_axes(ax, (6, 4))
     counts = actions if "total" in actions.columns else action_counts(actions)
     bottom = np.zeros(len(counts))
     x = np.arange(len(counts))
@@ -84,16 +81,16 @@ def plot_action_counts(actions: pd.DataFrame, *, ax: Axes | None = None) -> Axes
 
 
 def plot_action_volumes(result: Any, *, ax: Axes | None = None) -> Axes:
-    """Actions per replay date and type from a :class:`BacktestResult` (its ``by_date``)."""
-    ax = _axes(ax, (7, 4))
+    """Actions per replay cutoff and type from a :class:`BacktestResult` (its ``by_date``)."""
+    ax = new_axes(ax, (7, 4))
     by = result.by_date if hasattr(result, "by_date") else result
-    piv = by.pivot_table(index="date", columns="action", values="actions", aggfunc="sum",
+    piv = by.pivot_table(index="cutoff", columns="action", values="actions", aggfunc="sum",
                          observed=False).fillna(0)
     for col in piv.columns:
         ax.plot(piv.index, piv[col], marker=".", color=_COLORS.get(str(col)),
                 label=str(col).replace("_", " "))
-    ax.set_xlabel("replay date")
-    ax.set_ylabel("actions due that week (customers)")
+    ax.set_xlabel("replay cutoff (last day of history)")
+    ax.set_ylabel("actions listed per cutoff (customers)")
     ax.set_title("Action volumes over the backtest")
     ax.legend(fontsize=8)
     ax.tick_params(axis="x", labelrotation=30)
@@ -101,8 +98,8 @@ def plot_action_volumes(result: Any, *, ax: Axes | None = None) -> Axes:
 
 
 def plot_repurchase(result: Any, *, ax: Axes | None = None) -> Axes:
-    """Share of actioned customers who bought again within each horizon, per action type."""
-    ax = _axes(ax)
+    """Share of actioned customers who bought again within each response window, per action."""
+    ax = new_axes(ax, (6, 4))
     s = result.summary.drop(index="all", errors="ignore")
     cols = [c for c in s.columns if c.startswith("repurchase_")]
     width = 0.8 / max(len(cols), 1)
@@ -119,7 +116,7 @@ def plot_repurchase(result: Any, *, ax: Axes | None = None) -> Axes:
 
 def plot_depletion_errors(result: Any, *, ax: Axes | None = None, clip: float = 60) -> Axes:
     """Distribution of actual next purchase minus predicted date, per method (days)."""
-    ax = _axes(ax, (7, 4))
+    ax = new_axes(ax, (7, 4))
     bins = np.arange(-clip, clip + 2, 2)
     for name, e in result.error_samples.items():
         mae = float(result.errors.loc[name, "mae"])
@@ -139,7 +136,7 @@ def plot_uplift(result: Any, *, ax: Axes | None = None, reference: float | None 
     ``reference`` draws the published +6.1 pp of depletion-timed refill reminders
     (Taitel et al. 2017) for scale; None hides it.
     """
-    ax = _axes(ax)
+    ax = new_axes(ax, (6, 4))
     u = result.uplift
     y = np.arange(len(u))[::-1]
     ax.errorbar(100 * u["uplift"], y,
@@ -153,7 +150,7 @@ def plot_uplift(result: Any, *, ax: Axes | None = None, reference: float | None 
                 transform=ax.get_xaxis_transform(), color="#2ca02c", fontsize=7,
                 ha="left", va="top")
     ax.set_yticks(y, [str(i).replace("_", " ") for i in u.index])
-    h = result.settings.get("uplift_horizon", 14)
+    h = result.settings.get("uplift_window_days", 14)
     ax.set_xlabel(f"uplift in {h}-day repurchase (percentage points, 95% CI)")
     ax.set_title("Treated vs hold-out control")
     return ax

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from omnimkt.plotting._base import new_axes
+
 __all__ = ["plot_cluster_profile", "plot_pareto", "plot_rfm_segments", "plot_silhouette",
            "plot_tiers", "plot_window_counts"]
-
-
-def _ax(ax: Axes | None, size: tuple[float, float] = (6.0, 3.6)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
 
 
 def plot_pareto(result: Any, *, ax: Axes | None = None) -> Axes:
@@ -24,7 +19,7 @@ def plot_pareto(result: Any, *, ax: Axes | None = None) -> Axes:
     x: share of customers ranked by value (largest first); y: share of value.
     The dot marks the top tier and the share of value it brings.
     """
-    ax = _ax(ax)
+    ax = new_axes(ax, (6.0, 3.6))
     lz = result.lorenz
     ax.plot(100 * lz["customer_share"], 100 * lz["value_share"], color="C0",
             label="customers ranked by value")
@@ -44,7 +39,7 @@ def plot_pareto(result: Any, *, ax: Axes | None = None) -> Axes:
 
 def plot_rfm_segments(result: Any, *, ax: Axes | None = None) -> Axes:
     """Share of customers and of spend per RFM segment (an :class:`RFMResult`)."""
-    ax = _ax(ax, (6.5, 4.0))
+    ax = new_axes(ax, (6.5, 4.0))
     s = result.summary.iloc[::-1]
     y = np.arange(len(s))
     ax.barh(y + 0.2, 100 * s["share"], height=0.4, color="C0", label="customers")
@@ -60,7 +55,7 @@ def plot_silhouette(result: Any, *, ax: Axes | None = None) -> Axes:
 
     Takes an :class:`RFMCLResult` or a fitted :class:`RFMCLSegmenter`.
     """
-    ax = _ax(ax, (5.0, 3.2))
+    ax = new_axes(ax, (5.0, 3.2))
     model = getattr(result, "model", result)
     sil = model.silhouette_
     ax.plot(sil.index, sil.to_numpy(), marker="o", color="C0")
@@ -79,7 +74,7 @@ def plot_cluster_profile(result: Any, *, ax: Axes | None = None) -> Axes:
     Cells show the cluster's median of the feature divided by the median of all
     customers (1 = typical); colour on a log scale.
     """
-    ax = _ax(ax, (6.5, 0.6 + 0.5 * result.k))
+    ax = new_axes(ax, (6.5, 0.6 + 0.5 * result.k))
     table = result.table
     overall = table[["R", "F", "M", "C", "L"]].median()
     med = table.groupby("cluster")[["R", "F", "M", "C", "L"]].median()
@@ -100,7 +95,7 @@ def plot_cluster_profile(result: Any, *, ax: Axes | None = None) -> Axes:
 
 def plot_tiers(result: Any, *, ax: Axes | None = None) -> Axes:
     """Share of customers (with the target, if any) and share of value per tier."""
-    ax = _ax(ax)
+    ax = new_axes(ax, (6.0, 3.6))
     s = result.summary
     x = np.arange(len(s))
     ax.bar(x - 0.2, 100 * s["share"], width=0.4, color="C0", label="customers")
@@ -116,7 +111,7 @@ def plot_tiers(result: Any, *, ax: Axes | None = None) -> Axes:
 
 def plot_window_counts(result: Any, *, ax: Axes | None = None) -> Axes:
     """Campaign-window counts next to the salon case's reported numbers."""
-    ax = _ax(ax, (5.5, 3.4))
+    ax = new_axes(ax, (5.5, 3.4))
     s = result.summary
     x = np.arange(len(s))
     ax.bar(x - 0.2, s["customers"], width=0.4, color="C0", label="our data")
@@ -125,5 +120,3 @@ def plot_window_counts(result: Any, *, ax: Axes | None = None) -> Axes:
     ax.set_ylabel("customers in the window")
     ax.legend(fontsize=8)
     return ax
-
-

@@ -13,9 +13,10 @@ This package turns those rules into
 * :func:`backtest` - replay the log to past dates and measure what happened
   next, with a seeded hold-out control group and an uplift estimate.
 
-Time runs in whole days. ``as_of`` is *the day the list is for*: purchases
-made before that day are known (a morning run over yesterday's data), so the
-default ``as_of`` is the day after the last purchase in the log.
+Time runs in whole days. ``cutoff`` is the last day of history, inclusive
+(default: the day of the last row of the log); the action list is for the
+day after it (a morning run over yesterday's data) and the following
+``horizon_days - 1`` days.
 """
 
 from omnimkt.retention._clock import depletion_table

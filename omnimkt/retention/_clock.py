@@ -5,11 +5,21 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from omnimkt.errors import DataError, examples
+from omnimkt._gate import (
+    as_columns,
+    as_day,
+    check_bool,
+    check_frame,
+    check_number,
+    to_local_naive,
+)
+from omnimkt.data import validate_transactions
+from omnimkt.errors import DataError, ModelError, examples
 
 _DAY_NS = 86_400 * 1_000_000_000
 _EPOCH = pd.Timestamp("1970-01-01")
@@ -61,9 +71,9 @@ class _PurchaseLog:
     def max_day(self) -> int:
         return int(self.day.max())
 
-    def state_rows(self, as_of_day: int) -> np.ndarray:
-        """Row index of each customer's last purchase strictly before ``as_of_day``."""
-        known = self.day < as_of_day
+    def state_rows(self, list_day: int) -> np.ndarray:
+        """Row index of each customer's last purchase strictly before ``list_day``."""
+        known = self.day < list_day
         same_next = np.empty_like(known)
         same_next[:-1] = known[1:] & (self.code[1:] == self.code[:-1])
         same_next[-1] = False
@@ -115,16 +125,9 @@ def _bad(table: str, column: str, mask: np.ndarray, values, what: str, todo: str
     return DataError(f"{table}.{column}: {count:,} rows {what} (e.g. {ex}). {todo}")
 
 
-def _as_day(value, name: str = "as_of") -> int:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as err:
-        raise DataError(f"{name}: cannot read {value!r} as a date. Give e.g. '2025-06-30'.") from err
-    if ts is pd.NaT or pd.isna(ts):
-        raise DataError(f"{name}: got a missing date ({value!r}). Give e.g. '2025-06-30'.")
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert(None)
-    return int((ts.normalize() - _EPOCH) // pd.Timedelta(days=1))
+def _day_number(ts: pd.Timestamp) -> int:
+    """A naive midnight Timestamp as days since 1970-01-01."""
+    return int((ts - _EPOCH) // pd.Timedelta(days=1))
 
 
 def _to_ts(days: np.ndarray) -> np.ndarray:
@@ -136,6 +139,27 @@ def _to_ts(days: np.ndarray) -> np.ndarray:
     return out
 
 
+def _day_text(day: int) -> str:
+    return str(_to_ts(np.array([day]))[0])[:10]
+
+
+def _check_clock(days_per_unit: Any, consumption: Any, category: Any) -> dict[str, float] | None:
+    """The clock settings checked with the gate; returns the per-product rates (or None)."""
+    check_number(days_per_unit, "days_per_unit", low=0, low_open=True)
+    if category is not None and not isinstance(category, str):
+        raise ModelError(f"category: expected a category name such as 'formula' or None, "
+                         f"got {category!r}.")
+    if consumption is None:
+        return None
+    if not isinstance(consumption, Mapping):
+        raise ModelError(f"consumption: expected a dict {{product: days per unit}}, got "
+                         f"{type(consumption).__name__}.")
+    rates = {}
+    for product, rate in consumption.items():
+        rates[product] = check_number(rate, f"consumption[{product!r}]", low=0, low_open=True)
+    return rates
+
+
 def _build_log(
     transactions: pd.DataFrame,
     *,
@@ -143,129 +167,28 @@ def _build_log(
     consumption: Mapping[str, float] | None = None,
     category: str | None = "formula",
 ) -> _PurchaseLog:
-    """Check the order lines and collapse them to customer-day purchases."""
-    table = "transactions"
-    if not isinstance(transactions, pd.DataFrame):
-        raise DataError(f"{table}: expected a pandas DataFrame, got {type(transactions).__name__}.")
+    """Collapse canonical order lines to customer-day purchases with prefix state.
+
+    Works on numpy arrays and frees each line-level array as soon as it is
+    reduced: at 20M lines memory, not time, is the limit.
+    """
+    rates = _check_clock(days_per_unit, consumption, category)
     missing = [c for c in ("customer_id", "timestamp") if c not in transactions.columns]
     if missing:
         raise DataError(
-            f"{table}: missing column(s) {missing}; have {list(transactions.columns)[:8]}. "
-            "Rename them or map them with omnimkt.Columns(...)."
-        )
-    if not np.isfinite(days_per_unit) or days_per_unit <= 0:
-        raise DataError(f"days_per_unit must be a positive number of days, got {days_per_unit!r}.")
-    tx = transactions
-    data_end_day = None
-    if pd.api.types.is_datetime64_any_dtype(tx["timestamp"]) and len(tx):
-        last = tx["timestamp"].max()
-        if not pd.isna(last):
-            # outcomes can be observed up to the end of the whole log, not only
-            # up to the last purchase in the category
-            data_end_day = _as_day(last)
-    # work on the few columns needed: under copy-on-write this selection is free and the
-    # category filter below then copies only these (not 10+ columns of 20M rows)
-    keep = [c for c in ("customer_id", "timestamp", "quantity", "amount", "product")
-            if c in tx.columns and (c != "product" or consumption is not None)]
-    chan_all = chan_names = None
-    if "channel" in tx.columns:
-        # factorize the (Arrow-backed) strings once, before filtering, to keep int codes only
-        chan_all, chan_names = pd.factorize(tx["channel"], use_na_sentinel=False)
-    if category is not None and "category" in tx.columns:
-        mask = (tx["category"] == category).to_numpy(dtype=bool, na_value=False)
-        tx = tx[keep].loc[mask]
-        if chan_all is not None:
-            chan_all = chan_all[mask]
-    else:
-        tx = tx[keep]
-    if len(tx) == 0:
-        where = f" in category {category!r}" if category is not None and "category" in transactions.columns else ""
-        raise DataError(
-            f"{table}: no purchases{where} ({len(transactions):,} rows in total). "
-            "The retention model needs at least one purchase; check the category "
-            "argument (category=None uses every row)."
-        )
+            f"transactions: missing column(s) {missing}; have {list(transactions.columns)[:8]}. "
+            "Rename them or map them with columns={...}.")
+    tx, chan, chan_names, data_end_day = _category_lines(transactions, category, consumption)
     ids_raw = tx["customer_id"].to_numpy()
-    if pd.isna(ids_raw).any():
-        bad = pd.isna(ids_raw)
-        raise DataError(
-            f"{table}.customer_id: {int(bad.sum()):,} rows have no customer id. "
-            "Drop anonymous purchases before modelling retention."
-        )
-    ts = tx["timestamp"]
-    if not pd.api.types.is_datetime64_any_dtype(ts):
-        try:
-            ts = pd.to_datetime(ts, format="mixed")
-        except (TypeError, ValueError) as err:
-            raise DataError(f"{table}.timestamp: cannot parse as dates ({err}).") from err
-    if getattr(ts.dt, "tz", None) is not None:
-        ts = ts.dt.tz_convert(None)
-    tsv = ts.to_numpy(dtype="datetime64[ns]")
-    if np.isnat(tsv).any():
-        bad = np.isnat(tsv)
-        raise DataError(
-            f"{table}.timestamp: {int(bad.sum()):,} rows have no date. Drop or fix them."
-        )
-    day = tsv.view("int64") // _DAY_NS
-    del tsv
-    if data_end_day is None or data_end_day < int(day.max()):
-        data_end_day = int(day.max())
-
-    if "quantity" in tx.columns:
-        q = pd.to_numeric(tx["quantity"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        bad = ~(q > 0)  # catches nan, zero and negative
-        if bad.any():
-            raise _bad(
-                table, "quantity", bad, tx["quantity"].to_numpy(),
-                "have zero, negative or missing units",
-                "Units must be positive (cans bought); drop refunds and empty lines first.",
-            )
-    else:
-        q = np.ones(len(tx))
-    if consumption is not None:
-        if "product" not in tx.columns:
-            raise DataError(
-                f"{table}.product: column missing but a per-product consumption rate was "
-                "given. Add the product column or pass consumption=None."
-            )
-        rates = {k: float(v) for k, v in dict(consumption).items()}
-        badrate = [k for k, v in rates.items() if not np.isfinite(v) or v <= 0]
-        if badrate:
-            raise DataError(
-                f"consumption: {len(badrate)} products have a non-positive rate "
-                f"(e.g. {examples(badrate)}). Give days per unit > 0."
-            )
-        pcode, pnames = pd.factorize(tx["product"], use_na_sentinel=False)
-        prate = np.array([rates.get(p, np.nan) if isinstance(p, str) else np.nan
-                          for p in pnames], dtype=np.float64)
-        rate = prate[pcode]
-        bad = np.isnan(rate)
-        if bad.any():
-            raise _bad(
-                table, "product", bad, np.asarray(pnames, dtype=object)[pcode],
-                "are products without a consumption rate",
-                "Add them to consumption={product: days per unit} or filter them out.",
-            )
-        supply = q * rate
-    else:
-        supply = q * float(days_per_unit)
+    day = _line_days(tx["timestamp"])
+    data_end_day = max(data_end_day if data_end_day is not None else -(2**62), int(day.max()))
+    q, supply = _units_and_supply(tx, rates, float(days_per_unit))
     has_amount = "amount" in tx.columns
-    if has_amount:
-        amt = pd.to_numeric(tx["amount"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        amt = np.full(len(tx), np.nan)
-    chan = chan_all
-
-    if (ids_raw.dtype.kind in "iu" and len(ids_raw) > 1
-            and bool(np.all(ids_raw[1:] >= ids_raw[:-1]))):
-        # validated data come sorted by customer: codes by counting id changes (no hashing)
-        change = np.r_[True, ids_raw[1:] != ids_raw[:-1]]
-        ids = ids_raw[change]
-        codes = np.cumsum(change, dtype=np.int64) - 1
-        del change
-    else:
-        codes, ids = pd.factorize(ids_raw, sort=True)
-        codes = codes.astype(np.int64)
+    amt = (pd.to_numeric(tx["amount"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+           if has_amount else np.full(len(tx), np.nan))
+    del tx
+    codes, ids = _customer_codes(ids_raw)
+    del ids_raw
     d0 = int(day.min())
     span = int(day.max()) - d0 + 1
     # memory matters at 20M lines: build the sort key in place, free line arrays early
@@ -273,19 +196,121 @@ def _build_log(
     key += day
     key -= d0
     del day
-    channel_mode = None
-    if chan is not None:
-        # the customer's most used sales channel over the whole log is used as a
-        # contact preference; it is a stable trait, not an outcome, so no leakage worth
-        # the cost of a running mode
-        k = len(chan_names)
-        codes *= k
-        codes += chan
-        counts = np.bincount(codes, minlength=len(ids) * k).reshape(len(ids), k)
-        channel_mode = np.asarray([str(c) for c in chan_names], dtype=object)[
-            counts.argmax(axis=1)]
-        del counts, chan
-    del codes
+    channel_mode = None if chan is None else _channel_mode(codes, chan, chan_names, len(ids))
+    del codes, chan
+    return _collapse(key, q, supply, amt, span, d0, ids, has_amount, channel_mode, data_end_day)
+
+
+def _category_lines(transactions: pd.DataFrame, category: str | None, consumption: Any
+                    ) -> tuple[pd.DataFrame, np.ndarray | None, Any, int | None]:
+    """The needed columns of the category's lines, their channel codes and the log's last day."""
+    tx = transactions
+    data_end_day = None
+    if pd.api.types.is_datetime64_any_dtype(tx["timestamp"]) and len(tx):
+        last = tx["timestamp"].max()
+        if not pd.isna(last):
+            # outcomes can be observed up to the end of the whole log, not only
+            # up to the last purchase in the category
+            data_end_day = _day_number(as_day(last, "transactions.timestamp"))
+    # under copy-on-write this selection is free; the category filter then copies only these
+    keep = [c for c in ("customer_id", "timestamp", "quantity", "amount", "product")
+            if c in tx.columns and (c != "product" or consumption is not None)]
+    chan = chan_names = None
+    if "channel" in tx.columns:
+        # factorize the (Arrow-backed) strings once, before filtering, to keep int codes only
+        chan, chan_names = pd.factorize(tx["channel"], use_na_sentinel=False)
+    if category is not None and "category" in tx.columns:
+        mask = (tx["category"] == category).to_numpy(dtype=bool, na_value=False)
+        tx = tx[keep].loc[mask]
+        if chan is not None:
+            chan = chan[mask]
+    else:
+        tx = tx[keep]
+    if len(tx) == 0:
+        where = (f" in category {category!r}"
+                 if category is not None and "category" in transactions.columns else "")
+        raise DataError(
+            f"transactions: no purchases{where} ({len(transactions):,} rows in total). "
+            "The retention model needs at least one purchase; check the category "
+            "argument (category=None uses every row).")
+    if pd.isna(tx["customer_id"].to_numpy()).any():
+        bad = int(pd.isna(tx["customer_id"].to_numpy()).sum())
+        raise DataError(f"transactions.customer_id: {bad:,} rows have no customer id. "
+                        "Drop anonymous purchases before modelling retention.")
+    return tx, chan, chan_names, data_end_day
+
+
+def _line_days(ts: pd.Series) -> np.ndarray:
+    """Purchase day of each line (days since epoch), local wall-clock day for aware times."""
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        raise DataError("transactions.timestamp: not datetimes. Run "
+                        "omnimkt.data.validate_transactions first (validate=True does it).")
+    tsv = to_local_naive(ts).to_numpy(dtype="datetime64[ns]")
+    if np.isnat(tsv).any():
+        raise DataError(f"transactions.timestamp: {int(np.isnat(tsv).sum()):,} rows have no "
+                        "date. Drop or fix them.")
+    return tsv.view("int64") // _DAY_NS
+
+
+def _units_and_supply(tx: pd.DataFrame, rates: dict[str, float] | None, days_per_unit: float
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Units per line (1 without a quantity column) and the days of consumption they buy."""
+    if "quantity" in tx.columns:
+        q = pd.to_numeric(tx["quantity"], errors="coerce").to_numpy(dtype=np.float64,
+                                                                    na_value=np.nan)
+        bad = ~(q > 0)  # catches nan, zero and negative
+        if bad.any():
+            raise _bad("transactions", "quantity", bad, tx["quantity"].to_numpy(),
+                       "have zero, negative or missing units",
+                       "Units must be positive (cans bought); drop refunds and empty lines first.")
+    else:
+        q = np.ones(len(tx))
+    if rates is None:
+        return q, q * days_per_unit
+    if "product" not in tx.columns:
+        raise DataError(
+            "transactions.product: column missing but a per-product consumption rate was "
+            "given. Add the product column or pass consumption=None.")
+    pcode, pnames = pd.factorize(tx["product"], use_na_sentinel=False)
+    prate = np.array([rates.get(p, np.nan) if isinstance(p, str) else np.nan for p in pnames],
+                     dtype=np.float64)
+    rate = prate[pcode]
+    bad = np.isnan(rate)
+    if bad.any():
+        raise _bad("transactions", "product", bad, np.asarray(pnames, dtype=object)[pcode],
+                   "are products without a consumption rate",
+                   "Add them to consumption={product: days per unit} or filter them out.")
+    return q, q * rate
+
+
+def _customer_codes(ids_raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code per line and the customer id of each code (ids sorted)."""
+    if (ids_raw.dtype.kind in "iu" and len(ids_raw) > 1
+            and bool(np.all(ids_raw[1:] >= ids_raw[:-1]))):
+        # validated data come sorted by customer: codes by counting id changes (no hashing)
+        change = np.r_[True, ids_raw[1:] != ids_raw[:-1]]
+        return np.cumsum(change, dtype=np.int64) - 1, ids_raw[change]
+    codes, ids = pd.factorize(ids_raw, sort=True)
+    return codes.astype(np.int64), np.asarray(ids)
+
+
+def _channel_mode(codes: np.ndarray, chan: np.ndarray, chan_names: Any, n_ids: int) -> np.ndarray:
+    """Each customer's most used sales channel over the whole log.
+
+    Used as a contact preference: a stable trait, not an outcome, so no leakage
+    worth the cost of a running mode.
+    """
+    k = len(chan_names)
+    pair = codes * k
+    pair += chan
+    counts = np.bincount(pair, minlength=n_ids * k).reshape(n_ids, k)
+    return np.asarray([str(c) for c in chan_names], dtype=object)[counts.argmax(axis=1)]
+
+
+def _collapse(key: np.ndarray, q: np.ndarray, supply: np.ndarray, amt: np.ndarray, span: int,
+              d0: int, ids: np.ndarray, has_amount: bool, channel: np.ndarray | None,
+              data_end_day: int) -> _PurchaseLog:
+    """Sum the lines of each (customer, day) key and add the prefix state per customer."""
     if not (len(key) < 2 or bool(np.all(key[1:] >= key[:-1]))):
         order = np.argsort(key, kind="stable")
         key, q, supply, amt = key[order], q[order], supply[order], amt[order]
@@ -299,7 +324,6 @@ def _build_log(
     del q, supply, amt, starts
     code = ukey // span
     pday = ukey % span + d0
-
     # prefix statistics within customer (group starts repeated, no per-row gathers)
     gs = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     sizes = np.diff(np.r_[gs, len(code)])
@@ -307,59 +331,52 @@ def _build_log(
 
     def prefix(x: np.ndarray) -> np.ndarray:
         c = np.cumsum(x)
-        base = np.r_[0.0, c[gs[1:] - 1]]
-        c -= np.repeat(base, sizes)
+        c -= np.repeat(np.r_[0.0, c[gs[1:] - 1]], sizes)
         return c
 
-    units_total = prefix(units)
     amount_total = prefix(np.nan_to_num(amount))
     if not has_amount:
         amount_total[:] = np.nan  # no amounts: basket unknown (offer type "standard")
     supply_before = prefix(sup)
     supply_before -= sup
-    first_day = np.repeat(pday[gs], sizes)
     last_of_cust = np.r_[code[1:] != code[:-1], True]
-    next_day = np.where(last_of_cust, -1, np.r_[pday[1:], -1])
-
     return _PurchaseLog(
         ids=np.asarray(ids), code=code, day=pday.astype(np.int64), units=units, supply=sup,
-        amount=amount, n=n.astype(np.int64), units_total=units_total,
-        amount_total=amount_total, first_day=first_day.astype(np.int64),
-        supply_before=supply_before, next_day=next_day.astype(np.int64),
-        channel=channel_mode, data_end_day=data_end_day,
+        amount=amount, n=n.astype(np.int64), units_total=prefix(units),
+        amount_total=amount_total, first_day=np.repeat(pday[gs], sizes).astype(np.int64),
+        supply_before=supply_before,
+        next_day=np.where(last_of_cust, -1, np.r_[pday[1:], -1]).astype(np.int64),
+        channel=channel, data_end_day=data_end_day,
     )
 
 
-def _validated(transactions: pd.DataFrame, columns, validate: bool) -> pd.DataFrame:
-    """Run the shared validator (column mapping, ids, dates, amounts) unless told not to.
+def _transactions(transactions: Any, columns: Any, validate: Any) -> pd.DataFrame:
+    """The log through the shared validator (column mapping, ids, dates, amounts).
 
     ``validate=False`` skips it for data already in canonical form (it costs
     about 2 s per million rows); the retention checks on units, products and
     dates still run.
     """
-    if not isinstance(transactions, pd.DataFrame):
-        raise DataError(
-            f"transactions: expected a pandas DataFrame, got {type(transactions).__name__}.")
+    cols = as_columns(columns)
+    validate = check_bool(validate, "validate")
+    if hasattr(transactions, "transactions") and not isinstance(transactions, pd.DataFrame):
+        transactions = transactions.transactions
+    tx = check_frame(transactions, "transactions")
     if not validate:
-        if columns is not None:
-            from omnimkt.data.schema import Columns
-
-            cols = columns if isinstance(columns, Columns) else Columns(columns)
-            transactions = cols.to_canonical(transactions)
-        return transactions
-    from omnimkt.data.validate import validate_transactions
-
+        return cols.to_canonical(tx)
     with warnings.catch_warnings():
         # per-customer rules work for one customer too; that warning is for
         # models that learn across customers
         warnings.filterwarnings("ignore", message=".*single customer.*")
-        return validate_transactions(transactions, columns)
+        return validate_transactions(tx, cols)
 
 
-def _default_as_of(log: _PurchaseLog, as_of) -> int:
-    if as_of is None:
-        return log.max_day + 1
-    return _as_day(as_of)
+def _list_day(log: _PurchaseLog, cutoff: Any) -> int:
+    """The first day after an inclusive ``cutoff`` (default: the day of the log's last row)."""
+    day = as_day(cutoff, "cutoff", allow_none=True)
+    if day is None:
+        return log.data_end_day + 1
+    return _day_number(day) + 1
 
 
 def _state_frame(
@@ -367,7 +384,7 @@ def _state_frame(
     rows: np.ndarray,
     depletion: np.ndarray,
     factor: np.ndarray,
-    as_of_day: int,
+    list_day: int,
     habit_units: float,
 ) -> pd.DataFrame:
     dep = depletion[rows]
@@ -379,7 +396,7 @@ def _state_frame(
             "units_total": log.units_total[rows],
             "purchases": n,
             "expected_depletion": _to_ts(np.floor(dep)),
-            "days_until_depletion": dep - as_of_day,
+            "days_until_depletion": dep - list_day,
             "habit": log.units_total[rows] >= habit_units,
             "first_purchase": _to_ts(log.first_day[rows]),
             "days_per_unit_factor": factor[rows],
@@ -392,26 +409,27 @@ def _state_frame(
 def depletion_table(
     transactions: pd.DataFrame,
     *,
-    as_of=None,
+    cutoff: Any = None,
     days_per_unit: float = 7.0,
     consumption: Mapping[str, float] | None = None,
     category: str | None = "formula",
     habit_units: float = 3,
     carry_over: bool = False,
     learn_consumption: bool = False,
-    columns=None,
+    columns: Any = None,
     validate: bool = True,
 ) -> pd.DataFrame:
     """Each customer's consumption clock: when does the product they bought run out?
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical order lines: customer_id, timestamp (+ quantity = units, e.g.
-        cans; product; category; amount). Without ``quantity`` each line is 1 unit.
-    as_of : date-like, optional
-        The day the table is for; purchases before that day are used. Default:
-        the day after the last purchase.
+    transactions : DataFrame or Dataset
+        Order lines: customer_id, timestamp (+ quantity = units, e.g. cans;
+        product; category; amount). Without ``quantity`` each line is 1 unit.
+    cutoff : date-like, optional
+        Last day of history, inclusive: purchases on or before it are used.
+        Default: the day of the last row of the log. The table describes the
+        morning of the next day (``days_until_depletion`` counts from it).
     days_per_unit : float
         Days one unit lasts (the case: one can a week -> 7).
     consumption : mapping product -> days per unit, optional
@@ -419,7 +437,7 @@ def depletion_table(
     category : str or None
         Keep only lines of this category (the case: "formula"); None keeps all.
     habit_units : float
-        Units bought in total after which the customer counts as habitual (3 cans).
+        Units bought in total (>= 0) after which the customer counts as habitual (3 cans).
     carry_over : bool, default False
         Stock left from earlier purchases adds to a new one (buying ahead
         postpones depletion). Default False: depletion = last purchase day +
@@ -441,32 +459,34 @@ def depletion_table(
     -------
     DataFrame indexed by customer_id with last_purchase, units_last (units
     bought on the last purchase day), units_total, purchases (purchase days),
-    expected_depletion (Timestamp, day), days_until_depletion (float,
-    negative if overdue), habit (units_total >= habit_units), first_purchase,
+    expected_depletion (Timestamp, day), days_until_depletion (float, from
+    the day after ``cutoff``; negative if overdue), habit (units_total >= habit_units), first_purchase,
     days_per_unit_factor (1 unless learned) and mean_basket (amount per
-    purchase day, NaN without amounts). Customers with no purchase before
-    ``as_of`` are absent.
+    purchase day, NaN without amounts). Customers with no purchase up to
+    ``cutoff`` are absent.
 
     Examples
     --------
     >>> import pandas as pd
     >>> tx = pd.DataFrame({"customer_id": [1], "timestamp": [pd.Timestamp("2025-01-01")],
     ...                    "amount": [300.0], "quantity": [3]})
-    >>> t = depletion_table(tx, as_of="2025-01-21", category=None)
+    >>> t = depletion_table(tx, cutoff="2025-01-20", category=None)
     >>> str(t.loc[1, "expected_depletion"].date()), float(t.loc[1, "days_until_depletion"])
     ('2025-01-22', 1.0)
     """
-    transactions = _validated(transactions, columns, validate)
+    _check_clock(days_per_unit, consumption, category)
+    habit_units = check_number(habit_units, "habit_units", low=0)
+    check_bool(carry_over, "carry_over")
+    check_bool(learn_consumption, "learn_consumption")
+    transactions = _transactions(transactions, columns, validate)
     log = _build_log(transactions, days_per_unit=days_per_unit, consumption=consumption,
                      category=category)
-    a = _default_as_of(log, as_of)
+    a = _list_day(log, cutoff)
     rows = log.state_rows(a)
     if len(rows) == 0:
         raise DataError(
-            f"transactions: no purchases before as_of={_to_ts(np.array([a]))[0]!s:.10} "
-            f"(first purchase on {_to_ts(np.array([log.min_day]))[0]!s:.10}). "
-            "Choose a later as_of."
-        )
+            f"transactions: no purchases on or before cutoff={_day_text(a - 1)} "
+            f"(first purchase on {_day_text(log.min_day)}). Choose a later cutoff.")
     dep, factor = log.depletion(carry_over=carry_over, learn=learn_consumption,
                                 prior_days=3 * float(days_per_unit))
     return _state_frame(log, rows, dep, factor, a, habit_units)

@@ -8,9 +8,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import check_choice, check_number
 from omnimkt.errors import DataError, ModelError
 from omnimkt.retention._clock import _to_ts
 from omnimkt.retention.model import ReplenishmentModel
@@ -18,12 +21,24 @@ from omnimkt.retention.model import ReplenishmentModel
 __all__ = ["customer_timeline", "habit_curve", "second_purchase_timing"]
 
 
-def _fitted(model: ReplenishmentModel) -> None:
-    if not hasattr(model, "log_"):
-        raise ModelError("ReplenishmentModel is not fitted; call .fit(transactions) first.")
+def _fitted(model: Any) -> None:
+    if not isinstance(model, ReplenishmentModel):
+        raise ModelError(f"model: expected a fitted ReplenishmentModel, got "
+                         f"{type(model).__name__}.")
+    model._check_fitted()
 
 
-def customer_timeline(model: ReplenishmentModel, customer_id) -> pd.DataFrame:
+def _customer_code(ids: np.ndarray, customer_id: Any) -> np.ndarray:
+    """Positions of ``customer_id`` among the log's ids; 123 and "123" find each other."""
+    hit = np.flatnonzero(ids == customer_id)
+    if len(hit) == 0 and ids.dtype.kind in "iu" and isinstance(customer_id, str):
+        hit = np.flatnonzero(ids.astype("str") == customer_id)
+    elif len(hit) == 0 and ids.dtype.kind == "O" and isinstance(customer_id, int | np.integer):
+        hit = np.flatnonzero(ids.astype("str") == str(customer_id))
+    return hit
+
+
+def customer_timeline(model: ReplenishmentModel, customer_id: Any) -> pd.DataFrame:
     """One customer's purchase days with the consumption clock and the triggers they set.
 
     Each row is what the model knew right after that purchase: units bought,
@@ -43,7 +58,7 @@ def customer_timeline(model: ReplenishmentModel, customer_id) -> pd.DataFrame:
     """
     _fitted(model)
     log = model.log_
-    hit = np.flatnonzero(log.ids == customer_id)
+    hit = _customer_code(log.ids, customer_id)
     if len(hit) == 0:
         raise DataError(f"transactions.customer_id: customer {customer_id!r} has no purchases "
                         "in the fitted log (check the id and the category).")
@@ -72,13 +87,13 @@ def customer_timeline(model: ReplenishmentModel, customer_id) -> pd.DataFrame:
     }, index=pd.RangeIndex(1, len(rows) + 1, name="purchase_no"))
 
 
-def habit_curve(model: ReplenishmentModel, *, within_days: int = 60,
+def habit_curve(model: ReplenishmentModel, *, horizon_days: int = 60,
                 max_units: int = 12, by: str = "units") -> pd.DataFrame:
-    """Share of purchases followed by another within ``within_days``, by units bought so far.
+    """Share of purchases followed by another within ``horizon_days``, by units bought so far.
 
     The case says the baby is used to the taste after three cans. If so, the
     chance of buying again should jump once ``units_total`` reaches 3. Only
-    purchases at least ``within_days`` before the data end count. ``by=
+    purchases at least ``horizon_days`` before the data end count. ``by=
     "purchases"`` groups by the purchase number instead (1st, 2nd, ...), which
     separates the habit from pack size (a 3-can pack also lasts longer).
 
@@ -88,15 +103,16 @@ def habit_curve(model: ReplenishmentModel, *, within_days: int = 60,
     shown as e.g. "12+"): purchases, bought_again (share), median_days_to_next.
     """
     _fitted(model)
-    if by not in ("units", "purchases"):
-        raise ModelError(f"by must be 'units' or 'purchases', got {by!r}.")
+    horizon_days = check_number(horizon_days, "horizon_days", low=1, integer=True)
+    max_units = check_number(max_units, "max_units", low=1, integer=True)
+    by = check_choice(by, "by", ("units", "purchases"))
     log = model.log_
-    ok = log.day + within_days <= log.data_end_day
+    ok = log.day + horizon_days <= log.data_end_day
     so_far = log.units_total if by == "units" else log.n
     units = np.minimum(np.round(so_far[ok]), max_units).astype(np.int64)
     gap = (log.next_day - log.day)[ok].astype(np.float64)
     gap[log.next_day[ok] < 0] = np.inf
-    again = gap <= within_days
+    again = gap <= horizon_days
     frame = pd.DataFrame({"units": units, "again": again,
                           "gap": np.where(again, gap, np.nan)})
     t = frame.groupby("units").agg(purchases=("again", "size"), bought_again=("again", "mean"),
@@ -117,6 +133,7 @@ def second_purchase_timing(model: ReplenishmentModel, *, horizon_days: int = 90)
     per unit, the clock's own answer).
     """
     _fitted(model)
+    horizon_days = check_number(horizon_days, "horizon_days", low=1, integer=True)
     log = model.log_
     first = (log.n == 1) & (log.day + horizon_days <= log.data_end_day)
     units = np.round(log.units[first]).astype(np.int64)

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
 
+from omnimkt._gate import check_bool, check_number
+from omnimkt._result import Estimator
 from omnimkt.errors import DataError, ModelError
 from omnimkt.retention._clock import (
     _build_log,
-    _default_as_of,
+    _check_clock,
+    _day_text,
+    _list_day,
     _PurchaseLog,
     _state_frame,
     _to_ts,
-    _validated,
+    _transactions,
 )
 
 #: Actions in the order an operations team works them.
@@ -38,7 +42,7 @@ ACTION_COLUMNS = [
 ]
 
 
-class ReplenishmentModel(BaseEstimator):
+class ReplenishmentModel(Estimator):
     """Formula-brand replenishment triggers: follow-up call, repurchase prompt, win-back.
 
     The rules of the case (shared CASES.md A), every threshold a parameter:
@@ -80,13 +84,37 @@ class ReplenishmentModel(BaseEstimator):
     unit_name : str
         Word for one unit in the reasons ("can").
 
+    Attributes
+    ----------
+    log_ : _PurchaseLog
+        The purchase log: one row per customer and purchase day with what was
+        known right after it (units so far, purchase number, next purchase).
+    depletion_ : ndarray
+        Expected depletion day (days since 1970-01-01) after each purchase day.
+    factor_ : ndarray
+        Consumption factor used after each purchase day (1 = the case's rate;
+        learned from the customer's own pace when ``learn_consumption``).
+    n_customers_ : int
+        Buyers in the modelled category.
+    first_day_, last_day_ : Timestamp
+        First and last purchase day in the category.
+    cutoff_ : Timestamp
+        The default cutoff: the day of the last row of the whole log.
+
+    ``summary`` shows the learned consumption rates and the action counts of
+    the default list (the day after ``cutoff_``).
+
+    Dates: ``cutoff`` is the last day of history, inclusive; the action list
+    is for the day after it (a morning run over yesterday's data) and the
+    following ``horizon_days - 1`` days.
+
     Examples
     --------
     >>> import pandas as pd
     >>> tx = pd.DataFrame({"customer_id": [1], "timestamp": [pd.Timestamp("2025-01-01")],
     ...                    "amount": [450.0], "quantity": [3]})
     >>> m = ReplenishmentModel(category=None).fit(tx)
-    >>> a = m.actions("2025-01-20")          # day 19 after the purchase
+    >>> a = m.actions("2025-01-19")          # the list for day 19 after the purchase
     >>> a[["action", "channel", "offer_type"]].values.tolist()
     [['follow_up_call', 'phone', 'service_content']]
     """
@@ -128,28 +156,41 @@ class ReplenishmentModel(BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     def _check_settings(self) -> None:
+        _check_clock(self.days_per_unit, self.consumption, self.category)
+        check_bool(self.carry_over, "carry_over")
+        check_bool(self.learn_consumption, "learn_consumption")
+        check_number(self.habit_units, "habit_units", low=0)
+        check_number(self.prompt_units, "prompt_units", low=0, low_open=True)
+        for name in ("prompt_day", "winback_silent_days", "call_days_before_depletion"):
+            check_number(getattr(self, name), name, low=0, integer=True)
+        check_number(self.new_customer_purchases, "new_customer_purchases", low=1,
+                     integer=True, allow_none=True)
+        check_number(self.service_threshold, "service_threshold", low=0)
+        check_number(self.price_threshold, "price_threshold", low=0)
         if self.price_threshold > self.service_threshold:
             raise ModelError(
                 f"price_threshold ({self.price_threshold}) must not exceed service_threshold "
-                f"({self.service_threshold})."
-            )
-        for name in ("prompt_day", "winback_silent_days", "call_days_before_depletion"):
-            v = getattr(self, name)
-            if v is None or v < 0:
-                raise ModelError(f"{name} must be a number of days >= 0, got {v!r}.")
+                f"({self.service_threshold}).")
+        channels = self.message_channels
+        if channels is not None and (not isinstance(channels, Mapping) or not all(
+                isinstance(v, str) for v in channels.values())):
+            raise ModelError("message_channels: expected a dict {sales channel: message "
+                             f"channel}} of text, got {channels!r}.")
+        if not isinstance(self.unit_name, str) or not self.unit_name:
+            raise ModelError(f"unit_name: expected a word such as 'can', got {self.unit_name!r}.")
 
-    def fit(self, transactions: pd.DataFrame, *, columns=None,
+    def fit(self, transactions: pd.DataFrame, *, columns: Any = None,
             validate: bool = True) -> ReplenishmentModel:
-        """Read the purchase log (order lines) and run the consumption clock.
+        """Read the purchase log (order lines) and run the consumption clock; returns ``self``.
 
-        ``columns`` maps your column names (``omnimkt.Columns``); ``validate``
-        runs :func:`omnimkt.data.validate_transactions` first (skip it for
-        canonical data at scale). Raises :class:`omnimkt.DataError` for
+        ``columns`` maps your column names (``omnimkt.Columns`` or a dict);
+        ``validate`` runs :func:`omnimkt.data.validate_transactions` first (skip
+        it for canonical data at scale). Raises :class:`omnimkt.DataError` for
         products without a consumption rate, zero / negative / missing units,
         or no purchases at all.
         """
-        self._check_settings()
-        transactions = _validated(transactions, columns, validate)
+        self._start_fit()
+        transactions = _transactions(transactions, columns, validate)
         self._set_log(_build_log(transactions, days_per_unit=self.days_per_unit,
                                  consumption=self.consumption, category=self.category))
         return self
@@ -162,29 +203,58 @@ class ReplenishmentModel(BaseEstimator):
         self.n_customers_ = len(log.ids)
         self.first_day_ = _to_ts(np.array([log.min_day]))[0]
         self.last_day_ = _to_ts(np.array([log.max_day]))[0]
+        self.cutoff_ = _to_ts(np.array([log.data_end_day]))[0]
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "log_"):
-            raise ModelError("ReplenishmentModel is not fitted; call .fit(transactions) first.")
+    @property
+    def summary(self) -> pd.DataFrame:  # type: ignore[override]
+        """What the fit learned: buyers, consumption rates, habit, and the default list."""
+        self._check_fitted()
+        log, a = self.log_, self.log_.data_end_day + 1
+        rows = log.state_rows(a)
+        pace = log.supply[rows] / log.units[rows] * self.factor_[rows]
+        arr = self._action_arrays(a, 1)
+        counts = np.bincount(arr["action"].astype(np.int64), minlength=len(ACTIONS))
+        items = [
+            ("buyers", self.n_customers_),
+            ("purchase days", len(log)),
+            ("first purchase", self.first_day_),
+            ("last purchase", self.last_day_),
+            ("days per unit, median used", float(np.median(pace))),
+            ("days per unit, 10% / 90% used",
+             f"{np.quantile(pace, 0.1):.3g} / {np.quantile(pace, 0.9):.3g}"),
+            ("buyers with the habit", float(np.mean(log.units_total[rows] >= self.habit_units))),
+            *[(f"{name.replace('_', ' ')}s due {_day_text(a)}", int(c))
+              for name, c in zip(ACTIONS, counts, strict=True)],
+        ]
+        return pd.DataFrame({"value": [v for _, v in items]},
+                            index=pd.Index([k for k, _ in items], name="quantity"))
+
+    def _settings(self) -> str:
+        return (f"{self.days_per_unit:g} days per {self.unit_name}"
+                f"{', own pace learned' if self.learn_consumption else ''}; prompt day "
+                f"{self.prompt_day}, win-back after {self.winback_silent_days} silent days")
 
     # ------------------------------------------------------------ queries
-    def depletion(self, as_of=None) -> pd.DataFrame:
-        """The consumption clock on ``as_of`` (see :func:`depletion_table`), plus offer_type."""
+    def depletion(self, cutoff: Any = None) -> pd.DataFrame:
+        """The consumption clock after ``cutoff`` (see :func:`depletion_table`), plus offer_type.
+
+        ``cutoff`` is the last day of history, inclusive (default: the day of
+        the last row of the fitted log).
+        """
         self._check_fitted()
-        a = self._as_of_day(as_of)
+        a = self._list_day(cutoff)
         rows = self.log_.state_rows(a)
         out = _state_frame(self.log_, rows, self.depletion_, self.factor_, a, self.habit_units)
         out["offer_type"] = pd.Categorical(self._offer_type(out["mean_basket"].to_numpy()),
                                            categories=list(OFFER_TYPES))
         return out
 
-    def _as_of_day(self, as_of) -> int:
-        a = _default_as_of(self.log_, as_of)
+    def _list_day(self, cutoff: Any) -> int:
+        a = _list_day(self.log_, cutoff)
         if a <= self.log_.min_day:
             raise DataError(
-                f"as_of={_to_ts(np.array([a]))[0]!s:.10} is on or before the first purchase "
-                f"({self.first_day_!s:.10}); nothing is known yet. Choose a later date."
-            )
+                f"cutoff={_day_text(a - 1)} is before the first purchase "
+                f"({self.first_day_!s:.10}); nothing is known yet. Choose a later date.")
         return a
 
     def _offer_type(self, basket: np.ndarray) -> np.ndarray:
@@ -202,14 +272,14 @@ class ReplenishmentModel(BaseEstimator):
         per_name = np.array([mapping.get(str(c), "sms") for c in names], dtype=object)
         return per_name[codes]
 
-    def _action_arrays(self, as_of_day: int, horizon_days: int) -> dict[str, np.ndarray]:
+    def _action_arrays(self, list_day: int, horizon_days: int) -> dict[str, np.ndarray]:
         """Rows (purchase-log index), action code and due day of the actions due in the window.
 
         Cheap numpy only: the backtest calls this once per replay date.
         """
         log = self.log_
-        rows = log.state_rows(as_of_day)
-        lo, hi = as_of_day, as_of_day + horizon_days
+        rows = log.state_rows(list_day)
+        lo, hi = list_day, list_day + horizon_days
         day = log.day[rows]
         new = (np.ones(len(rows), dtype=bool) if self.new_customer_purchases is None
                else log.n[rows] <= self.new_customer_purchases)
@@ -236,16 +306,17 @@ class ReplenishmentModel(BaseEstimator):
             "due": np.concatenate(out_due),
         }
 
-    def actions(self, as_of=None, *, horizon_days: int = 1) -> pd.DataFrame:
-        """The dated action list for ``as_of`` (default: the day after the last purchase).
+    def actions(self, cutoff: Any = None, *, horizon_days: int = 1) -> pd.DataFrame:
+        """The dated action list for the days after ``cutoff``.
 
         Parameters
         ----------
-        as_of : date-like, optional
-            The day the list is for; purchases before that day are known.
+        cutoff : date-like, optional
+            Last day of history, inclusive: purchases on or before it are known.
+            Default: the day of the last row of the fitted log.
         horizon_days : int
-            Actions due on ``as_of`` and the following ``horizon_days - 1`` days
-            (1 = today's list; 7 = this week's).
+            Actions due in the ``horizon_days`` days after ``cutoff`` (1 =
+            tomorrow's list, the usual morning run; 7 = the coming week's).
 
         Returns
         -------
@@ -257,10 +328,9 @@ class ReplenishmentModel(BaseEstimator):
         mean_basket. Sorted by due date, action, customer.
         """
         self._check_fitted()
-        if int(horizon_days) < 1:
-            raise ModelError(f"horizon_days must be >= 1, got {horizon_days!r}.")
-        a = self._as_of_day(as_of)
-        arr = self._action_arrays(a, int(horizon_days))
+        horizon_days = check_number(horizon_days, "horizon_days", low=1, integer=True)
+        a = self._list_day(cutoff)
+        arr = self._action_arrays(a, horizon_days)
         return self._action_frame(arr)
 
     def _action_frame(self, arr: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -313,35 +383,28 @@ class ReplenishmentModel(BaseEstimator):
         out = np.where(act == 0, call, np.where(act == 1, prompt, win))
         return pd.Series(out, index=f.index, dtype="str")
 
-    def action_counts(self, as_of=None, *, horizon_days: int = 1) -> pd.DataFrame:
+    def action_counts(self, cutoff: Any = None, *, horizon_days: int = 1) -> pd.DataFrame:
         """Counts of the action list by action and offer type (a small pivot)."""
-        acts = self.actions(as_of, horizon_days=horizon_days)
+        acts = self.actions(cutoff, horizon_days=horizon_days)
         return action_counts(acts)
 
     # -------------------------------------------------------------- export
-    def to_csv(self, path: str | Path, as_of=None, *, horizon_days: int = 1) -> Path:
+    def to_csv(self, path: str | Path, cutoff: Any = None, *, horizon_days: int = 1) -> Path:
         """Write the action list to a UTF-8 CSV (dates as YYYY-MM-DD) and return the path."""
-        acts = _export_frame(self.actions(as_of, horizon_days=horizon_days))
+        acts = _export_frame(self.actions(cutoff, horizon_days=horizon_days))
         path = Path(path)
         # utf-8-sig so spreadsheet programs open Chinese text correctly
         acts.to_csv(path, index=False, encoding="utf-8-sig")
         return path
 
-    def to_excel(self, path: str | Path, as_of=None, *, horizon_days: int = 1) -> Path:
+    def to_excel(self, path: str | Path, cutoff: Any = None, *, horizon_days: int = 1) -> Path:
         """Write the action list (sheet "actions") and the counts (sheet "summary") to Excel."""
-        acts = self.actions(as_of, horizon_days=horizon_days)
+        acts = self.actions(cutoff, horizon_days=horizon_days)
         path = Path(path)
         with pd.ExcelWriter(path, engine="openpyxl") as xw:
             _export_frame(acts).to_excel(xw, sheet_name="actions", index=False)
             action_counts(acts).to_excel(xw, sheet_name="summary")
         return path
-
-    def __repr__(self) -> str:
-        state = (f"fitted: {self.n_customers_:,} customers" if hasattr(self, "log_")
-                 else "not fitted")
-        return (f"ReplenishmentModel(days_per_unit={self.days_per_unit:g}, "
-                f"prompt_day={self.prompt_day}, winback_silent_days={self.winback_silent_days}; "
-                f"{state})")
 
 
 def action_counts(actions: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Shared pieces of the segments family: input checks, the per-customer table, result base."""
+"""Shared pieces of the segments family: the per-customer table and its inputs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omnimkt.errors import DataError, examples
+from omnimkt._gate import (
+    align_ids,
+    as_columns,
+    as_day,
+    check_bool,
+    check_frame,
+    day_after,
+)
+from omnimkt.data import validate_transactions
+from omnimkt.errors import DataError, ModelError
 
 #: Columns of the per-customer table every score in this family starts from.
 CUSTOMER_TABLE_COLUMNS = (
@@ -17,73 +26,43 @@ CUSTOMER_TABLE_COLUMNS = (
 )
 
 
-def check_transactions(transactions: Any, *, columns: Any = None,
-                       table: str = "transactions") -> pd.DataFrame:
-    """Return a canonical copy of ``transactions`` or raise :class:`DataError`.
+def transactions_of(data: Any, columns: Any = None, *, validated: bool = False) -> pd.DataFrame:
+    """The canonical transactions of ``data`` (a DataFrame or a Dataset), validated once.
 
-    Uses :func:`omnimkt.data.validate_transactions` when the data layer provides
-    it; otherwise performs the checks this family relies on (table present and
-    non-empty, required columns, customer ids, timestamps, non-negative numeric
-    amounts).
+    ``validated=True`` trusts a log that already passed
+    :func:`omnimkt.data.validate_transactions` (saves seconds on tens of millions
+    of rows); otherwise the shared validator runs with the ``columns`` mapping.
     """
-    if not isinstance(transactions, pd.DataFrame):
-        raise DataError(f"{table}: expected a pandas DataFrame, got {type(transactions).__name__}. "
-                        "Pass the transactions table (customer_id, timestamp, amount).")
-    df = transactions
-    if columns is not None:
-        df = columns.to_canonical(df)
-    if df.empty:
-        raise DataError(f"{table}: the table is empty (0 rows). Pass at least one purchase.")
-    try:
-        from omnimkt.data import validate_transactions  # type: ignore[attr-defined]
-    except ImportError:  # the data layer is optional for this family
-        validate_transactions = None
-    if validate_transactions is not None:
-        return validate_transactions(df)
-    missing = [c for c in ("customer_id", "timestamp", "amount") if c not in df.columns]
-    if missing:
-        raise DataError(f"{table}: missing column(s) {', '.join(missing)} "
-                        f"(found {', '.join(map(str, df.columns[:8]))}). "
-                        "Rename them or pass columns=omnimkt.Columns(...).")
-    df = df.copy()
-    bad = df["customer_id"].isna()
-    if bad.any():
-        raise DataError(f"{table}.customer_id: {int(bad.sum())} rows have no customer id. "
-                        "Drop or fill them.")
-    ts = pd.to_datetime(df["timestamp"], errors="coerce")
-    bad = ts.isna()
-    if bad.any():
-        raise DataError(f"{table}.timestamp: {int(bad.sum())} rows are not dates "
-                        f"(e.g. {examples(df.loc[bad, 'timestamp'])}). Fix or drop them.")
-    if getattr(ts.dt, "tz", None) is not None:
-        ts = ts.dt.tz_convert(None)
-    df["timestamp"] = ts.astype("datetime64[ns]")
-    amt = pd.to_numeric(df["amount"], errors="coerce")
-    bad = amt.isna()
-    if bad.any():
-        raise DataError(f"{table}.amount: {int(bad.sum())} rows are not numbers "
-                        f"(e.g. {examples(df.loc[bad, 'amount'])}). Clean them.")
-    bad = amt < 0
-    if bad.any():
-        raise DataError(f"{table}.amount: {int(bad.sum())} rows are negative "
-                        f"(e.g. {examples(amt[bad])}). Refunds are not summed silently: "
-                        "net them against their orders or drop them.")
-    df["amount"] = amt.astype("float64")
-    for col in ("quantity", "list_price"):
-        if col in df.columns:
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    return df.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
+    check_bool(validated, "validated")
+    cols = as_columns(columns)
+    if hasattr(data, "transactions") and not isinstance(data, pd.DataFrame):
+        data = data.transactions
+    tx = check_frame(data, "transactions")
+    return tx if validated else validate_transactions(tx, cols)
 
 
-def resolve_as_of(tx: pd.DataFrame, as_of: Any) -> pd.Timestamp:
-    """``as_of`` as a Timestamp; default: the day after the last transaction (midnight)."""
-    if as_of is None:
-        return tx["timestamp"].max().normalize() + pd.Timedelta(days=1)
-    try:
-        ts = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"as_of: {as_of!r} is not a date. Pass e.g. '2025-12-31'.") from exc
-    return ts.tz_convert(None) if ts.tzinfo is not None else ts
+def reference_time(tx: pd.DataFrame, cutoff: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """``(cutoff day, end of history)`` for an inclusive ``cutoff``.
+
+    The end of history is midnight at the end of the cutoff day
+    (``day_after(cutoff)``): purchases before it count, and recency, tenure and
+    the like are measured to it. Default cutoff: the day of the last purchase.
+    """
+    day = as_day(cutoff, "cutoff", allow_none=True)
+    if day is None:
+        day = pd.Timestamp(tx["timestamp"].max()).normalize()
+    return day, day_after(day)
+
+
+def history(tx: pd.DataFrame, cutoff: Any) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp]:
+    """The purchases up to and including the cutoff day, the cutoff day and the end of history."""
+    day, end = reference_time(tx, cutoff)
+    if tx["timestamp"].max() >= end:  # copying a large log costs; only when needed
+        tx = tx[tx["timestamp"] < end]
+    if tx.empty:
+        raise DataError(f"transactions.timestamp: no purchase on or before cutoff={day.date()} "
+                        "(0 rows left). Choose a later cutoff.")
+    return tx, day, end
 
 
 def _segments(*keys: np.ndarray) -> np.ndarray:
@@ -146,20 +125,21 @@ def orders_table(tx: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def customer_table(transactions: pd.DataFrame, *, as_of: Any = None,
+def customer_table(transactions: pd.DataFrame, *, cutoff: Any = None,
                    columns: Any = None, validated: bool = False) -> pd.DataFrame:
     """Per-customer statistics the scores and tiers of this family are built from.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions (customer_id, timestamp, amount; optional
-        order_id, quantity, list_price).
-    as_of : date-like, optional
-        Reference date; only purchases before it count. Default: the day after
-        the last purchase.
-    columns : omnimkt.Columns, optional
-        Mapping from your column names to canonical ones.
+    transactions : DataFrame or Dataset
+        Transactions (customer_id, timestamp, amount; optional order_id,
+        quantity, list_price).
+    cutoff : date-like, optional
+        Last day of history, inclusive: purchases on that day, at any hour,
+        count. Default: the day of the last purchase. Recency and tenure are
+        measured to the end of the cutoff day (midnight starting the next day).
+    columns : omnimkt.Columns or dict, optional
+        Your column names, e.g. ``{"customer_id": "member_no"}``.
     validated : bool
         The log already passed :func:`omnimkt.data.validate_transactions`;
         skip the checks (saves time on tens of millions of rows).
@@ -168,12 +148,12 @@ def customer_table(transactions: pd.DataFrame, *, as_of: Any = None,
     -------
     DataFrame indexed by customer_id with first_purchase, last_purchase,
     orders (number of baskets), spend (yuan), units (NaN without quantity),
-    list_spend (NaN without list_price), recency_days (as_of - last purchase),
-    tenure_days (as_of - first purchase), lifespan_days (last - first
-    purchase), mean_basket, median_basket (yuan per order), price_ratio
-    (spend / list_spend: 1 = paid full price) and regularity
-    (1 / (1 + coefficient of variation of the gaps between orders); NaN with
-    fewer than 3 orders).
+    list_spend (NaN without list_price), recency_days (end of the cutoff day
+    - last purchase), tenure_days (end of the cutoff day - first purchase),
+    lifespan_days (last - first purchase), mean_basket, median_basket (yuan
+    per order), price_ratio (spend / list_spend: 1 = paid full price) and
+    regularity (1 / (1 + coefficient of variation of the gaps between
+    orders); NaN with fewer than 3 orders).
 
     Examples
     --------
@@ -181,18 +161,13 @@ def customer_table(transactions: pd.DataFrame, *, as_of: Any = None,
     >>> tx = pd.DataFrame({"customer_id": [1, 1, 2],
     ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-11", "2025-01-05"]),
     ...     "amount": [100.0, 300.0, 50.0]})
-    >>> t = customer_table(tx, as_of="2025-01-21")
+    >>> t = customer_table(tx, cutoff="2025-01-20")
     >>> t[["orders", "spend", "recency_days", "tenure_days"]].to_dict("list")
     {'orders': [2, 1], 'spend': [400.0, 50.0], 'recency_days': [10.0, 16.0], 'tenure_days': [20.0, 16.0]}
     """
-    tx = transactions if validated else check_transactions(transactions, columns=columns)
-    ref = resolve_as_of(tx, as_of)
-    if tx["timestamp"].max() >= ref:  # copying a large log costs; only when needed
-        tx = tx[tx["timestamp"] < ref]
-    if tx.empty:
-        raise DataError(f"transactions.timestamp: no purchase before as_of={ref.date()} "
-                        "(0 rows left). Choose a later as_of.")
-    return _customer_table_from_orders(orders_table(tx), ref)
+    tx = transactions_of(transactions, columns, validated=validated)
+    tx, _, end = history(tx, cutoff)
+    return _customer_table_from_orders(orders_table(tx), end)
 
 
 def _customer_table_from_orders(orders: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
@@ -237,46 +212,55 @@ def _customer_table_from_orders(orders: pd.DataFrame, ref: pd.Timestamp) -> pd.D
     return out[list(CUSTOMER_TABLE_COLUMNS)]
 
 
-def as_customer_table(data: Any, *, as_of: Any = None, columns: Any = None) -> pd.DataFrame:
-    """Accept raw transactions or an existing :func:`customer_table` output."""
+def as_customer_table(data: Any, *, cutoff: Any = None, columns: Any = None) -> pd.DataFrame:
+    """Accept raw transactions (or a Dataset) or an existing :func:`customer_table` output."""
+    as_columns(columns)
     if isinstance(data, pd.DataFrame) and {"orders", "spend", "recency_days"} <= set(data.columns):
         if data.empty:
             raise DataError("customer table: the table is empty (0 customers). "
                             "Pass at least one customer.")
         return data
-    if hasattr(data, "transactions") and not isinstance(data, pd.DataFrame):
-        data = data.transactions
-    return customer_table(data, as_of=as_of, columns=columns)
+    return customer_table(data, cutoff=cutoff, columns=columns)
 
 
 def check_shares(shares: Any, labels: Any, name: str) -> np.ndarray:
-    s = np.asarray(shares, dtype=float)
-    if s.ndim != 1 or len(s) != len(labels) or (s < 0).any() or not np.isclose(s.sum(), 1.0):
-        raise DataError(f"{name}: shares must be {len(labels)} non-negative numbers summing to 1 "
-                        f"(got {list(np.round(s, 4)) if s.ndim == 1 else shares}).")
+    """``shares`` as fractions, one per label, each in [0, 1] and summing to 1."""
+    try:
+        s = np.asarray(shares, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"{name}: expected {len(labels)} numbers, got {shares!r}.") from exc
+    if s.ndim != 1 or len(s) != len(labels) or not np.isfinite(s).all() or (s < 0).any() \
+            or not np.isclose(s.sum(), 1.0) or any(isinstance(v, bool) for v in np.ravel(shares)):
+        raise ModelError(f"{name}: must be {len(labels)} non-negative fractions summing to 1 "
+                         f"(one per tier: {', '.join(labels)}), got {shares!r}.")
     return s
 
 
-class Result:
-    """Base of the result objects: ``summary`` table, ``__repr__``, HTML and Markdown."""
+def align_side(index: pd.Index, side: pd.DataFrame | None, table: str
+               ) -> tuple[pd.Index, pd.DataFrame | None]:
+    """Customer ids of a side table (customers, touchpoints) made comparable with ``index``.
 
-    title = "Result"
-    summary: pd.DataFrame
+    Integer ids in one table and text ids in the other are reconciled as text
+    (:func:`omnimkt._gate.align_ids`; ``123`` matches ``"123"``), and
+    ``referrer_id`` follows ``customer_id``. Returns the index and the side
+    table, both as text ids when they had to be reconciled.
+    """
+    if side is None or "customer_id" not in side.columns or not len(side) or not len(index):
+        return index, side
+    left, right = align_ids(index.to_series(index=None), side["customer_id"], "transactions",
+                            table)
+    if right.dtype == side["customer_id"].dtype and left.dtype == index.dtype:
+        return index, side
+    side = side.assign(customer_id=right.to_numpy())
+    if "referrer_id" in side.columns:
+        side = side.assign(referrer_id=_text_ids(side["referrer_id"]))
+    return pd.Index(left.to_numpy(), name=index.name), side
 
-    def _notes(self) -> list[str]:
-        return []
 
-    def __repr__(self) -> str:
-        body = self.summary.to_string(float_format=lambda v: f"{v:,.3f}")
-        notes = "\n".join(self._notes())
-        return f"<{self.title}>\n{body}" + (f"\n{notes}" if notes else "")
-
-    def _repr_html_(self) -> str:
-        notes = "".join(f"<p>{n}</p>" for n in self._notes())
-        return (f"<h4>{self.title}</h4>"
-                + self.summary.to_html(float_format=lambda v: f"{v:,.3f}") + notes)
-
-    def to_markdown(self) -> str:
-        """The summary as a Markdown table (with its notes below)."""
-        notes = "\n".join(f"\n{n}" for n in self._notes())
-        return f"**{self.title}**\n\n" + self.summary.to_markdown(floatfmt=",.3f") + notes
+def _text_ids(s: pd.Series) -> pd.Series:
+    """Ids as text (integers without a decimal point), missing values kept missing."""
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        txt = s.astype("Int64").astype("str")
+    else:
+        txt = s.astype("str")
+    return txt.where(s.notna(), None)

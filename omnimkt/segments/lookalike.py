@@ -10,13 +10,22 @@ import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
-from omnimkt.errors import DataError
-from omnimkt.segments._base import as_customer_table
+from omnimkt._gate import check_bool, check_frame, check_number
+from omnimkt.errors import DataError, ModelError
+from omnimkt.segments._base import (
+    align_side,
+    as_customer_table,
+    customer_table,
+    transactions_of,
+)
 
 
-def lookalike_features(data: Any, *, as_of: Any = None, columns: Any = None) -> pd.DataFrame:
+def lookalike_features(data: Any, *, cutoff: Any = None, columns: Any = None) -> pd.DataFrame:
     """Default customer features for look-alikes: log orders, log spend, log basket,
     recency, tenure and paid-to-list ratio (when list prices exist).
+
+    ``cutoff`` is the inclusive last day of history (default: the day of the
+    last purchase); recency and tenure are measured to the end of that day.
 
     Examples
     --------
@@ -26,7 +35,7 @@ def lookalike_features(data: Any, *, as_of: Any = None, columns: Any = None) -> 
     >>> list(lookalike_features(tx).columns)
     ['log_orders', 'log_spend', 'log_basket', 'recency_days', 'tenure_days']
     """
-    t = as_customer_table(data, as_of=as_of, columns=columns)
+    t = as_customer_table(data, cutoff=cutoff, columns=columns)
     out = pd.DataFrame({
         "log_orders": np.log1p(t["orders"].astype(float)),
         "log_spend": np.log1p(t["spend"]),
@@ -40,12 +49,13 @@ def lookalike_features(data: Any, *, as_of: Any = None, columns: Any = None) -> 
 
 
 def area_profile(data: Any, *, by: str = "region", customers: pd.DataFrame | None = None,
-                 as_of: Any = None, columns: Any = None) -> pd.DataFrame:
+                 cutoff: Any = None, columns: Any = None) -> pd.DataFrame:
     """One row per area (a customers-table column such as region or estate) to match areas.
 
     Columns: customers, orders_per_customer, spend_per_customer, mean_basket,
     repeat_share (2+ orders), and, with product data, one share of spend per
-    product (``share_<product>``).
+    product (``share_<product>``). ``cutoff`` is the inclusive last day of
+    history (default: the day of the last purchase).
 
     Examples
     --------
@@ -56,14 +66,21 @@ def area_profile(data: Any, *, by: str = "region", customers: pd.DataFrame | Non
     >>> area_profile(tx, customers=cu)["spend_per_customer"].tolist()
     [15.0, 30.0]
     """
+    if not isinstance(by, str):
+        raise ModelError(f"by: expected a customers-table column name, got {by!r}.")
     if customers is None and hasattr(data, "customers") and not isinstance(data, pd.DataFrame):
         customers = data.customers
+    if customers is not None:
+        check_frame(customers, "customers")
     if customers is None or by not in customers.columns or "customer_id" not in customers.columns:
         raise DataError(f"customers.{by}: needed to profile areas; pass customers= with "
                         f"customer_id and {by}.")
-    tx = data.transactions if hasattr(data, "transactions") and not isinstance(
-        data, pd.DataFrame) else data
-    t = as_customer_table(tx, as_of=as_of, columns=columns)
+    tx = transactions_of(data, columns)
+    t = customer_table(tx, cutoff=cutoff, validated=True)
+    ids, customers = align_side(t.index, customers, "customers")
+    if ids is not t.index:
+        t = t.set_axis(ids)
+        tx = tx.assign(customer_id=pd.Index(tx["customer_id"]).astype("str"))
     area = customers.drop_duplicates("customer_id").set_index("customer_id")[by]
     area = area.reindex(t.index).astype(object).fillna("unknown")
     g = t.groupby(area.to_numpy())
@@ -139,6 +156,8 @@ def seed_group(tiers: Any, tier: str | Sequence[str], *, customers: Any = None,
     if not isinstance(t, pd.Series):
         raise DataError("tiers: expected a tier result (e.g. four_classes(...)) or a Series "
                         "of tier labels indexed by customer_id.")
+    if where is not None and not isinstance(where, Mapping):
+        raise ModelError(f"where: expected a dict such as {{'region': 'east'}}, got {where!r}.")
     labels = _as_list(tier)
     known = list(t.cat.categories) if isinstance(t.dtype, pd.CategoricalDtype) else list(
         pd.unique(t.dropna()))
@@ -154,13 +173,15 @@ def seed_group(tiers: Any, tier: str | Sequence[str], *, customers: Any = None,
         if customers is None:
             raise DataError(f"customers: needed to filter on {list(conditions)}; pass "
                             "customers= (a customers table or a Dataset with one).")
+        check_frame(customers, "customers")
         need = ["customer_id", *conditions]
         absent = [c for c in need if c not in customers.columns]
         if absent:
             raise DataError(f"customers: missing column(s) {absent}; they are needed to "
                             f"filter on {list(conditions)}.")
+        ids, customers = align_side(t.index, customers, "customers")
         attrs = customers.drop_duplicates("customer_id").set_index("customer_id")
-        attrs = attrs.reindex(t.index)
+        attrs = attrs.reindex(ids)
         for col, value in conditions.items():
             # Missing attributes (ids absent from customers) compare False.
             mask = mask & attrs[col].isin(_as_list(value)).to_numpy(dtype=bool)
@@ -193,6 +214,8 @@ def lookalikes(features: pd.DataFrame, seeds: Any, *, n: int = 10,
     >>> lookalikes(f, ["c"], n=2).index.tolist()
     ['d', 'e']
     """
+    n = check_number(n, "n", low=1, integer=True)
+    check_bool(exclude_seeds, "exclude_seeds")
     if not isinstance(features, pd.DataFrame) or features.empty:
         raise DataError("features: expected a non-empty DataFrame (one row per customer or area).")
     num = features.select_dtypes("number")
@@ -209,8 +232,6 @@ def lookalikes(features: pd.DataFrame, seeds: Any, *, n: int = 10,
     if len(missing):
         raise DataError(f"seeds: {len(missing)} seed id(s) not in features "
                         f"(e.g. {list(missing[:3])}).")
-    if n < 1:
-        raise DataError(f"n: must be at least 1 (got {n}).")
     z = StandardScaler().fit_transform(num.to_numpy(dtype=float))
     z = np.nan_to_num(z)
     pos = pd.Series(np.arange(len(num)), index=num.index)

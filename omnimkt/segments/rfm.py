@@ -7,8 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import check_bool, check_number
+from omnimkt._result import Result
 from omnimkt.errors import DataError
-from omnimkt.segments._base import Result, as_customer_table
+from omnimkt.segments._base import as_customer_table
 
 #: The segment map over (R score, FM score), FM = ceil((F + M) / 2). Every one of
 #: the 25 cells belongs to exactly one segment; rules are checked in this order.
@@ -51,8 +53,10 @@ def quantile_scores(values: pd.Series, n_bins: int = 5, *, higher_is_better: boo
     >>> quantile_scores(pd.Series([1, 1, 1, 2]), 2).tolist()
     [1, 1, 1, 2]
     """
-    if n_bins < 2:
-        raise DataError(f"n_bins: need at least 2 score levels (got {n_bins}).")
+    n_bins = check_number(n_bins, "n_bins", low=2, integer=True)
+    check_bool(higher_is_better, "higher_is_better")
+    if not isinstance(values, pd.Series):
+        raise DataError(f"values: expected a pandas Series, got {type(values).__name__}.")
     v = pd.to_numeric(values, errors="coerce").astype(float)
     if v.isna().any():
         raise DataError(f"{values.name or 'values'}: {int(v.isna().sum())} missing or non-numeric "
@@ -83,13 +87,17 @@ def segment_from_scores(r_score: pd.Series, fm_score: pd.Series) -> pd.Series:
 
 
 class RFMResult(Result):
-    """RFM scores per customer (``scores``) and the segment sizes (``summary``)."""
+    """RFM scores per customer (``scores``) and the segment sizes (``summary``).
+
+    ``cutoff`` is the last day of history the scores were computed on.
+    """
 
     title = "RFM segments"
 
-    def __init__(self, scores: pd.DataFrame, as_of: pd.Timestamp | None) -> None:
+    def __init__(self, scores: pd.DataFrame, cutoff: pd.Timestamp | None) -> None:
         self.scores = scores
-        self.as_of = as_of
+        self.cutoff = cutoff
+        self.notes = []
         codes = scores["segment"].cat.codes.to_numpy()
         ok = codes >= 0
         codes = codes[ok]
@@ -113,13 +121,16 @@ class RFMResult(Result):
                              for s in summary.index]
         self.summary = summary
 
+    def _settings(self) -> str:
+        return f"cutoff {self.cutoff:%Y-%m-%d}" if self.cutoff is not None else ""
+
     @property
     def segments(self) -> pd.Series:
         """The segment of each customer."""
         return self.scores["segment"]
 
 
-def rfm_scores(data: Any, *, as_of: Any = None, n_bins: int = 5, columns: Any = None
+def rfm_scores(data: Any, *, cutoff: Any = None, n_bins: int = 5, columns: Any = None
                ) -> RFMResult:
     """RFM quintile scores and named segments for every customer.
 
@@ -150,10 +161,13 @@ def rfm_scores(data: Any, *, as_of: Any = None, n_bins: int = 5, columns: Any = 
     ----------
     data : DataFrame or Dataset
         Transactions (or a :func:`customer_table` output).
-    as_of : date-like, optional
-        Reference date (default: the day after the last purchase).
+    cutoff : date-like, optional
+        Last day of history, inclusive (default: the day of the last
+        purchase). Recency is measured to the end of that day.
     n_bins : int
         Score levels (5 = quintiles). The segment map needs 5.
+    columns : omnimkt.Columns or dict, optional
+        Your column names, e.g. ``{"customer_id": "member_no"}``.
 
     Examples
     --------
@@ -162,11 +176,12 @@ def rfm_scores(data: Any, *, as_of: Any = None, n_bins: int = 5, columns: Any = 
     ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-03-01", "2025-02-01",
     ...                                  "2025-01-10", "2025-02-20", "2025-01-20"]),
     ...     "amount": [50.0, 60.0, 30.0, 10.0, 80.0, 20.0]})
-    >>> res = rfm_scores(tx, as_of="2025-03-02")
+    >>> res = rfm_scores(tx, cutoff="2025-03-01")
     >>> int(res.scores.loc[1, "rfm_cell"]), res.segments[1]
     (555, 'champions')
     """
-    table = as_customer_table(data, as_of=as_of, columns=columns)
+    n_bins = check_number(n_bins, "n_bins", low=2, integer=True)
+    table = as_customer_table(data, cutoff=cutoff, columns=columns)
     scores = pd.DataFrame({
         "recency_days": table["recency_days"],
         "frequency": table["orders"],
@@ -185,5 +200,6 @@ def rfm_scores(data: Any, *, as_of: Any = None, n_bins: int = 5, columns: Any = 
         scores["segment"] = pd.Categorical.from_codes(np.full(len(scores), -1),
                                                       categories=list(SEGMENT_ORDER),
                                                       ordered=True)
-    ref = table["last_purchase"].iloc[0] + pd.Timedelta(days=float(table["recency_days"].iloc[0]))
-    return RFMResult(scores, ref)
+    # the end of history is the midnight after the cutoff day
+    end = table["last_purchase"].iloc[0] + pd.Timedelta(days=float(table["recency_days"].iloc[0]))
+    return RFMResult(scores, end.normalize() - pd.Timedelta(days=1))

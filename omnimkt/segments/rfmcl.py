@@ -7,20 +7,26 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.base import ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from omnimkt._gate import (
+    as_rng,
+    as_seed_int,
+    check_choice,
+    check_n_jobs,
+    check_number,
+)
+from omnimkt._result import Estimator, Result
 from omnimkt.errors import DataError, ModelError
 from omnimkt.segments._base import (
-    Result,
     _customer_table_from_orders,
-    check_transactions,
+    history,
     orders_table,
-    resolve_as_of,
+    transactions_of,
 )
 
 FEATURES = ("R", "F", "M", "C", "L")
@@ -28,7 +34,7 @@ FEATURES = ("R", "F", "M", "C", "L")
 _LOG_FEATURES = ("R", "F", "M")
 
 
-def rfmcl_table(data: Any, *, as_of: Any = None, c: str = "auto", days_per_unit: float = 7.0,
+def rfmcl_table(data: Any, *, cutoff: Any = None, c: str = "auto", days_per_unit: float = 7.0,
                 consumption: Any = None, category: str | None = "formula",
                 columns: Any = None, base: pd.DataFrame | None = None,
                 validated: bool = False) -> pd.DataFrame:
@@ -45,7 +51,8 @@ def rfmcl_table(data: Any, *, as_of: Any = None, c: str = "auto", days_per_unit:
       ``R`` times the expected duration ago. Customers without a purchase in
       ``category`` (or data without quantities) use the median gap between
       consecutive orders of all customers as the expected duration.
-    * **F** = number of orders (baskets) before ``as_of``.
+    * **F** = number of orders (baskets) up to ``cutoff`` (the inclusive last
+      day of history; default the day of the last purchase).
     * **M** = total spend (yuan); ``mean_basket`` = M / F is kept alongside
       for the >400 / <200 yuan price-sensitivity rule.
     * **C** = consumption behaviour: with ``c="price"`` the paid-to-list price
@@ -56,8 +63,9 @@ def rfmcl_table(data: Any, *, as_of: Any = None, c: str = "auto", days_per_unit:
       NaN). ``c="auto"`` takes the price ratio when ``list_price`` exists.
     * **L** = length of relationship, days since the first purchase.
 
-    ``base`` may pass a :func:`customer_table` already computed on the same
-    data and ``as_of``, and ``validated=True`` skip the checks of a log that
+    Days "since" are measured to the end of the cutoff day (midnight starting
+    the next day). ``base`` may pass a :func:`customer_table` already computed
+    on the same data and ``cutoff``, and ``validated=True`` skip the checks of a log that
     already passed :func:`omnimkt.data.validate_transactions` (both save time
     on large logs).
 
@@ -73,39 +81,20 @@ def rfmcl_table(data: Any, *, as_of: Any = None, c: str = "auto", days_per_unit:
     >>> tx = pd.DataFrame({"customer_id": [1, 1, 2],
     ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-15", "2025-01-10"]),
     ...     "amount": [100.0, 100.0, 300.0]})
-    >>> rfmcl_table(tx, as_of="2025-01-29")[["R", "F", "M", "L"]].round(2).to_dict("list")
+    >>> rfmcl_table(tx, cutoff="2025-01-28")[["R", "F", "M", "L"]].round(2).to_dict("list")
     {'R': [1.0, 1.36], 'F': [2, 1], 'M': [200.0, 300.0], 'L': [28.0, 19.0]}
     """
-    if c not in ("auto", "price", "regularity"):
-        raise DataError(f"c: expected 'auto', 'price' or 'regularity' (got {c!r}).")
-    if hasattr(data, "transactions") and not isinstance(data, pd.DataFrame):
-        data = data.transactions
-    tx = data if validated else check_transactions(data, columns=columns)
-    ref = resolve_as_of(tx, as_of)
-    if tx["timestamp"].max() >= ref:  # copying 20M rows costs; only when needed
-        tx = tx[tx["timestamp"] < ref]
-    if tx.empty:
-        raise DataError(f"transactions.timestamp: no purchase before as_of={ref.date()} "
-                        "(0 rows left). Choose a later as_of.")
+    c = check_choice(c, "c", ("auto", "price", "regularity"))
+    days_per_unit = check_number(days_per_unit, "days_per_unit", low=0, low_open=True)
+    if category is not None and not isinstance(category, str):
+        raise ModelError(f"category: expected a category name or None, got {category!r}.")
+    tx = transactions_of(data, columns, validated=validated)
+    tx, day, end = history(tx, cutoff)
     if base is None:
-        base = _customer_table_from_orders(orders_table(tx), ref)
+        base = _customer_table_from_orders(orders_table(tx), end)
+    recency, expected, habit = _consumption_recency(tx, base, day, end, days_per_unit,
+                                                    consumption, category)
     out = pd.DataFrame(index=base.index)
-    # Fallback duration: the median gap between consecutive orders of anyone.
-    gap = _median_gap_days(base)
-    recency = base["recency_days"].astype(float)
-    expected = pd.Series(gap, index=base.index, dtype=float)
-    habit = pd.Series(pd.NA, index=base.index, dtype="boolean")
-    dep = _depletion(tx, ref, days_per_unit, consumption, category)
-    if dep is not None and len(dep):
-        dep = dep.reindex(base.index)  # customers without the category get NaN / NaT
-        day = np.timedelta64(1, "D")
-        dur = ((dep["expected_depletion"] - dep["last_purchase"]) / day).astype(float)
-        ok = (dur > 0).to_numpy()
-        expected = expected.where(~ok, dur)
-        since = ((ref - dep["last_purchase"]) / day).astype(float)
-        recency = recency.where(~ok, since)
-        if "habit" in dep.columns:
-            habit = dep["habit"].astype("boolean")
     out["R"] = recency / expected
     out["F"] = base["orders"]
     out["M"] = base["spend"]
@@ -122,8 +111,33 @@ def rfmcl_table(data: Any, *, as_of: Any = None, c: str = "auto", days_per_unit:
     out["regularity"] = base["regularity"]
     out["habit"] = habit
     out.attrs["C"] = "price_ratio" if use_price else "regularity"
-    out.attrs["as_of"] = ref
+    out.attrs["cutoff"] = day
     return out
+
+
+def _consumption_recency(tx: pd.DataFrame, base: pd.DataFrame, day: pd.Timestamp,
+                         end: pd.Timestamp, days_per_unit: float, consumption: Any,
+                         category: str | None) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Days since the last purchase, the days it should last, and the habit flag.
+
+    The duration comes from the consumption clock where the data feed it, else
+    the median gap between consecutive orders of anyone.
+    """
+    recency = base["recency_days"].astype(float)
+    expected = pd.Series(_median_gap_days(base), index=base.index, dtype=float)
+    habit = pd.Series(pd.NA, index=base.index, dtype="boolean")
+    dep = _depletion(tx, day, days_per_unit, consumption, category)
+    if dep is not None and len(dep):
+        dep = dep.reindex(base.index)  # customers without the category get NaN / NaT
+        one = np.timedelta64(1, "D")
+        dur = ((dep["expected_depletion"] - dep["last_purchase"]) / one).astype(float)
+        ok = (dur > 0).to_numpy()
+        expected = expected.where(~ok, dur)
+        since = ((end - dep["last_purchase"]) / one).astype(float)
+        recency = recency.where(~ok, since)
+        if "habit" in dep.columns:
+            habit = dep["habit"].astype("boolean")
+    return recency, expected, habit
 
 
 def _median_gap_days(base: pd.DataFrame) -> float:
@@ -133,7 +147,7 @@ def _median_gap_days(base: pd.DataFrame) -> float:
     return float(np.median(rep["lifespan_days"] / (rep["orders"] - 1)))
 
 
-def _depletion(tx: pd.DataFrame, ref: pd.Timestamp, days_per_unit: float, consumption: Any,
+def _depletion(tx: pd.DataFrame, cutoff: pd.Timestamp, days_per_unit: float, consumption: Any,
                category: str | None) -> pd.DataFrame | None:
     """The retention module's depletion clock, or None when the data cannot feed it."""
     if "quantity" not in tx.columns:
@@ -149,14 +163,14 @@ def _depletion(tx: pd.DataFrame, ref: pd.Timestamp, days_per_unit: float, consum
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             # carry_over=False: R asks how long the *last* purchase should last.
-            return depletion_table(tx, as_of=ref, days_per_unit=days_per_unit,
+            return depletion_table(tx, cutoff=cutoff, days_per_unit=days_per_unit,
                                    consumption=consumption, category=category,
-                                   carry_over=False)
+                                   carry_over=False, validate=False)
     except DataError:
         return None
 
 
-class RFMCLSegmenter(ClusterMixin, BaseEstimator):
+class RFMCLSegmenter(ClusterMixin, Estimator):
     """K-means clusters on RFMCL scores, with k chosen by the silhouette.
 
     R, F and M are taken on a log scale (``log1p``, they are skewed), every
@@ -176,14 +190,37 @@ class RFMCLSegmenter(ClusterMixin, BaseEstimator):
         Number of clusters; ``None`` chooses it by silhouette.
     k_range : iterable of int
         Candidates for k (default 2..8).
-    seed : int
-        Seeds sampling and k-means.
+    seed : int >= 0 or numpy Generator
+        Seeds sampling and k-means (default 0).
+    features : tuple of str
+        The RFMCL columns clustered on (a subset of R, F, M, C, L).
     selection_sample, fit_sample, silhouette_sample : int
         Sample sizes for choosing k, fitting the final model and the silhouette.
     n_init : int
         k-means restarts.
     n_jobs : int
-        Threads for k-means (1 is fastest on small shared machines).
+        Threads for k-means (1 is fastest on small shared machines; -1 = all cores).
+
+    Attributes
+    ----------
+    k_ : int
+        The number of clusters used.
+    silhouette_ : Series
+        Silhouette by candidate k (empty when ``k`` was given).
+    labels_ : Series
+        Cluster of each fitted row (0 = highest mean spend), indexed like ``X``.
+    profile_ : DataFrame
+        Cluster profile (:func:`cluster_profile`): size, value share, medians, name.
+    names_ : Series
+        Business name of each cluster.
+    kmeans_ : sklearn.cluster.KMeans
+        The fitted k-means model (on standardised features).
+    remap_ : ndarray
+        k-means label -> cluster number.
+    fill_ : Series
+        Medians used for missing feature values (after the log scale).
+    scaler_ : sklearn.preprocessing.StandardScaler
+        The fitted standardisation.
 
     Examples
     --------
@@ -211,6 +248,38 @@ class RFMCLSegmenter(ClusterMixin, BaseEstimator):
         self.silhouette_sample = silhouette_sample
         self.n_jobs = n_jobs
 
+    def _check_settings(self) -> None:
+        if self.k is not None:
+            check_number(self.k, "k", low=1, integer=True)
+        try:
+            ks = list(self.k_range)
+        except TypeError as exc:
+            raise ModelError(f"k_range: expected whole numbers >= 2, got {self.k_range!r}.") from exc
+        for k in ks:
+            check_number(k, "k_range", low=2, integer=True)
+        if self.k is None and not ks:
+            raise ModelError("k_range: empty; give candidate numbers of clusters, e.g. range(2, 9).")
+        if not isinstance(self.seed, np.random.Generator):
+            check_number(self.seed, "seed", low=0, integer=True)
+        feats = tuple(self.features) if not isinstance(self.features, str) else (self.features,)
+        for f in feats:
+            check_choice(f, "features", FEATURES)
+        if not feats:
+            raise ModelError(f"features: choose at least one of {', '.join(FEATURES)}.")
+        for name, low in (("selection_sample", 2), ("fit_sample", 2), ("silhouette_sample", 2),
+                          ("n_init", 1)):
+            check_number(getattr(self, name), name, low=low, integer=True)
+        check_n_jobs(self.n_jobs)
+
+    @property
+    def summary(self) -> pd.DataFrame:  # type: ignore[override]
+        """Cluster profile indexed by cluster and name (fitted models only)."""
+        self._check_fitted()
+        return self.profile_.set_index("name", append=True)
+
+    def _notes(self) -> list[str]:
+        return _cluster_notes(self.k_, self.silhouette_)
+
     def _matrix(self, X: pd.DataFrame, fit: bool) -> np.ndarray:
         if not isinstance(X, pd.DataFrame):
             raise DataError("RFMCL table: expected a DataFrame with columns "
@@ -236,9 +305,10 @@ class RFMCLSegmenter(ClusterMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> RFMCLSegmenter:
         """Choose k (unless given) and fit k-means; returns ``self``."""
+        self._start_fit()
         # One BLAS/OpenMP thread: on small shared machines k-means threads mostly wait
         # for each other (measured 20x slower with 2 busy cores); results are the same.
-        with threadpool_limits(limits=self.n_jobs):
+        with threadpool_limits(limits=check_n_jobs(self.n_jobs)):
             return self._fit(X)
 
     def _fit(self, X: pd.DataFrame) -> RFMCLSegmenter:
@@ -248,42 +318,20 @@ class RFMCLSegmenter(ClusterMixin, BaseEstimator):
         Zall = self._matrix(X, fit=True)
         n = len(Zall)
         distinct = _distinct_rows(Zall, need=max(self.k or 0, max(self.k_range, default=2)) + 1)
-        rng = np.random.default_rng(self.seed)
+        rng = as_rng(self.seed)
+        seed = as_seed_int(self.seed)
         if self.k is not None:
-            if not (isinstance(self.k, int | np.integer) and self.k >= 1):
-                raise DataError(f"k: expected a positive integer (got {self.k!r}).")
             if self.k > distinct:
                 raise DataError(f"k={self.k} is too big: the {n} customers have only {distinct} "
                                 f"distinct RFMCL profiles. Choose k <= {distinct}.")
             self.k_ = int(self.k)
             self.silhouette_ = pd.Series(dtype=float, name="silhouette")
         else:
-            limit = min(distinct, n - 1)
-            ks = [int(k) for k in self.k_range if 2 <= int(k) <= limit]
-            if not ks:
-                raise DataError(f"RFMCL table: {n} customer(s) with {distinct} distinct profiles "
-                                f"cannot be split into k in {list(self.k_range)} clusters (the "
-                                "silhouette needs 2 <= k < customers). Use more customers or set k.")
-            sel = rng.choice(n, self.selection_sample, replace=False) \
-                if n > self.selection_sample else np.arange(n)
-            Zs = Zall[sel]
-            sil = {}
-            for k in ks:
-                km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.seed).fit(Zs)
-                if len(np.unique(km.labels_)) < 2:
-                    sil[k] = np.nan
-                    continue
-                sil[k] = float(silhouette_score(Zs, km.labels_,
-                                                sample_size=min(len(Zs),
-                                                                self.silhouette_sample),
-                                                random_state=self.seed))
-            self.silhouette_ = pd.Series(sil, name="silhouette").rename_axis("k")
-            if self.silhouette_.isna().all():
-                raise ModelError("RFMCL clustering: no k gave two distinct clusters.")
+            self.silhouette_ = self._silhouette_curve(Zall, distinct, rng, seed)
             self.k_ = int(self.silhouette_.idxmax())
         fit_rows = rng.choice(n, self.fit_sample, replace=False) \
             if n > self.fit_sample else np.arange(n)
-        km = KMeans(n_clusters=self.k_, n_init=self.n_init, random_state=self.seed)
+        km = KMeans(n_clusters=self.k_, n_init=self.n_init, random_state=seed)
         km.fit(Zall[fit_rows])
         raw = km.predict(Zall)
         # Number clusters by decreasing mean spend so that 0 is the most valuable.
@@ -299,10 +347,37 @@ class RFMCLSegmenter(ClusterMixin, BaseEstimator):
         self.names_ = self.profile_["name"]
         return self
 
+    def _silhouette_curve(self, Zall: np.ndarray, distinct: int, rng: np.random.Generator,
+                          seed: int) -> pd.Series:
+        """Silhouette of k-means for each candidate k, on a seeded sample."""
+        n = len(Zall)
+        limit = min(distinct, n - 1)
+        ks = [int(k) for k in self.k_range if 2 <= int(k) <= limit]
+        if not ks:
+            raise DataError(f"RFMCL table: {n} customer(s) with {distinct} distinct profiles "
+                            f"cannot be split into k in {list(self.k_range)} clusters (the "
+                            "silhouette needs 2 <= k < customers). Use more customers or set k.")
+        sel = rng.choice(n, self.selection_sample, replace=False) \
+            if n > self.selection_sample else np.arange(n)
+        Zs = Zall[sel]
+        sil = {}
+        for k in ks:
+            km = KMeans(n_clusters=k, n_init=self.n_init, random_state=seed).fit(Zs)
+            if len(np.unique(km.labels_)) < 2:
+                sil[k] = np.nan
+                continue
+            sil[k] = float(silhouette_score(Zs, km.labels_,
+                                            sample_size=min(len(Zs), self.silhouette_sample),
+                                            random_state=seed))
+        curve = pd.Series(sil, name="silhouette").rename_axis("k")
+        if curve.isna().all():
+            raise ModelError("RFMCL clustering: no k gave two distinct clusters.")
+        return curve
+
     def predict(self, X: pd.DataFrame) -> pd.Series:
         """Cluster of each row of an RFMCL table (indexed like ``X``)."""
-        check_is_fitted(self, "kmeans_")
-        with threadpool_limits(limits=self.n_jobs):
+        self._check_fitted()
+        with threadpool_limits(limits=check_n_jobs(self.n_jobs)):
             lab = self.kmeans_.predict(self._matrix(X, fit=False))
         return pd.Series(self.remap_[lab], index=X.index, name="cluster")
 
@@ -388,8 +463,16 @@ def name_clusters(X: pd.DataFrame, labels: pd.Series, *, c_kind: str | None = No
     return out
 
 
+def _cluster_notes(k: int, silhouette: pd.Series) -> list[str]:
+    note = f"k = {k}"
+    if len(silhouette):
+        note += (" chosen by the highest silhouette over k = "
+                 f"{int(silhouette.index.min())}..{int(silhouette.index.max())}")
+    return [note + "."]
+
+
 class RFMCLResult(Result):
-    """RFMCL scores, clusters and their business profile (``summary``)."""
+    """RFMCL scores (``table``), clusters and their business profile (``summary``)."""
 
     title = "RFMCL clusters"
 
@@ -399,21 +482,23 @@ class RFMCLResult(Result):
         self.k = model.k_
         self.silhouette = model.silhouette_
         self.summary = model.profile_.set_index("name", append=True)
+        self.notes = [*_cluster_notes(self.k, self.silhouette),
+                      f"C = {table.attrs.get('C', 'price_ratio')}."]
 
-    def _notes(self) -> list[str]:
-        notes = [f"k = {self.k}"]
-        if len(self.silhouette):
-            notes[0] += (" chosen by the highest silhouette over k = "
-                         f"{int(self.silhouette.index.min())}..{int(self.silhouette.index.max())}")
-        notes.append(f"C = {self.table.attrs.get('C', 'price_ratio')}")
-        return notes
+    def _settings(self) -> str:
+        day = self.table.attrs.get("cutoff")
+        return f"cutoff {day:%Y-%m-%d}" if day is not None else ""
 
 
 def rfmcl_segments(data: Any, *, k: int | None = None, k_range: Any = range(2, 9),
-                   seed: int = 0, as_of: Any = None, c: str = "auto",
+                   seed: Any = 0, cutoff: Any = None, c: str = "auto",
                    days_per_unit: float = 7.0, consumption: Any = None,
                    category: str | None = "formula", columns: Any = None) -> RFMCLResult:
     """RFMCL scores (:func:`rfmcl_table`) clustered by :class:`RFMCLSegmenter`.
+
+    ``cutoff`` (inclusive last day of history), ``c``, ``days_per_unit``,
+    ``consumption``, ``category`` and ``columns`` are as in :func:`rfmcl_table`;
+    ``k``, ``k_range`` and ``seed`` as in :class:`RFMCLSegmenter`.
 
     Examples
     --------
@@ -425,9 +510,11 @@ def rfmcl_segments(data: Any, *, k: int | None = None, k_range: Any = range(2, 9
     >>> rfmcl_segments(tx, k=2).summary["customers"].sum()
     np.int64(4)
     """
-    table = rfmcl_table(data, as_of=as_of, c=c, days_per_unit=days_per_unit,
+    model = RFMCLSegmenter(k, k_range=k_range, seed=seed)
+    model._check_settings()  # a bad k fails before the table is built
+    table = rfmcl_table(data, cutoff=cutoff, c=c, days_per_unit=days_per_unit,
                         consumption=consumption, category=category, columns=columns)
-    model = RFMCLSegmenter(k, k_range=k_range, seed=seed).fit(table)
+    model.fit(table)
     table = table.assign(cluster=model.labels_,
                          cluster_name=model.labels_.map(model.names_))
     return RFMCLResult(table, model)

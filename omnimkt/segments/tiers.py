@@ -7,8 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omnimkt.errors import DataError
-from omnimkt.segments._base import Result, as_customer_table, check_shares
+from omnimkt._gate import as_columns, check_choice, check_frame, check_number
+from omnimkt._result import Result
+from omnimkt.errors import DataError, ModelError
+from omnimkt.segments._base import align_side, as_customer_table, check_shares
 
 
 class TierResult(Result):
@@ -43,32 +45,28 @@ class TierResult(Result):
         self.summary = summary
         self.notes = notes or []
 
-    def _notes(self) -> list[str]:
-        return list(self.notes)
 
-    def share_of(self, tier: str) -> float:
-        """Share of customers in ``tier``."""
-        return float(self.summary.loc[tier, "share"])
-
-
-def _value_series(data: Any, value: Any, as_of: Any, columns: Any
+def _value_series(data: Any, value: Any, cutoff: Any, columns: Any
                   ) -> tuple[pd.DataFrame | None, pd.Series]:
     """Per-customer table (None if data is a Series) and the value used for ranking."""
     if isinstance(data, pd.Series):
+        as_columns(columns)
         table, val = None, data
     else:
-        table = as_customer_table(data, as_of=as_of, columns=columns)
+        table = as_customer_table(data, cutoff=cutoff, columns=columns)
         val = table["spend"] if value is None else value
     if not isinstance(val, pd.Series):
         raise DataError("value: expected a pandas Series indexed by customer_id.")
     if len(val) == 0:
         raise DataError("value: no customers (0 rows). Pass at least one customer.")
+    if pd.api.types.is_bool_dtype(val.dtype):
+        raise DataError("value: holds True/False, not amounts. Pass spend or CLV in yuan.")
     v = pd.to_numeric(val, errors="coerce").astype(float)
     if table is not None and not v.index.equals(table.index):
         v = v.reindex(table.index)
-    bad = v.isna().to_numpy()
+    bad = ~np.isfinite(v.to_numpy())
     if bad.any():
-        raise DataError(f"value: {int(bad.sum())} customers have no value "
+        raise DataError(f"value: {int(bad.sum())} customers have no (finite) value "
                         f"(e.g. ids {list(v.index[bad][:3])}). Fill them (e.g. with 0).")
     neg = (v < 0).to_numpy()
     if neg.any():
@@ -120,20 +118,21 @@ class ParetoResult(TierResult):
         # at most ~1,000 points: enough for a curve, small for millions of customers
         pos = np.unique(np.round(np.linspace(0, n, min(n, 1000) + 1)).astype(int))
         self.lorenz = pd.DataFrame({"customer_share": pos / n, "value_share": cum[pos] / cum[-1]})
-
-    def _notes(self) -> list[str]:
-        return [f"The top {self.customer_share:.1%} of customers bring "
-                f"{self.value_share:.1%} of the value (the 2-8 rule says about 80%)."]
+        self.notes = [f"The top {self.customer_share:.1%} of customers bring "
+                      f"{self.value_share:.1%} of the value (the 2-8 rule says about 80%)."]
 
 
 def pareto_split(data: Any, *, top_share: float = 0.2, value: pd.Series | None = None,
-                 as_of: Any = None, columns: Any = None) -> ParetoResult:
+                 cutoff: Any = None, columns: Any = None) -> ParetoResult:
     """The "2-8" rule (case C): the top 20% of customers by value and their value share.
 
     Customers are ranked by value (total spend, or ``value`` such as a CLV),
     ties broken by customer id; the first ``round(top_share * n)`` (at least
     one) form the top tier. ``value_share`` is the share of all value they
-    bring, to compare with the rule's 80%.
+    bring, to compare with the rule's 80%. ``data`` is transactions (or a
+    Dataset, or a :func:`customer_table`) or a value Series indexed by
+    customer_id; ``cutoff`` is the inclusive last day of history (default: the
+    day of the last purchase).
 
     Examples
     --------
@@ -143,9 +142,9 @@ def pareto_split(data: Any, *, top_share: float = 0.2, value: pd.Series | None =
     >>> res.customer_share, res.value_share
     (0.2, 0.75)
     """
-    if not 0 < top_share < 1:
-        raise DataError(f"top_share: must be between 0 and 1 (got {top_share}).")
-    _, v = _value_series(data, value, as_of, columns)
+    top_share = check_number(top_share, "top_share", low=0, high=1, low_open=True,
+                             high_open=True)
+    _, v = _value_series(data, value, cutoff, columns)
     if float(v.sum()) <= 0:
         raise DataError(f"value: all {len(v)} customers have zero value; shares of value are "
                         "undefined. Check the amount column.")
@@ -161,13 +160,18 @@ def _referrals(customers: pd.DataFrame | None, index: pd.Index) -> pd.Series:
     if customers is None or "referrer_id" not in customers.columns:
         return pd.Series(0, index=index, dtype="int64")
     ref = customers["referrer_id"].dropna()
-    counts = ref.astype("int64").value_counts() if len(ref) else pd.Series(dtype="int64")
-    return counts.reindex(index, fill_value=0).astype("int64")
+    if not len(ref):
+        return pd.Series(0, index=index, dtype="int64")
+    if pd.api.types.is_numeric_dtype(ref.dtype) and pd.api.types.is_numeric_dtype(index.dtype):
+        ref = ref.astype("int64")
+    return ref.value_counts().reindex(index, fill_value=0).astype("int64")
 
 
 def _customers_of(data: Any, customers: pd.DataFrame | None) -> pd.DataFrame | None:
     if customers is None and hasattr(data, "customers") and not isinstance(data, pd.DataFrame):
         customers = data.customers
+    if customers is not None:
+        check_frame(customers, "customers")
     if customers is not None and "customer_id" not in customers.columns:
         raise DataError("customers: missing column customer_id. Rename it or pass "
                         "columns=omnimkt.Columns(...).")
@@ -177,6 +181,8 @@ def _customers_of(data: Any, customers: pd.DataFrame | None) -> pd.DataFrame | N
 def _touchpoints_of(data: Any, touchpoints: pd.DataFrame | None) -> pd.DataFrame | None:
     if touchpoints is None and hasattr(data, "touchpoints") and not isinstance(data, pd.DataFrame):
         touchpoints = data.touchpoints
+    if touchpoints is not None:
+        check_frame(touchpoints, "touchpoints")
     if touchpoints is not None and "customer_id" not in touchpoints.columns:
         raise DataError("touchpoints: missing column customer_id.")
     return touchpoints
@@ -184,7 +190,7 @@ def _touchpoints_of(data: Any, touchpoints: pd.DataFrame | None) -> pd.DataFrame
 
 def tiers_1535(data: Any, *, customers: pd.DataFrame | None = None,
                shares: tuple[float, float, float] = (0.15, 0.35, 0.50),
-               score: pd.Series | None = None, as_of: Any = None,
+               score: pd.Series | None = None, cutoff: Any = None,
                columns: Any = None) -> TierResult:
     """The "1535" rule (case C): 15% opinion leaders, 35% intent, 50% to nurture.
 
@@ -205,14 +211,19 @@ def tiers_1535(data: Any, *, customers: pd.DataFrame | None = None,
     labels = ["opinion leader", "intent", "nurture"]
     s = check_shares(shares, labels, "shares")
     customers = _customers_of(data, customers)
-    table, v = _value_series(data, None, as_of, columns)
+    table, v = _value_series(data, None, cutoff, columns)
     if score is None:
         if table is not None:
             from omnimkt.segments.rfm import rfm_scores
             score = rfm_scores(table).scores["rfm_sum"]
         else:
             score = v
+    if not isinstance(score, pd.Series):
+        raise ModelError("score: expected a pandas Series indexed by customer_id.")
     score = score.reindex(v.index) if not score.index.equals(v.index) else score
+    ids, customers = align_side(v.index, customers, "customers")
+    if ids is not v.index:
+        v, score = v.set_axis(ids), score.set_axis(ids)
     order = _order(v.index, _referrals(customers, v.index).to_numpy(), score.to_numpy(),
                    v.to_numpy())
     codes = np.empty(len(v), dtype=np.int64)
@@ -223,7 +234,7 @@ def tiers_1535(data: Any, *, customers: pd.DataFrame | None = None,
 
 def split_334(data: Any, *, shares: tuple[float, float, float] = (0.3, 0.3, 0.4),
               value: pd.Series | None = None, min_orders: int = 2,
-              prospects: Any = None, as_of: Any = None, columns: Any = None) -> TierResult:
+              prospects: Any = None, cutoff: Any = None, columns: Any = None) -> TierResult:
     """The "3 + 3 + 4" customer structure (case B): old, key development, potential.
 
     Rules, with n = buyers + ``prospects``:
@@ -252,11 +263,12 @@ def split_334(data: Any, *, shares: tuple[float, float, float] = (0.3, 0.3, 0.4)
     """
     labels = ["old", "key development", "potential"]
     s = check_shares(shares, labels, "shares")
-    table = as_customer_table(data, as_of=as_of, columns=columns)
+    min_orders = check_number(min_orders, "min_orders", low=1, integer=True)
+    table = as_customer_table(data, cutoff=cutoff, columns=columns)
     if value is None:
         pred = table["spend"] / np.maximum(table["tenure_days"], 30.0) * 365.0
     else:
-        _, pred = _value_series(table, value, as_of, columns)
+        _, pred = _value_series(table, value, cutoff, columns)
     ids = table.index
     extra = pd.Index([], dtype=ids.dtype)
     if prospects is not None:
@@ -305,9 +317,22 @@ def _prospects(touchpoints: pd.DataFrame | None, customers: pd.DataFrame | None,
     return intent, everyone.difference(intent)
 
 
+def _aligned(data: Any, customers: pd.DataFrame | None, touchpoints: pd.DataFrame | None,
+             cutoff: Any, columns: Any) -> tuple[pd.DataFrame, Any, Any]:
+    """The customer table and the side tables with comparable customer ids."""
+    table = as_customer_table(data, cutoff=cutoff, columns=columns)
+    ids, customers = align_side(table.index, customers, "customers")
+    ids, touchpoints = align_side(ids, touchpoints, "touchpoints")
+    # once more: touchpoints may have turned the ids into text
+    ids, customers = align_side(ids, customers, "customers")
+    if ids is not table.index:
+        table = table.set_axis(ids)
+    return table, customers, touchpoints
+
+
 def five_types(data: Any, *, customers: pd.DataFrame | None = None,
                touchpoints: pd.DataFrame | None = None, premium_share: float = 0.2,
-               as_of: Any = None, columns: Any = None) -> TierResult:
+               cutoff: Any = None, columns: Any = None) -> TierResult:
     """The five basic customer types of case C.
 
     Rules, applied in this order:
@@ -335,9 +360,8 @@ def five_types(data: Any, *, customers: pd.DataFrame | None = None,
               "potential"]
     customers = _customers_of(data, customers)
     touchpoints = _touchpoints_of(data, touchpoints)
-    if not 0 <= premium_share <= 1:
-        raise DataError(f"premium_share: must be between 0 and 1 (got {premium_share}).")
-    table = as_customer_table(data, as_of=as_of, columns=columns)
+    premium_share = check_number(premium_share, "premium_share", low=0, high=1)
+    table, customers, touchpoints = _aligned(data, customers, touchpoints, cutoff, columns)
     leader = (_referrals(customers, table.index) > 0).to_numpy()
     codes = np.where(leader, 0, 2).astype(np.int64)
     n_prem = int(np.floor(premium_share * int((~leader).sum()) + 0.5))
@@ -352,7 +376,7 @@ def five_types(data: Any, *, customers: pd.DataFrame | None = None,
 
 def four_classes(data: Any, *, customers: pd.DataFrame | None = None,
                  touchpoints: pd.DataFrame | None = None, loyal_orders: int = 3,
-                 recent_days: float = 90.0, as_of: Any = None,
+                 recent_days: float = 90.0, cutoff: Any = None,
                  columns: Any = None) -> TierResult:
     """The formula brand's four classes (case A): potential, ordinary, loyal, advocate.
 
@@ -373,13 +397,15 @@ def four_classes(data: Any, *, customers: pd.DataFrame | None = None,
     ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01",
     ...                                  "2025-01-01", "2025-02-01", "2025-03-01"]),
     ...     "amount": 100.0})
-    >>> four_classes(tx, as_of="2025-03-10").tiers.astype(str).tolist()
+    >>> four_classes(tx, cutoff="2025-03-09").tiers.astype(str).tolist()
     ['loyal', 'ordinary', 'potential']
     """
     labels = ["potential", "ordinary", "loyal", "advocate"]
     customers = _customers_of(data, customers)
     touchpoints = _touchpoints_of(data, touchpoints)
-    table = as_customer_table(data, as_of=as_of, columns=columns)
+    loyal_orders = check_number(loyal_orders, "loyal_orders", low=1, integer=True)
+    recent_days = check_number(recent_days, "recent_days", low=0)
+    table, customers, touchpoints = _aligned(data, customers, touchpoints, cutoff, columns)
     refs = _referrals(customers, table.index).to_numpy()
     orders = table["orders"].to_numpy()
     rec = table["recency_days"].to_numpy()
@@ -400,7 +426,7 @@ class PriceSensitivityResult(TierResult):
 
 
 def price_sensitivity(data: Any, *, high: float = 400.0, low: float = 200.0,
-                      basket: str = "median", as_of: Any = None,
+                      basket: str = "median", cutoff: Any = None,
                       columns: Any = None) -> PriceSensitivityResult:
     """Price sensitivity from what a customer regularly spends per order (case A).
 
@@ -418,12 +444,13 @@ def price_sensitivity(data: Any, *, high: float = 400.0, low: float = 200.0,
     >>> price_sensitivity(tx).table["offer"].tolist()
     ['service content', 'standard offer', 'price offer']
     """
+    high = check_number(high, "high", low=0)
+    low = check_number(low, "low", low=0)
     if low > high:
-        raise DataError(f"low={low} is above high={high}: the thresholds must satisfy "
-                        "low <= high.")
-    if basket not in ("median", "mean"):
-        raise DataError(f"basket: expected 'median' or 'mean' (got {basket!r}).")
-    table = as_customer_table(data, as_of=as_of, columns=columns)
+        raise ModelError(f"low={low:g} is above high={high:g}: the thresholds must satisfy "
+                         "low <= high.")
+    basket = check_choice(basket, "basket", ("median", "mean"))
+    table = as_customer_table(data, cutoff=cutoff, columns=columns)
     b = table[f"{basket}_basket"]
     bv = b.to_numpy(dtype=float)
     codes = np.select([bv > high, bv < low], [0, 2], default=1).astype(np.int64)
@@ -441,7 +468,7 @@ def price_sensitivity(data: Any, *, high: float = 400.0, low: float = 200.0,
     return res
 
 
-def asset_cube(data: Any, *, by: str | None = None, as_of: Any = None,
+def asset_cube(data: Any, *, by: str | None = None, cutoff: Any = None,
                columns: Any = None) -> pd.DataFrame:
     """The consumer asset cube (case D) as a small table.
 
@@ -450,7 +477,8 @@ def asset_cube(data: Any, *, by: str | None = None, as_of: Any = None,
       transactions, touchpoints, profile (customers table) and lifecycle stage
       events, 1-4);
     * **length** = mean relationship length in days (``length_days``: first to
-      last purchase; ``tenure_days``: first purchase to ``as_of``);
+      last purchase; ``tenure_days``: first purchase to the end of the
+      ``cutoff`` day);
     * **height** = value per customer (``height_value``: mean spend, yuan);
     * ``volume`` = customers x length in years x height: the cube's size, to
       compare groups or dates.
@@ -466,10 +494,13 @@ def asset_cube(data: Any, *, by: str | None = None, as_of: Any = None,
     >>> asset_cube(tx)[["customers", "length_days", "height_value"]].iloc[0].tolist()
     [2.0, 15.0, 125.0]
     """
+    if by is not None and not isinstance(by, str):
+        raise ModelError(f"by: expected a customers-table column name or None, got {by!r}.")
     customers = _customers_of(data, None)
     touchpoints = _touchpoints_of(data, None)
     stages = getattr(data, "stage_events", None) if not isinstance(data, pd.DataFrame) else None
-    table = as_customer_table(data, as_of=as_of, columns=columns)
+    table, customers, touchpoints = _aligned(data, customers, touchpoints, cutoff, columns)
+    _, stages = align_side(table.index, stages, "stage_events")
     breadth = pd.Series(1.0, index=table.index)
     for extra in (touchpoints, customers, stages):
         if extra is not None and "customer_id" in extra.columns:

@@ -16,16 +16,16 @@ from typing import Any
 import ipywidgets as w
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import display
 
 from omnimkt.errors import DataError, ModelError
 from omnimkt.plotting.retention import plot_action_counts
 from omnimkt.retention import ReplenishmentModel, action_counts
+from omnimkt.widgets._inputs import display_table
 
 __all__ = ["threshold_explorer"]
 
 
-def threshold_explorer(transactions: pd.DataFrame, *, as_of: Any = None,
+def threshold_explorer(transactions: pd.DataFrame, *, cutoff: Any = None,
                        horizon_days: int = 7, **model_options: Any) -> w.VBox:
     """Move the trigger thresholds and see how many calls, prompts and win-backs they create.
 
@@ -33,8 +33,9 @@ def threshold_explorer(transactions: pd.DataFrame, *, as_of: Any = None,
     ----------
     transactions : DataFrame
         Canonical order lines (as for :meth:`ReplenishmentModel.fit`); validated once.
-    as_of : date-like, optional
-        First day of the action list (default: the day after the last purchase).
+    cutoff : date-like, optional
+        Last day of history, inclusive; the list starts the day after it
+        (default: the day of the last row of the log).
     horizon_days : int
         Initial length of the list in days (slider).
     **model_options
@@ -47,10 +48,13 @@ def threshold_explorer(transactions: pd.DataFrame, *, as_of: Any = None,
         win-back silence, service / price thresholds, list length) above a bar
         chart and the counts table.
     """
-    from omnimkt.retention._clock import _validated
+    from omnimkt._gate import as_columns, check_bool
+    from omnimkt.data import validate_transactions
 
-    tx = _validated(transactions, model_options.pop("columns", None),
-                    model_options.pop("validate", True))
+    columns = as_columns(model_options.pop("columns", None))
+    tx = columns.to_canonical(transactions)
+    if check_bool(model_options.pop("validate", True), "validate"):
+        tx = validate_transactions(transactions, columns)
     base = ReplenishmentModel(**model_options)
 
     def slider(desc: str, value: float, lo: float, hi: float, step: float = 1) -> w.Widget:
@@ -80,7 +84,7 @@ def threshold_explorer(transactions: pd.DataFrame, *, as_of: Any = None,
             params = {k: c.value for k, c in controls.items()}
             try:
                 model = ReplenishmentModel(**{**model_options, **params}).fit(tx, validate=False)
-                acts = model.actions(as_of, horizon_days=int(horizon.value))
+                acts = model.actions(cutoff, horizon_days=int(horizon.value))
             except (DataError, ModelError) as exc:  # show the message, keep the explorer alive
                 print(exc)
                 return
@@ -90,7 +94,7 @@ def threshold_explorer(transactions: pd.DataFrame, *, as_of: Any = None,
                          f"{acts['due_date'].min().date() if len(acts) else 'the list start'}")
             fig.tight_layout()
             plt.show()
-            display(action_counts(acts))
+            display_table(action_counts(acts))
 
     for c in [*controls.values(), horizon]:
         c.observe(redraw, names="value")
