@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import omnimkt
 from omnimkt import attribution as at
 from omnimkt.attribution.result import spearman
-from omnimkt.errors import DataError
+from omnimkt.errors import DataError, ModelError
 
 matplotlib.use("Agg")
 
@@ -184,7 +184,7 @@ def test_every_model_sums_to_totals(journeys):
     tx = pd.DataFrame(tx_rows, columns=["customer_id", "timestamp", "amount"])
     tx = tx.astype({"customer_id": "int64", "amount": "float64"})
     tx["timestamp"] = pd.to_datetime(tx["timestamp"])
-    p = at.build_paths(tp, tx, lookback_days=None)
+    p = at.build_paths(tp, tx, window_days=None)
     n_conv = sum(1 for j in journeys if j[1])
     assert p.total_conversions == n_conv
     assert p.total_nulls == len(journeys) - n_conv
@@ -224,7 +224,7 @@ def test_build_paths_windows_nulls_and_unattributed():
          (4, "2025-01-01", "kol")],        # converts 60 days later: no touch in window
         [(1, "2025-02-10", 30.0), (1, "2025-02-10", 20.0), (1, "2025-03-01", 99.0),
          (3, "2025-01-10", 15.0), (4, "2025-03-02", 5.0)])
-    p = at.build_paths(tp, tx, lookback_days=30)
+    p = at.build_paths(tp, tx, window_days=30)
     t = p.table
     # One distinct path: customer 1 converts on it, customer 2 (the 'tv' of Jan 5 is more
     # than 30 days before their last touch) does not.
@@ -244,7 +244,7 @@ def test_build_paths_windows_nulls_and_unattributed():
     assert long["position"].tolist() == [0, 1, 0, 1]
     only_null = p.subset(np.array([False, True]))
     assert only_null.total_nulls == 1 and only_null.journeys["customer_id"].tolist() == [2]
-    wide = at.build_paths(tp, tx, lookback_days=None)
+    wide = at.build_paths(tp, tx, window_days=None)
     assert sorted(wide.table["path"]) == ["kol", "tv > search > kol"]
     direct = at.build_paths(tp, tx, no_touch="direct")
     assert direct.unattributed_conversions == 0
@@ -370,9 +370,9 @@ def test_bad_touchpoints_and_options():
         at.build_paths(tp, tx)
     with pytest.raises(DataError, match="time_decay: these paths carry no touch timestamps"):
         at.time_decay(at.read_paths(MARKOV_EX))
-    with pytest.raises(DataError, match="unknown model 'magic'"):
+    with pytest.raises(ModelError, match="model: 'magic' is not one of"):
         at.attribute(at.read_paths(MARKOV_EX), "magic")
-    with pytest.raises(DataError, match="order must be a positive integer"):
+    with pytest.raises(ModelError, match="order: must be a whole number >= 1, got 0"):
         at.markov(at.read_paths(MARKOV_EX), order=0)
     with pytest.raises(DataError, match="expected omnimkt.attribution.Paths"):
         at.linear(MARKOV_EX)
@@ -463,9 +463,9 @@ def test_pricing_models_and_roi():
     half = at.budget_reallocation(at.linear(p), costs, step=0.5)
     assert half["change"].to_numpy() == pytest.approx(0.5 * shift["change"].to_numpy())
     assert half["suggested_spend"].sum() == pytest.approx(costs["cost"].sum())
-    with pytest.raises(DataError, match="CPA pricing of 'kol' needs billing"):
+    with pytest.raises(ModelError, match="billing: CPA pricing of 'kol' needs billing"):
         at.channel_costs(tp, {"kol": ("CPA", 25.0)})
-    with pytest.raises(DataError, match="Pricing: model 'CPX' unknown"):
+    with pytest.raises(ModelError, match="Pricing.model: 'CPX' is not one of"):
         at.Pricing("CPX", 1.0)
 
 
@@ -545,7 +545,7 @@ def test_bad_agreement_inputs():
     p = at.read_paths(table(["a > b"], [1]))
     with pytest.raises(DataError, match="neither 'true_effect' nor 'incremental_conversions'"):
         at.truth_agreement(at.compare_models(p, ["linear"]), p, pd.DataFrame({"lift": [1.0]}))
-    with pytest.raises(DataError, match=r"models \['markov'\] are not in the results"):
+    with pytest.raises(ModelError, match=r"models: \['markov'\] are not in the results"):
         at.cpa_table(at.linear(p), pd.Series({"a": 1.0}), models=["markov"])
 
 # --------------------------------------------------------------------------- synthetic world
@@ -556,7 +556,7 @@ def world():
 
 
 def test_synthetic_world_ranking_beats_last_touch(world, capsys):
-    p = at.build_paths(world.touchpoints, world.transactions, lookback_days=30)
+    p = at.build_paths(world.touchpoints, world.transactions, window_days=30)
     truth = world.truth.channels
     cmp = at.compare_models(p, ["last_touch", "linear", "markov", "shapley"])
     # Per-touch efficiency against the per-touch true effect.
@@ -591,31 +591,21 @@ def test_synthetic_world_case_e_accounts(world):
 
 
 # --------------------------------------------------------------------------- report, widget
-def test_report_section_renders_and_skips_politely(world, monkeypatch):
+def test_report_section_analyses_and_skips_politely(world):
     import warnings
-
-    import matplotlib.pyplot as plt
 
     from omnimkt.data import Dataset
     from omnimkt.report_sections import attribution as section
+    from omnimkt.report_sections.config import resolve_config
 
-    shown = []
-    monkeypatch.setattr(section, "display", lambda obj: shown.append(obj))
+    cfg = resolve_config({})
     small = Dataset(transactions=world.transactions[world.transactions["customer_id"] < 800],
                     touchpoints=world.touchpoints[world.touchpoints["customer_id"] < 1200])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        section.render(small)
-    texts = [o.data for o in shown if hasattr(o, "data") and isinstance(o.data, str)]
-    assert texts[0] == "## Channel attribution"
-    assert any("Last-touch credit puts" in t for t in texts)
-    assert any("kol_01" in t for t in texts)  # case E concentration paragraph
-    tables = [o for o in shown if isinstance(o, pd.DataFrame)]
-    assert tables[0].sum().round(0).tolist() == [100.0] * tables[0].shape[1]
-    shown.clear()
-    section.render(Dataset(transactions=world.transactions))
-    assert len(shown) == 2 and "skipped" in shown[1].data
-    plt.close("all")
+        an = section.analyse(small, cfg)
+    assert an["cmp"].summary.sum().to_numpy() == pytest.approx(np.ones(5))
+    assert section.analyse(Dataset(transactions=world.transactions), cfg)["skip"] == ("no_touch",)
 
 
 def test_widget_builds():
@@ -632,15 +622,16 @@ def test_widget_builds():
     assert "time_decay" not in picker.options
 
 
-def test_minimal_checks_without_validation():
+def test_tables_always_go_through_validation():
+    # build_paths has no unchecked fast path any more: the validate_* messages apply.
     tp, tx = tx_tp([(1, "2025-01-01", "tv"), (2, "2025-01-01", " ")], [(1, "2025-01-02", 5.0)])
-    with pytest.raises(DataError, match=r"touchpoints\.channel: 1 rows have an empty channel"):
-        at.build_paths(tp, tx, validate=False)
+    with pytest.raises(DataError, match=r"touchpoints\.channel"):
+        at.build_paths(tp, tx)
     tp.loc[1, "channel"] = "kol"
     tx["amount"] = tx["amount"].astype(object)
     tx.loc[0, "amount"] = "abc"
-    with pytest.raises(DataError, match=r"transactions\.amount: 1 rows are not numbers"):
-        at.build_paths(tp, tx, validate=False)
+    with pytest.raises(DataError, match=r"transactions\.amount"):
+        at.build_paths(tp, tx)
 
 
 path_rows = st.lists(
@@ -670,3 +661,281 @@ def test_value_without_conversions_is_an_error():
     with pytest.raises(DataError, match=r"total_conversion_value: 1 rows have conversion value "
                                         r"but no conversions"):
         at.read_paths(table(["a", "b"], [1, 0], nulls=[0, 3], value=[5.0, 2.0]))
+
+
+# --------------------------------------------------------------------------- issue 9: one contract
+def test_results_share_the_one_result_base():
+    from omnimkt._result import Result
+
+    p = at.read_paths(MARKOV_EX)
+    cmp = at.compare_models(p, ["last_touch", "markov"])
+    conc = at.concentration({"a": 3.0, "b": 1.0})
+    for obj in (cmp.results["markov"], cmp, p, conc):
+        assert isinstance(obj, Result)
+        assert isinstance(obj.summary, pd.DataFrame)
+        assert obj.title in repr(obj) and obj.title in obj.to_markdown()
+        assert "<table" in obj._repr_html_()
+    r = cmp.results["markov"]
+    assert "order=1" in repr(r)  # the settings line
+    assert "Attributed 4 conversions worth 40 in total." in r.to_markdown()
+    # Hand check: shares 3:1 -> Gini (2 * (1*1 + 2*3) / (2 * 4)) - 3/2 = 0.25.
+    assert "Gini 0.250" in repr(conc)
+
+
+def _int_and_text_tables(n=300):
+    """n customers, each one touch and one purchase a day later (all should convert)."""
+    ids = np.arange(n)
+    tp = pd.DataFrame({"customer_id": ids, "timestamp": pd.Timestamp("2025-01-01"),
+                       "channel": np.where(ids % 2, "tv", "search")})
+    tx = pd.DataFrame({"customer_id": ids, "timestamp": pd.Timestamp("2025-01-02"),
+                       "amount": 10.0})
+    return tp, tx
+
+
+def test_build_paths_matches_text_ids_with_integer_ids():
+    tp, tx = _int_and_text_tables()
+    # Before: 0 of 300 conversions matched, silently. Now the ids are matched as text.
+    mixed = at.build_paths(tp.assign(customer_id=tp["customer_id"].astype(str)), tx)
+    assert mixed.total_conversions == 300 and mixed.total_nulls == 0
+    assert mixed.unattributed_conversions == 0
+    other_way = at.build_paths(tp, tx.assign(customer_id=tx["customer_id"].astype(str)))
+    assert other_way.total_conversions == 300
+    assert at.last_touch(mixed).conversions.to_dict() == {"search": 150.0, "tv": 150.0}
+    # Ids that cannot match at all are a DataError naming both tables.
+    with pytest.raises(DataError, match=r"transactions\.customer_id: none of its 300 ids occurs "
+                                        r"in touchpoints\.customer_id"):
+        at.build_paths(tp.assign(customer_id="c" + tp["customer_id"].astype(str)), tx)
+
+
+def test_build_paths_rejects_epoch_second_timestamps_like_validate():
+    tp, tx = _int_and_text_tables(5)
+    secs = (tp["timestamp"] - pd.Timestamp("1970-01-01")) // pd.Timedelta(seconds=1)
+    with pytest.raises(DataError, match=r"touchpoints\.timestamp: holds numbers.*unit='s'"):
+        at.build_paths(tp.assign(timestamp=secs), tx)
+    with pytest.raises(DataError, match=r"transactions\.timestamp: holds numbers"):
+        at.build_paths(tp, tx.assign(timestamp=secs + 86400))
+
+
+def test_columns_as_plain_dict_everywhere():
+    tp = pd.DataFrame({"member": [1, 2, 3], "when": pd.Timestamp("2025-01-01"),
+                       "source": ["tv", "tv", "search"], "kol": ["a", "a", "b"],
+                       "ev": ["click"] * 3})
+    tx = pd.DataFrame({"member": [1], "when": pd.Timestamp("2025-01-02"), "paid": [5.0]})
+    cols = {"customer_id": "member", "timestamp": "when", "channel": "source",
+            "amount": "paid", "account": "kol", "event": "ev"}
+    # Before: channel_costs(columns=<dict>) raised a bare AttributeError.
+    costs = at.channel_costs(tp, {"tv": ("CPC", 2.0)}, columns=cols)
+    assert costs["cost"].to_dict() == {"search": 0.0, "tv": 4.0}  # 2 clicks x 2.0
+    assert at.build_paths(tp, tx, columns=cols).table["total_conversions"].sum() == 1
+    conc = at.account_concentration(tp, channel="tv", columns=cols)
+    assert conc.top_account == "a" and conc.total == 2.0
+    for call in (lambda: at.channel_costs(tp, columns={"member": "customer_id"}),
+                 lambda: at.build_paths(tp, tx, columns={"member": "customer_id"}),
+                 lambda: at.account_concentration(tp, columns={"member": "customer_id"})):
+        with pytest.raises(ModelError, match="columns: unknown canonical name"):
+            call()
+
+
+def _random_paths(n, k, seed=0):
+    rng = np.random.default_rng(seed)
+    lens = rng.integers(1, 11, n)
+    offsets = np.r_[0, np.cumsum(lens)].astype(np.int64)
+    conv = (rng.random(n) < 0.2).astype(float)
+    return at.Paths(channels=[f"c{i:02d}" for i in range(k)],
+                    codes=rng.integers(0, k, offsets[-1]).astype(np.int32), offsets=offsets,
+                    conversions=conv, value=10 * conv, nulls=1 - conv)
+
+
+def test_markov_too_many_states_fails_fast_with_alternatives():
+    import time
+
+    p = _random_paths(200_000, 20)
+    t0 = time.perf_counter()
+    # Before: 247 s of work. 20 + 20^2 + 20^3 = 8,420 possible states, all observed.
+    with pytest.raises(ModelError, match=r"order: 20 channels at order 3 give 8,420 observed "
+                                         r"states.*about \d[\d,]* s.*Lower the order.*group"):
+        at.markov(p, order=3)
+    assert time.perf_counter() - t0 < 1.0
+    # The same paths at order 2 (420 states) run.
+    assert at.markov(p, order=2).details["n_states"] == 420
+
+
+def test_shapley_exact_table_too_large_fails_fast():
+    import time
+
+    p = _random_paths(2_000, 40)
+    t0 = time.perf_counter()
+    # Before: 2^40 coalitions (8 TiB) were allocated before failing.
+    with pytest.raises(ModelError, match=r"max_exact: exact enumeration over 40 channels needs "
+                                         r"2\^40 = 1,099,511,627,776 coalitions.*GiB.*max_exact "
+                                         r"below 40.*closed form"):
+        at.shapley(p, max_exact=40)
+    with pytest.raises(ModelError, match="Monte Carlo permutations"):
+        at.shapley(p, max_exact=40, value_function="pooled_rate")
+    assert time.perf_counter() - t0 < 1.0
+    # The default (exact closed form beyond 15 channels) runs and sums to the total.
+    assert at.shapley(p).conversions.sum() == pytest.approx(p.total_conversions)
+
+
+def test_no_circular_import_in_attribution():
+    import ast
+    import pathlib
+
+    # The cycle was compare -> `from omnimkt.attribution import heuristics` -> the package
+    # __init__ -> agreement -> compare. No submodule may import the package itself.
+    folder = pathlib.Path(at.__file__).parent
+    for f in folder.glob("*.py"):
+        if f.name == "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                assert node.module != "omnimkt.attribution", f.name
+    import subprocess
+    import sys
+
+    for mod in ("compare", "agreement", "economics", "result"):
+        code = f"import omnimkt.attribution.{mod}"
+        subprocess.run([sys.executable, "-c", code], check=True)
+
+
+BAD_PARAMS = [
+    # (call, parameter named in the message)
+    (lambda p: at.markov(p, order=2.5), "order"),
+    (lambda p: at.markov(p, order=True), "order"),
+    (lambda p: at.markov(p, order=float("nan")), "order"),
+    (lambda p: at.markov(p, repeats="drop"), "repeats"),
+    (lambda p: at.markov(p, nulls="skip"), "nulls"),
+    (lambda p: at.markov(p, credit="local"), "credit"),
+    (lambda p: at.shapley(p, n_permutations=0), "n_permutations"),
+    (lambda p: at.shapley(p, n_permutations=True), "n_permutations"),
+    (lambda p: at.shapley(p, n_permutations=2.5), "n_permutations"),
+    (lambda p: at.shapley(p, max_exact=-1), "max_exact"),
+    (lambda p: at.shapley(p, max_exact=float("nan")), "max_exact"),
+    (lambda p: at.shapley(p, seed=-1), "seed"),
+    (lambda p: at.shapley(p, seed=1.5), "seed"),
+    (lambda p: at.shapley(p, seed=True), "seed"),
+    (lambda p: at.shapley(p, seed=None), "seed"),
+    (lambda p: at.shapley(p, progress="yes"), "progress"),
+    (lambda p: at.shapley(p, value_function="mean"), "value_function"),
+    (lambda p: at.position_based(p, first=-0.1), "first"),
+    (lambda p: at.position_based(p, first=float("nan")), "first"),
+    (lambda p: at.position_based(p, last=True), "last"),
+    (lambda p: at.position_based(p, first=0.6, last=0.6), "first, last"),
+    (lambda p: at.last_non_direct(p, direct=[1]), "direct"),
+    (lambda p: at.compare_models(p, ["linear", "magic"]), "models"),
+    (lambda p: at.compare_models(p, options={"markvo": {"order": 2}}), "options"),
+    (lambda p: at.attribute(p, "magic"), "model"),
+]
+
+
+@pytest.mark.parametrize("call, name", BAD_PARAMS)
+def test_bad_model_parameters_name_the_parameter(call, name):
+    with pytest.raises(ModelError, match=rf"^{name}: "):
+        call(at.read_paths(MARKOV_EX))
+
+
+def test_bad_time_decay_half_life():
+    tp, tx = tx_tp([(1, "2025-01-01", "tv")], [(1, "2025-01-02", 5.0)])
+    p = at.build_paths(tp, tx)
+    for bad in (0, -1.0, float("nan"), float("inf"), True):
+        with pytest.raises(ModelError, match="^half_life_days: "):
+            at.time_decay(p, half_life_days=bad)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"window_days": 0}, "window_days"), ({"window_days": -3}, "window_days"),
+    ({"window_days": float("nan")}, "window_days"), ({"window_days": float("inf")}, "window_days"),
+    ({"window_days": True}, "window_days"), ({"window_days": "30D"}, "window_days"),
+    ({"conversion": "last_purchase"}, "conversion"), ({"no_touch": "keep"}, "no_touch"),
+    ({"include_nulls": "yes"}, "include_nulls"), ({"direct_label": ""}, "direct_label"),
+])
+def test_bad_build_paths_parameters(kwargs, name):
+    tp, tx = tx_tp([(1, "2025-01-01", "tv")], [(1, "2025-01-02", 5.0)])
+    with pytest.raises(ModelError, match=rf"^{name}: "):
+        at.build_paths(tp, tx, **kwargs)
+
+
+def test_window_days_fraction_of_a_day():
+    tp, tx = tx_tp([(1, "2025-01-01 00:00", "tv"), (1, "2025-01-01 18:00", "search")],
+                   [(1, "2025-01-02 00:00", 5.0)])
+    # 0.5 days = 12 h before the purchase: only the 18:00 touch (6 h before) counts.
+    assert at.build_paths(tp, tx, window_days=0.5).table["path"].tolist() == ["search"]
+    assert at.build_paths(tp, tx, window_days=1).table["path"].tolist() == ["tv > search"]
+
+
+def test_last_non_direct_takes_one_name_as_one_channel():
+    p = at.read_paths(table(["a > d"], [1]))
+    # Before: direct="direct" became the letters d, i, r, e, c, t, so channel 'd' was direct.
+    assert at.last_non_direct(p, direct="direct").conversions.to_dict() == {"a": 0.0, "d": 1.0}
+    assert at.last_non_direct(p, direct="d").conversions.to_dict() == {"a": 1.0, "d": 0.0}
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -5.0, True])
+def test_bad_cost_values_are_rejected(bad):
+    p = at.read_paths(table(["a", "b"], [1, 1], value=[10.0, 5.0]))
+    costs = pd.Series({"a": 10.0, "b": bad})
+    for call in (lambda: at.channel_roi(at.linear(p), costs),
+                 lambda: at.budget_reallocation(at.linear(p), costs),
+                 lambda: at.paid_channels(costs),
+                 lambda: at.incremental_cost(costs, pd.Series({"a": 1.0, "b": 1.0})),
+                 lambda: at.cpa_table(at.linear(p), costs)):
+        with pytest.raises(ModelError, match=r"^costs: "):
+            call()
+    with pytest.raises(ModelError, match=r"^Pricing\.rate: "):
+        at.Pricing("CPC", bad)
+
+
+def test_bad_economics_parameters():
+    p = at.read_paths(table(["a", "b"], [1, 1], value=[10.0, 5.0]))
+    costs = pd.Series({"a": 10.0, "b": 10.0})
+    lin = at.linear(p)
+    for kwargs, name in (({"step": 0}, "step"), ({"step": 1.5}, "step"),
+                         ({"step": float("nan")}, "step"), ({"budget": -1.0}, "budget"),
+                         ({"budget": float("inf")}, "budget"), ({"budget": True}, "budget"),
+                         ({"paid_only": "no"}, "paid_only")):
+        with pytest.raises(ModelError, match=rf"^{name}: "):
+            at.budget_reallocation(lin, costs, **kwargs)
+    with pytest.raises(ModelError, match="^paid_only: "):
+        at.cpa_agreement(lin, costs, pd.Series({"a": 1.0, "b": 2.0}), paid_only=1)
+    with pytest.raises(ModelError, match="^incremental: "):
+        at.incremental_cost(costs, pd.Series({"a": True, "b": False}))
+    with pytest.raises(ModelError, match="^results: "):
+        at.channel_roi("markov", costs)
+    tp = pd.DataFrame({"customer_id": [1], "timestamp": pd.Timestamp("2025-01-01"),
+                       "channel": ["tv"]})
+    with pytest.raises(ModelError, match="^pricing: "):
+        at.channel_costs(tp, [("tv", "CPC", 1.0)])
+    with pytest.raises(ModelError, match="^pricing: the entry for 'tv'"):
+        at.channel_costs(tp, {"tv": 1.0})
+    with pytest.raises(ModelError, match="^pricing: names channel 'radio'"):
+        at.channel_costs(tp, {"radio": ("CPC", 1.0)})
+    with pytest.raises(DataError, match="concentration: 1 accounts have negative, missing or infinite"):
+        at.concentration({"a": 1.0, "b": float("inf")})
+    with pytest.raises(DataError, match="concentration: values must be numbers"):
+        at.concentration(pd.Series({"a": True, "b": False}))
+
+
+def test_plots_draw_only_on_the_given_axes():
+    import matplotlib.pyplot as plt
+
+    from omnimkt.plotting import attribution as pa
+
+    p = at.read_paths(MARKOV_EX)
+    cmp = at.compare_models(p)
+    costs = pd.Series({"google ads": 10.0, "mailing": 5.0})
+    calls = [lambda ax: pa.plot_attribution(cmp.results["markov"], ax=ax),
+             lambda ax: pa.plot_model_comparison(cmp, ax=ax),
+             lambda ax: pa.plot_removal_effects(cmp.results["markov"], ax=ax),
+             lambda ax: pa.plot_lorenz(at.concentration({"a": 7, "b": 2}), ax=ax),
+             lambda ax: pa.plot_channel_roi(at.channel_roi(cmp, costs), ax=ax),
+             lambda ax: pa.plot_budget_shift(at.budget_reallocation(cmp.results["markov"], costs),
+                                             ax=ax),
+             lambda ax: pa.plot_rank_agreement(cmp.conversions,
+                                               pd.Series({"google ads": 1, "mailing": 0}), ax=ax)]
+    for draw in calls:
+        fig, (mine, other) = plt.subplots(1, 2)
+        n_figs = len(plt.get_fignums())
+        assert draw(mine) is mine
+        assert len(plt.get_fignums()) == n_figs
+        assert not other.has_data() and mine.has_data()
+        plt.close(fig)
