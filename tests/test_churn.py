@@ -156,7 +156,7 @@ def test_horizon_beyond_data(tx):
 
 
 def test_bad_horizon(tx):
-    with pytest.raises(DataError, match="horizon_days"):
+    with pytest.raises(ModelError, match="horizon_days: must be a whole number >= 1, got 0"):
         churn_labels(tx, CUT, horizon_days=0)
 
 
@@ -198,10 +198,16 @@ def test_no_shared_customers():
 
 
 def test_model_misuse():
-    with pytest.raises(ModelError, match="not fitted"):
+    from sklearn.exceptions import NotFittedError as SkNotFitted
+
+    from omnimkt.errors import NotFittedError
+
+    with pytest.raises(NotFittedError, match="SupervisedChurnModel is not fitted"):
         SupervisedChurnModel().predict_proba(pd.DataFrame({"a": [1.0]}))
+    with pytest.raises(SkNotFitted):
+        _ = SupervisedChurnModel().summary
     X = pd.DataFrame({"a": [1.0, 2.0]})
-    with pytest.raises(ModelError, match="method must be"):
+    with pytest.raises(ModelError, match="method: 'forest' is not one of 'gbm', 'logistic'"):
         SupervisedChurnModel("forest").fit(X, pd.Series([0, 1]))
 
 
@@ -211,7 +217,7 @@ def test_channel_retention_needs_channel(tx):
 
 
 def test_winback_bad_rates():
-    with pytest.raises(DataError, match="success_rate"):
+    with pytest.raises(ModelError, match="success_rate: must be a number >= 0 and <= 1"):
         winback_thresholds(pd.Series([0.5]), cost_per_contact=1, saved_value=10,
                            success_rate=1.5)
     with pytest.raises(DataError, match=r"must be churn probabilities in \[0, 1\]"):
@@ -372,7 +378,8 @@ def test_world_seeded_reproducible(world, backtest):
 def test_world_true_churn(world):
     t = true_churn(world.truth.customers, "2025-09-30")
     cd = world.truth.customers["churn_date"]
-    assert t.sum() == int((cd <= pd.Timestamp("2025-09-30")).sum())
+    # inclusive cut-off: a drop-out during 30 September (at any hour) counts
+    assert t.sum() == int((cd < pd.Timestamp("2025-10-01")).sum())
 
 
 def test_world_channel_claim_confounded(world):
@@ -420,7 +427,7 @@ def test_churn_scores_now(world):
     from omnimkt.churn import churn_scores
 
     s = churn_scores(world.transactions)
-    assert s.attrs["as_of"] == pd.Timestamp("2025-12-31")
+    assert s.attrs["cutoff"] == pd.Timestamp("2025-12-31")
     assert s.index.is_unique and len(s) == world.transactions["customer_id"].nunique()
     assert s[["churn_prob", "p_no_purchase", "p_alive"]].apply(
         lambda c: c.between(0, 1).all()).all()
@@ -428,43 +435,22 @@ def test_churn_scores_now(world):
     assert s["churn_prob"].corr(s["recency_days"], method="spearman") > 0.8  # 0.94
 
 
-def _render_text(data) -> list[str]:
-    from unittest import mock
-
-    from omnimkt.report_sections import churn as section
-
-    shown: list[str] = []
-
-    def fake_display(obj):
-        shown.append(obj.data if hasattr(obj, "data") else
-                     obj.to_string() if isinstance(obj, pd.DataFrame) else type(obj).__name__)
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with mock.patch.object(section, "display", fake_display):
-            section.render(data)
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-    return shown
-
-
 def test_report_section():
-    from omnimkt.data import Dataset
     from omnimkt.datasets import generate
+    from omnimkt.report_sections import churn as section
+    from omnimkt.report_sections.config import resolve_config
 
     world = generate(1500, seed=3, tables=("transactions",))
-    shown = _render_text(world)
-    text = "\n".join(shown)
-    assert shown[0] == "## Churn: who is slipping away"
-    assert "Figure" in shown  # gains and calibration
-    assert "did not buy in the following 90 days" in text
-    assert "3+ channels" in text and "same purchase frequency" in text
-    assert shown == _render_text(world)  # deterministic
-    only_tx = _render_text(Dataset(transactions=world.transactions.drop(columns="channel")))
-    assert "3+ channels claim is not tested" in only_tx[-1]
-    short = world.transactions[world.transactions["timestamp"] < "2024-05-01"]
-    assert "skipped" in _render_text(Dataset(transactions=short))[-1]
+    cfg = {**resolve_config({}), "_saved_value": 300.0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        an = section.analyse(world, cfg)
+    cmp = an["cmp"]
+    last = world.transactions["timestamp"].max().normalize()
+    assert cmp.cutoff == an["cut"] == last - pd.Timedelta(days=90)
+    assert cmp.horizon_days == 90
+    again = section.analyse(world, cfg)["cmp"]
+    pd.testing.assert_frame_equal(cmp.summary, again.summary)  # deterministic
 
 
 def test_saved_customer_value():
@@ -475,8 +461,10 @@ def test_saved_customer_value():
                                                     "2024-01-01"])})
     # customers 1 (200) and 2 (50) bought in the year to June 30; median 125 x 0.5
     assert saved_customer_value(tx, "2025-06-30", margin=0.5) == 62.5
-    with pytest.raises(DataError, match="margin"):
+    with pytest.raises(ModelError, match="margin: must be a number > 0 and <= 1"):
         saved_customer_value(tx, margin=0.0)
+    # a one-year look-back by default; 30 days back only customer 1 (100) bought
+    assert saved_customer_value(tx, "2025-06-30", margin=0.5, lookback_days=30) == 50.0
 
 
 def test_world_not_yet_lapsed(backtest):
@@ -528,3 +516,68 @@ def test_bad_customers_table(tx, customers):
     with pytest.raises(DataError, match="referrer_id"):
         churn_features(tx, CUT, customers=customers.assign(
             referrer_id=pd.array([pd.NA, 1, 7], dtype="Int64")))
+
+
+# --------------------------------------------------------------------------- one contract
+def test_supervised_model_clones_and_checks_settings_at_fit():
+    from sklearn.base import clone
+
+    X = pd.DataFrame({"recency_days": [1.0, 2, 50, 60, 3, 70]}, index=[1, 2, 3, 4, 5, 6])
+    y = pd.Series([0, 0, 1, 1, 0, 1], index=X.index)
+    m = SupervisedChurnModel("logistic", seed=3, n_jobs=1, C=0.5)
+    c = clone(m)  # used to fail: **params is not a scikit-learn setting
+    assert c.get_params() == m.get_params() and c.C == 0.5
+    assert m.fit(X, y) is m
+    assert list(m.summary.index) == ["method", "customers", "base churn rate", "features"]
+    # explicit settings reach the classifier (independent check: the fitted sklearn object)
+    assert m.pipeline_.named_steps["model"].C == 0.5
+    for bad, match in [({"n_jobs": 0}, "n_jobs"), ({"seed": -1}, "seed"),
+                       ({"seed": True}, "seed"), ({"C": float("nan")}, "C"),
+                       ({"max_iter": 2.5}, "max_iter"), ({"learning_rate": 0}, "learning_rate")]:
+        model = SupervisedChurnModel(**bad)  # stored unchanged ...
+        with pytest.raises(ModelError, match=f"{match}: "):  # ... and refused at fit
+            model.fit(X, y)
+
+
+def test_columns_mapping_everywhere(tx):
+    raw = tx.rename(columns={"customer_id": "member", "timestamp": "paid_at"})
+    cols = {"customer_id": "member", "timestamp": "paid_at"}
+    pd.testing.assert_frame_equal(churn_features(raw, CUT, columns=cols), churn_features(tx, CUT))
+    pd.testing.assert_series_equal(churn_labels(raw, CUT, 19, columns=cols),
+                                   churn_labels(tx, CUT, 19))
+    with pytest.raises(ModelError, match="columns: unknown canonical name"):
+        churn_labels(raw, CUT, 19, columns={"member": "customer_id"})
+
+
+def test_aware_cutoff_is_its_own_wall_clock_day(tx):
+    # used to be refused; now read as the shop's own calendar day, like omnimkt.clv
+    aware = churn_features(tx, "2025-02-10 23:30-05:00")
+    pd.testing.assert_frame_equal(aware, churn_features(tx, CUT))
+    with pytest.raises(ModelError, match="cutoff: 20250210 is a number, not a date"):
+        churn_labels(tx, 20250210)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"cost_per_contact": float("nan")}, "cost_per_contact"),
+    ({"saved_value": -5}, "saved_value"),
+    ({"success_rate": True}, "success_rate"),
+    ({"backfire_rate": 1.5}, "backfire_rate"),
+    ({"thresholds": [0.5, float("nan")]}, "thresholds"),
+])
+def test_winback_bad_numbers_are_model_errors(kwargs, match):
+    args = {"cost_per_contact": 1.0, "saved_value": 10.0, "success_rate": 0.5, **kwargs}
+    with pytest.raises(ModelError, match=f"{match}: must be a"):
+        winback_thresholds(pd.Series([0.5, 0.2]), **args)
+
+
+def test_other_bad_numbers_are_model_errors(tx):
+    with pytest.raises(ModelError, match="n_bins: must be a whole number >= 1"):
+        evaluate_churn([0, 1], [0.1, 0.9], n_bins=0)
+    with pytest.raises(ModelError, match="horizon_days: must be a whole number >= 1"):
+        churn_labels(tx, CUT, horizon_days=2.5)
+    with pytest.raises(ModelError, match="threshold: must be a whole number >= 2"):
+        channel_retention(tx, CUT, 19, threshold=1)
+    with pytest.raises(ModelError, match="bands: must be a whole number >= 1"):
+        channel_retention(tx, CUT, 19, bands=(1, -2))
+    with pytest.raises(ModelError, match="method: 'forest'"):
+        churn_backtest(tx, CUT, method="forest")

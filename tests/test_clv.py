@@ -603,23 +603,20 @@ def test_analyse_clv_notes_zero_spend(cdnow):
     assert any("zero or negative mean spend" in n for n in res.notes)
 
 
-def test_report_section_renders_without_warnings(cdnow, monkeypatch):
+def test_report_section_analyses_without_warnings(cdnow):
     from omnimkt.data import Dataset
     from omnimkt.report_sections import clv as section
+    from omnimkt.report_sections.config import resolve_config
 
-    shown = []
-    monkeypatch.setattr(section, "display", shown.append)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        section.render(Dataset(transactions=cdnow))
-    texts = [getattr(s, "data", "") for s in shown if hasattr(s, "data")]
-    assert texts[0] == "## Customer lifetime value"
-    assert any("top 20% of customers hold" in t for t in texts)
-    # the win-back sentence counts win_back_list(): p_alive < 0.5 and 3+ orders
-    assert any("243 customers who bought at least three times now look inactive" in t
-               for t in texts)
-    tables = [s for s in shown if isinstance(s, pd.DataFrame)]
-    assert list(tables[0].index) == ["top 20%", "next 30%", "bottom 50%"]
+        an = section.analyse(Dataset(transactions=cdnow), resolve_config({}))
+    res = an["result"]
+    assert res.horizon_days == 364 and res.annual_discount_rate == 0.10
+    assert list(res.tiers.index) == ["top 20%", "next 30%", "bottom 50%"]
+    # the win-back list: p_alive < 0.5 and 2+ repeat purchases (3+ orders)
+    c = res.customers
+    assert len(an["winback"]) == int(((c["p_alive"] < 0.5) & (c["frequency"] >= 2)).sum()) == 243
 
 
 def test_sklearn_estimator_contract(bg):

@@ -1,6 +1,6 @@
 """Churn: which customers are slipping away, scored two ways on the same holdout.
 
-Two approaches, compared on one cut-off date (``calibration_end``):
+Two approaches, compared on one cut-off day (``cutoff``, inclusive):
 
 * **probabilistic** -- from a fitted :mod:`omnimkt.clv` model (BG/NBD ...):
   ``1 - P(alive)`` and ``P(no purchase in the next N days)``
@@ -9,8 +9,8 @@ Two approaches, compared on one cut-off date (``calibration_end``):
   on features built from the calibration window only (:func:`churn_features`)
   predicting "no purchase in the next 90 days" (:func:`churn_labels`, the
   case's three-month wake-up rule). To stay honest it is trained on an earlier
-  cut-off (``calibration_end - horizon``) whose labels are known at
-  ``calibration_end``, then scores customers at ``calibration_end``; the
+  cut-off (``cutoff - horizon_days``) whose labels are known at
+  ``cutoff``, then scores customers at ``cutoff``; the
   holdout is never seen by either approach (:func:`churn_backtest`).
 
 Evaluation (:func:`evaluate_churn`, :func:`compare_churn`) gives ROC AUC, PR
@@ -22,7 +22,8 @@ expected cost and saved value.
 
 Time is counted in whole days, as in :mod:`omnimkt.clv` and lifetimes: a
 purchase on the cut-off day belongs to the calibration window; the holdout is
-``(calibration_end, calibration_end + horizon_days]``.
+``(cutoff, cutoff + horizon_days]``. Every function taking raw tables accepts
+``columns=`` (``omnimkt.Columns`` or a dict of your column names).
 """
 
 from __future__ import annotations

@@ -1,70 +1,31 @@
-"""Helpers shared by the churn modules: input checks, cut-off dates, labels, results.
+"""Helpers shared by the churn modules: tables through the input gate, the cut-off domain
+check, the label window and label checks.
 
-Time is counted in whole days: a purchase on the cut-off day belongs to the
-calibration window; the holdout is ``(calibration_end, calibration_end + horizon_days]``.
+Time is counted in whole days: a purchase on the cut-off day (at any hour) belongs to
+the calibration window; the holdout is ``(cutoff, cutoff + horizon_days]``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from omnimkt._gate import as_columns, as_day, check_frame, check_number
 from omnimkt.errors import DataError, examples
 
-_REQUIRED = ("customer_id", "timestamp", "amount")
+
+def _transactions(transactions: Any, columns: Any = None) -> pd.DataFrame:
+    """Canonical transactions via ``validate_transactions`` (identical rows are kept, as
+    :mod:`omnimkt.clv` does: two identical order lines are real purchases)."""
+    from omnimkt.data import validate_transactions
+
+    check_frame(transactions, "transactions")
+    return validate_transactions(transactions, as_columns(columns), duplicates="keep")
 
 
-class _Result:
-    """Shared display of result objects: ``summary`` table, repr, HTML and Markdown."""
-
-    _title = "result"
-    summary: pd.DataFrame
-
-    def __repr__(self) -> str:
-        return f"{self._title}\n{self.summary.to_string(float_format=lambda v: f'{v:.4g}')}"
-
-    def _repr_html_(self) -> str:
-        return f"<h4>{self._title}</h4>" + self.summary.to_html(
-            float_format=lambda v: f"{v:.4g}")
-
-    def to_markdown(self) -> str:
-        """The summary as a Markdown table under a bold title."""
-        return f"**{self._title}**\n\n" + self.summary.to_markdown(floatfmt=".4g")
-
-
-def _prepare_transactions(transactions: pd.DataFrame) -> pd.DataFrame:
-    """Canonical transactions (validated by omnimkt.data when available)."""
-    if not isinstance(transactions, pd.DataFrame):
-        raise DataError(f"transactions: expected a pandas DataFrame, got "
-                        f"{type(transactions).__name__}. Pass the transactions table.")
-    try:  # the shared validator, once the data module provides it
-        from omnimkt.data import validate_transactions
-    except ImportError:
-        validate_transactions = None
-    if validate_transactions is not None:
-        # identical rows are kept, as omnimkt.clv does: two identical order lines are real
-        return validate_transactions(transactions, duplicates="keep")
-    missing = [c for c in _REQUIRED if c not in transactions.columns]
-    if missing:
-        raise DataError(f"transactions: missing column(s) {', '.join(missing)} (have: "
-                        f"{examples(transactions.columns, 8)}). Map your names with "
-                        "omnimkt.Columns.")
-    if transactions.empty:
-        raise DataError("transactions: the table is empty (0 rows). Pass at least one purchase.")
-    df = transactions.copy()
-    ts = pd.to_datetime(df["timestamp"], errors="coerce")
-    bad = ts.isna()
-    if bad.any():
-        raise DataError(f"transactions.timestamp: {int(bad.sum())} rows are not dates "
-                        f"(e.g. {examples(df.loc[bad, 'timestamp'])}). Fix or drop them.")
-    df["timestamp"] = ts
-    return df.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
-
-
-def _prepare_side(customers: pd.DataFrame | None, touchpoints: pd.DataFrame | None
-                  ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+def _prepare_side(customers: pd.DataFrame | None, touchpoints: pd.DataFrame | None,
+                  columns: Any = None) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     """Canonical customers and touchpoints tables (None stays None)."""
     from omnimkt.data import validate_customers, validate_touchpoints
 
@@ -72,29 +33,21 @@ def _prepare_side(customers: pd.DataFrame | None, touchpoints: pd.DataFrame | No
         if table is not None and not isinstance(table, pd.DataFrame):
             raise DataError(f"{name}: expected a pandas DataFrame or None, got "
                             f"{type(table).__name__}.")
-    cu = None if customers is None else validate_customers(customers)
-    tp = None if touchpoints is None else validate_touchpoints(touchpoints,
+    cols = as_columns(columns)
+    cu = None if customers is None else validate_customers(customers, cols)
+    tp = None if touchpoints is None else validate_touchpoints(touchpoints, cols,
                                                                duplicates="keep")
     return cu, tp
 
 
-def _cutoff(tx: pd.DataFrame, calibration_end: Any) -> pd.Timestamp:
-    """The cut-off day; an error when no customer has bought on or before it."""
-    try:
-        cut = pd.Timestamp(calibration_end)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"calibration_end: {calibration_end!r} is not a date. "
-                        "Pass e.g. '2025-06-30'.") from exc
-    if cut is pd.NaT or pd.isna(cut):
-        raise DataError("calibration_end: got a missing date (NaT). Pass e.g. '2025-06-30'.")
-    if cut.tzinfo is not None:
-        raise DataError(f"calibration_end: {cut} has a time zone, transactions.timestamp is "
-                        "naive. Pass a naive date.")
-    cut = cut.normalize()
+def _cutoff(tx: pd.DataFrame, cutoff: Any) -> pd.Timestamp:
+    """The cut-off day (parsed by ``as_day``); an error when no customer has bought on
+    or before it."""
+    cut = as_day(cutoff, "cutoff")
     first = tx["timestamp"].min().normalize()
     if cut < first:
         raise DataError(
-            f"calibration_end {cut.date()} is before the first transaction "
+            f"cutoff {cut.date()} is before the first transaction "
             f"({first.date()}): no customer is active in the calibration window "
             f"(transactions.timestamp, 0 of {len(tx):,} rows on or before it). "
             "Choose a cut-off inside the data.")
@@ -104,20 +57,18 @@ def _cutoff(tx: pd.DataFrame, calibration_end: Any) -> pd.Timestamp:
 def _holdout_end(tx: pd.DataFrame, cut: pd.Timestamp, horizon_days: int,
                  observation_end: Any) -> pd.Timestamp:
     """End of the label window, checked against the end of the observed data."""
-    if not isinstance(horizon_days, int | np.integer) or horizon_days <= 0:
-        raise DataError(f"horizon_days: must be a positive whole number of days, got "
-                        f"{horizon_days!r}.")
+    horizon_days = check_number(horizon_days, "horizon_days", low=1, integer=True)
     last = tx["timestamp"].max().normalize()
-    end = last if observation_end is None else pd.Timestamp(observation_end).normalize()
+    end = last if observation_end is None else as_day(observation_end, "observation_end")
     if cut >= end:
         raise DataError(
-            f"calibration_end {cut.date()} is on or after the end of the data ({end.date()}, "
+            f"cutoff {cut.date()} is on or after the end of the data ({end.date()}, "
             "transactions.timestamp): nothing is left to observe after it. "
             "Choose an earlier cut-off.")
     stop = cut + pd.Timedelta(days=int(horizon_days))
     if stop > end:
         raise DataError(
-            f"the {horizon_days}-day horizon after calibration_end {cut.date()} ends "
+            f"the {horizon_days}-day horizon after cutoff {cut.date()} ends "
             f"{stop.date()}, after the end of the data ({end.date()}, "
             "transactions.timestamp): customers would be labelled churned for days never "
             "observed. Choose a cut-off at least horizon_days before the end, or pass "

@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omnimkt.churn._common import _cutoff, _holdout_end, _prepare_transactions, _Result
+from omnimkt._gate import check_number
+from omnimkt._result import Result
+from omnimkt.churn._common import _cutoff, _holdout_end, _transactions
 from omnimkt.churn.features import _features, _labels
-from omnimkt.errors import DataError
+from omnimkt.errors import DataError, ModelError
 
 __all__ = ["FREQUENCY_BANDS", "ChannelRetention", "channel_retention"]
 
@@ -19,7 +21,7 @@ __all__ = ["FREQUENCY_BANDS", "ChannelRetention", "channel_retention"]
 FREQUENCY_BANDS: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
 
 
-class ChannelRetention(_Result):
+class ChannelRetention(Result):
     """Retention by number of sales channels used, raw and within frequency bands.
 
     Attributes
@@ -36,7 +38,7 @@ class ChannelRetention(_Result):
         Plain statement of why the raw comparison is biased.
     """
 
-    _title = "Retention by number of channels used"
+    title = "Retention by number of channels used"
 
     def __init__(self, summary: pd.DataFrame, by_channels: pd.DataFrame,
                  by_band: pd.DataFrame, threshold: int, excluded_share: float) -> None:
@@ -57,20 +59,20 @@ class ChannelRetention(_Result):
             "experiment.")
 
 
-def channel_retention(transactions: pd.DataFrame, calibration_end: Any,
+def channel_retention(transactions: pd.DataFrame, cutoff: Any,
                       horizon_days: int = 90, *, threshold: int = 3,
                       bands: Sequence[int] = FREQUENCY_BANDS,
-                      observation_end: Any = None) -> ChannelRetention:
+                      observation_end: Any = None, columns: Any = None) -> ChannelRetention:
     """Test "customers using 3+ channels retain better" with frequency held fixed.
 
-    Retention = a purchase in the ``horizon_days`` after ``calibration_end``
+    Retention = a purchase in the ``horizon_days`` after ``cutoff`` (inclusive)
     among customers active by then; channels and orders are counted in the
     calibration window. The raw comparison (``threshold``+ channels vs fewer)
     is confounded by purchase frequency, so customers are also compared within
     frequency bands (``bands`` are the lower edges of order-count bands) and
     the band rates are weighted by the ``threshold``+ group's band mix (direct
     standardisation); the 95% interval of the difference uses the normal
-    approximation.
+    approximation. ``columns`` maps your column names.
 
     Examples
     --------
@@ -83,11 +85,16 @@ def channel_retention(transactions: pd.DataFrame, calibration_end: Any,
     >>> r.by_channels["retention"].to_dict()
     {'2': 0.0, '3+': 1.0}
     """
-    tx = _prepare_transactions(transactions)
+    threshold = check_number(threshold, "threshold", low=2, integer=True)
+    if isinstance(bands, str) or not len(bands):
+        raise ModelError(f"bands: give the lower edges of order-count bands, e.g. "
+                         f"{FREQUENCY_BANDS}, got {bands!r}.")
+    bands = [check_number(b, "bands", low=1, integer=True) for b in bands]
+    tx = _transactions(transactions, columns)
     if "channel" not in tx.columns:
         raise DataError("transactions: no channel column, so channels used cannot be "
                         "counted. Add the sales channel of each purchase (column 'channel').")
-    cut = _cutoff(tx, calibration_end)
+    cut = _cutoff(tx, cutoff)
     labels = _labels(tx, cut, _holdout_end(tx, cut, horizon_days, observation_end))
     feats = _features(tx, cut, None, None)
     df = pd.DataFrame({"n_channels": feats["n_channels"], "n_orders": feats["n_orders"],
@@ -97,7 +104,7 @@ def channel_retention(transactions: pd.DataFrame, calibration_end: Any,
         raise DataError(
             f"transactions.channel: {int(many.sum()):,} of {len(df):,} customers used "
             f"{threshold}+ channels by the cut-off; both groups are needed. Lower threshold "
-            "or move calibration_end.")
+            "or move the cutoff.")
     count = np.minimum(df["n_channels"], threshold)
     labels_ch = count.map(lambda k: f"{k}+" if k == threshold else str(k))
     g = df.groupby(labels_ch, sort=True)

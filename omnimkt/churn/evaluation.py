@@ -10,7 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omnimkt.churn._common import _as_labels, _check_two_classes, _Result
+from omnimkt._gate import check_number
+from omnimkt._result import Result
+from omnimkt.churn._common import _as_labels, _check_two_classes
 from omnimkt.errors import DataError, ModelError, examples
 
 __all__ = ["ChurnComparison", "ChurnEvaluation", "compare_churn", "evaluate_churn"]
@@ -65,7 +67,7 @@ def _calibration(y: pd.Series, s: pd.Series, n_bins: int) -> pd.DataFrame:
     return out
 
 
-class ChurnEvaluation(_Result):
+class ChurnEvaluation(Result):
     """How well one churn score ranks and predicts churners (from :func:`evaluate_churn`).
 
     Attributes
@@ -93,7 +95,7 @@ class ChurnEvaluation(_Result):
         )
 
         self.name = name
-        self._title = f"Churn evaluation: {name}"
+        self.title = f"Churn evaluation: {name}"
         self.y_true, self.scores = y, s
         yv, sv = y.to_numpy(), s.to_numpy()  # plain arrays: sklearn checks them faster
         self.roc_auc = float(roc_auc_score(yv, sv))
@@ -137,11 +139,12 @@ def evaluate_churn(y_true: Any, scores: Any, *, name: str = "score",
     >>> ev.roc_auc
     0.75
     """
+    n_bins = check_number(n_bins, "n_bins", low=1, integer=True)
     y, s = _align(y_true, scores)
     return ChurnEvaluation(y, s, name, n_bins)
 
 
-class ChurnComparison(_Result):
+class ChurnComparison(Result):
     """Several churn scores side by side on the same customers (:func:`compare_churn`).
 
     Attributes
@@ -155,7 +158,7 @@ class ChurnComparison(_Result):
     truth_evaluations : dict of name -> ChurnEvaluation (empty without truth)
     """
 
-    _title = "Churn approaches compared on the same holdout"
+    title = "Churn approaches compared on the same holdout"
 
     def __init__(self, evaluations: dict[str, ChurnEvaluation], scores: pd.DataFrame,
                  truth_evaluations: dict[str, ChurnEvaluation]) -> None:
@@ -189,7 +192,7 @@ class ChurnComparison(_Result):
         for name in ("features", "labels", "truth_labels"):
             if getattr(self, name, None) is not None:
                 setattr(out, name, getattr(self, name).loc[idx])
-        for name in ("probabilistic", "clv_models", "supervised_model", "calibration_end",
+        for name in ("probabilistic", "clv_models", "supervised_model", "cutoff",
                      "horizon_days"):
             if hasattr(self, name):
                 setattr(out, name, getattr(self, name))
@@ -228,6 +231,7 @@ def compare_churn(y_true: pd.Series, scores: Mapping[str, pd.Series] | pd.DataFr
     >>> cmp.summary["roc_auc"].tolist()
     [1.0, 0.5]
     """
+    n_bins = check_number(n_bins, "n_bins", low=1, integer=True)
     table = pd.DataFrame(dict(scores)) if not isinstance(scores, pd.DataFrame) else scores
     if table.shape[1] == 0:
         raise DataError("scores: no approach given. Pass e.g. {'BG/NBD': s1, 'GBM': s2}.")

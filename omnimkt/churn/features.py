@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omnimkt.churn._common import _cutoff, _holdout_end, _prepare_side, _prepare_transactions
+from omnimkt._gate import as_day, day_after
+from omnimkt.churn._common import _cutoff, _holdout_end, _prepare_side, _transactions
 from omnimkt.errors import DataError
 
 __all__ = ["churn_features", "churn_labels", "true_churn"]
@@ -27,12 +28,13 @@ def _orders(tx: pd.DataFrame) -> pd.DataFrame:
     return tx.groupby(keys, sort=True).agg(**agg).reset_index()
 
 
-def churn_features(transactions: pd.DataFrame, calibration_end: Any, *,
+def churn_features(transactions: pd.DataFrame, cutoff: Any, *,
                    customers: pd.DataFrame | None = None,
-                   touchpoints: pd.DataFrame | None = None) -> pd.DataFrame:
+                   touchpoints: pd.DataFrame | None = None,
+                   columns: Any = None) -> pd.DataFrame:
     """Per-customer churn features from the calibration window only.
 
-    Only rows on or before ``calibration_end`` (whole days) are used, so the
+    Only rows on or before ``cutoff`` (inclusive, whole days) are used, so the
     features never see the holdout. Customers with no purchase by then are
     left out. Columns (those needing an absent column are skipped):
 
@@ -50,7 +52,8 @@ def churn_features(transactions: pd.DataFrame, calibration_end: Any, *,
     holding ``referrer_id``: ``was_referred`` (0/1) and ``n_referred`` (people
     they referred whose ``signup_date`` -- else first purchase -- is on or
     before the cut-off); with ``touchpoints``: ``n_touchpoints``,
-    ``n_touch_channels`` and ``days_since_last_touch`` in the window.
+    ``n_touch_channels`` and ``days_since_last_touch`` in the window. ``columns``
+    (``omnimkt.Columns`` or a dict) maps your column names, in every table.
 
     Returns
     -------
@@ -66,9 +69,9 @@ def churn_features(transactions: pd.DataFrame, calibration_end: Any, *,
     >>> f.loc[1, ["n_orders", "recency_days", "avg_basket", "gap_mean_days"]].tolist()
     [3.0, 10.0, 20.0, 15.0]
     """
-    tx = _prepare_transactions(transactions)
-    customers, touchpoints = _prepare_side(customers, touchpoints)
-    return _features(tx, _cutoff(tx, calibration_end), customers, touchpoints)
+    tx = _transactions(transactions, columns)
+    customers, touchpoints = _prepare_side(customers, touchpoints, columns)
+    return _features(tx, _cutoff(tx, cutoff), customers, touchpoints)
 
 
 def _features(tx: pd.DataFrame, cut: pd.Timestamp, customers: pd.DataFrame | None,
@@ -154,15 +157,16 @@ def _touch_features(touchpoints: pd.DataFrame, cut: pd.Timestamp,
     return out
 
 
-def churn_labels(transactions: pd.DataFrame, calibration_end: Any, horizon_days: int = 90,
-                 *, observation_end: Any = None) -> pd.Series:
-    """1 if a customer active by ``calibration_end`` makes no purchase in the next days.
+def churn_labels(transactions: pd.DataFrame, cutoff: Any, horizon_days: int = 90,
+                 *, observation_end: Any = None, columns: Any = None) -> pd.Series:
+    """1 if a customer active by ``cutoff`` makes no purchase in the next days.
 
     The case's wake-up rule: no purchase for three months (``horizon_days=90``)
     marks a customer to win back. Customers are those with a purchase on or
-    before the cut-off; the window is ``(calibration_end, calibration_end +
-    horizon_days]`` in whole days and must lie inside the data (up to the last
-    transaction, or ``observation_end`` if the data is known to run later).
+    before the cut-off (inclusive); the window is ``(cutoff, cutoff + horizon_days]``
+    in whole days and must lie inside the data (up to the last transaction, or
+    ``observation_end`` if the data is known to run later). ``columns`` maps your
+    column names.
 
     Returns
     -------
@@ -178,8 +182,8 @@ def churn_labels(transactions: pd.DataFrame, calibration_end: Any, horizon_days:
     >>> churn_labels(tx, "2025-01-31", horizon_days=90).to_dict()
     {1: 0, 2: 1}
     """
-    tx = _prepare_transactions(transactions)
-    cut = _cutoff(tx, calibration_end)
+    tx = _transactions(transactions, columns)
+    cut = _cutoff(tx, cutoff)
     return _labels(tx, cut, _holdout_end(tx, cut, horizon_days, observation_end))
 
 
@@ -190,18 +194,27 @@ def _labels(tx: pd.DataFrame, cut: pd.Timestamp, stop: pd.Timestamp) -> pd.Serie
     return pd.Series((~active.isin(back)).astype("int64"), index=active, name="churned")
 
 
-def true_churn(truth_customers: pd.DataFrame, at: Any,
+def true_churn(truth_customers: pd.DataFrame, cutoff: Any,
                index: pd.Index | None = None) -> pd.Series:
-    """Ground truth from a synthetic world: 1 if the customer had dropped out by ``at``.
+    """Ground truth from a synthetic world: 1 if the customer had dropped out by ``cutoff``
+    (inclusive: a drop-out on the cut-off day, at any hour, counts).
 
     ``truth_customers`` is ``world.truth.customers`` (index ``customer_id``,
     column ``churn_date``, NaT while alive). ``index`` restricts the result to
     the customers scored.
+
+    Examples
+    --------
+    >>> truth = pd.DataFrame({"churn_date": pd.to_datetime(["2025-03-01 18:00", None])},
+    ...                      index=pd.Index([1, 2], name="customer_id"))
+    >>> true_churn(truth, "2025-03-01").tolist()
+    [1, 0]
     """
     if "churn_date" not in truth_customers.columns:
         raise DataError("truth.customers: missing column churn_date (the date each customer "
                         "became inactive, NaT if alive). Pass world.truth.customers.")
     when = pd.to_datetime(truth_customers["churn_date"])
-    out = (when.notna() & (when <= pd.Timestamp(at))).astype("int64").rename("true_churned")
+    stop = day_after(as_day(cutoff, "cutoff"))
+    out = (when.notna() & (when < stop)).astype("int64").rename("true_churned")
     out.index.name = "customer_id"
     return out if index is None else out.reindex(index)

@@ -9,12 +9,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import as_seed_int, check_choice, check_n_jobs, check_number
+from omnimkt._result import Estimator
 from omnimkt.churn._common import _as_labels, _check_two_classes
-from omnimkt.errors import DataError, ModelError, examples
+from omnimkt.errors import DataError, examples
 
 __all__ = ["SupervisedChurnModel", "probabilistic_churn"]
 
-class SupervisedChurnModel:
+class SupervisedChurnModel(Estimator):
     """A seeded scikit-learn pipeline predicting churn from :func:`churn_features`.
 
     Pipeline: median imputation (with missing-value indicators: a customer
@@ -22,18 +24,34 @@ class SupervisedChurnModel:
     ``method="gbm"`` (``HistGradientBoostingClassifier``) or
     ``method="logistic"`` (``LogisticRegression``). Columns seen at ``fit`` are
     kept; at prediction missing ``cat_share_*`` columns count as 0, other
-    missing columns as unknown.
+    missing columns as unknown. Settings are checked at ``fit``.
 
     Parameters
     ----------
     method : {"gbm", "logistic"}
-    seed : int
-        Random state of the classifier (results are reproducible).
-    n_threads : int or None
-        OpenMP / BLAS threads while fitting and predicting; 1 (default) is
-        fastest on a shared machine, None uses every core.
-    **params
-        Passed to the classifier (e.g. ``max_iter=300``, ``C=0.5``).
+    seed : int >= 0 or numpy Generator, default 0
+        Random state of the classifier (same seed, same model).
+    n_jobs : int, default 1
+        OpenMP / BLAS threads while fitting and predicting; 1 is fastest on a
+        shared machine, -1 uses every core.
+    max_iter : int, optional
+        Boosting rounds (gbm, default 100) or solver iterations (logistic,
+        default 2000).
+    learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization
+        Gradient boosting settings (gbm only).
+    C : float, default 1
+        Inverse regularisation strength (logistic only).
+
+    Attributes
+    ----------
+    pipeline_ : sklearn Pipeline
+        The fitted imputer, scaler and classifier.
+    feature_names_ : list of str
+        Feature columns seen at fit, in order.
+    n_customers_ : int
+        Customers fitted.
+    base_rate_ : float
+        Share of churners among them.
 
     Examples
     --------
@@ -45,18 +63,39 @@ class SupervisedChurnModel:
     True
     """
 
-    def __init__(self, method: str = "gbm", seed: int = 0, *, n_threads: int | None = 1,
-                 **params: Any) -> None:
+    title = "Supervised churn model"
+
+    def __init__(self, method: str = "gbm", seed: Any = 0, *, n_jobs: int = 1,
+                 max_iter: int | None = None, learning_rate: float = 0.05,
+                 max_leaf_nodes: int = 15, min_samples_leaf: int = 40,
+                 l2_regularization: float = 1.0, C: float = 1.0) -> None:  # noqa: N803
         self.method = method
         self.seed = seed
-        self.n_threads = n_threads
-        self.params = params
+        self.n_jobs = n_jobs
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.C = C
+
+    def _check_settings(self) -> None:
+        check_choice(self.method, "method", ("gbm", "logistic"))
+        if not isinstance(self.seed, np.random.Generator):
+            check_number(self.seed, "seed", low=0, integer=True)
+        check_n_jobs(self.n_jobs)
+        check_number(self.max_iter, "max_iter", low=1, integer=True, allow_none=True)
+        check_number(self.learning_rate, "learning_rate", low=0, low_open=True)
+        check_number(self.max_leaf_nodes, "max_leaf_nodes", low=2, integer=True)
+        check_number(self.min_samples_leaf, "min_samples_leaf", low=1, integer=True)
+        check_number(self.l2_regularization, "l2_regularization", low=0)
+        check_number(self.C, "C", low=0, low_open=True)
 
     def _threads(self) -> Any:
         from threadpoolctl import threadpool_limits
 
         # busy-waiting OpenMP threads make small fits slow on shared cores
-        return threadpool_limits(self.n_threads)
+        return threadpool_limits(check_n_jobs(self.n_jobs))
 
     def _pipeline(self) -> Any:
         from sklearn.ensemble import HistGradientBoostingClassifier
@@ -65,26 +104,36 @@ class SupervisedChurnModel:
         from sklearn.pipeline import Pipeline
         from sklearn.preprocessing import StandardScaler
 
+        seed = as_seed_int(self.seed)
         if self.method == "gbm":
             # shallow, slowly learning trees: a few thousand customers are enough
-            settings = {"max_iter": 100, "learning_rate": 0.05, "max_leaf_nodes": 15,
-                        "min_samples_leaf": 40, "l2_regularization": 1.0,
-                        "early_stopping": False, "random_state": self.seed}
-            settings.update(self.params)
-            clf: Any = HistGradientBoostingClassifier(**settings)
-        elif self.method == "logistic":
-            settings = {"max_iter": 2000, "C": 1.0, "random_state": self.seed}
-            settings.update(self.params)
-            clf = LogisticRegression(**settings)
+            clf: Any = HistGradientBoostingClassifier(
+                max_iter=100 if self.max_iter is None else self.max_iter,
+                learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
+                min_samples_leaf=self.min_samples_leaf,
+                l2_regularization=self.l2_regularization, early_stopping=False,
+                random_state=seed)
         else:
-            raise ModelError(f"SupervisedChurnModel: method must be 'gbm' or 'logistic', "
-                             f"got {self.method!r}.")
+            clf = LogisticRegression(max_iter=2000 if self.max_iter is None else self.max_iter,
+                                     C=self.C, random_state=seed)
         return Pipeline([
             ("impute", SimpleImputer(strategy="median", add_indicator=True,
                                      keep_empty_features=True)),
             ("scale", StandardScaler()),
             ("model", clf),
         ])
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """What the model was fitted on: customers, churn rate, features."""
+        self._check_fitted()
+        return pd.DataFrame({"value": pd.Series({
+            "method": self.method, "customers": self.n_customers_,
+            "base churn rate": self.base_rate_, "features": len(self.feature_names_),
+        }, dtype=object)})
+
+    def _settings(self) -> str:
+        return f"method {self.method}, seed {self.seed}"
 
     def _matrix(self, X: pd.DataFrame) -> pd.DataFrame:
         if not isinstance(X, pd.DataFrame):
@@ -97,7 +146,8 @@ class SupervisedChurnModel:
         return X.astype("float64")
 
     def fit(self, X: pd.DataFrame, y: pd.Series) -> SupervisedChurnModel:
-        """Fit on features ``X`` and labels ``y`` (aligned on ``customer_id``)."""
+        """Fit on features ``X`` and labels ``y`` (aligned on ``customer_id``); returns self."""
+        self._start_fit()
         X = self._matrix(X)
         y = _as_labels(y, "labels")
         common = X.index.intersection(y.index)
@@ -121,8 +171,7 @@ class SupervisedChurnModel:
         Unlike scikit-learn's two-column array, this returns the churn
         probability only, indexed like ``X``.
         """
-        if not hasattr(self, "pipeline_"):
-            raise ModelError("SupervisedChurnModel is not fitted yet: call fit(X, y) first.")
+        self._check_fitted()
         X = self._matrix(X)
         fill = {c: 0.0 for c in self.feature_names_ if c.startswith("cat_share_")}
         X = X.reindex(columns=self.feature_names_).fillna(fill)
@@ -130,12 +179,8 @@ class SupervisedChurnModel:
             p = self.pipeline_.predict_proba(X.to_numpy())[:, 1]
         return pd.Series(p, index=X.index, name="churn_prob")
 
-    def __repr__(self) -> str:
-        extra = "".join(f", {k}={v!r}" for k, v in self.params.items())
-        return f"SupervisedChurnModel(method={self.method!r}, seed={self.seed}{extra})"
-
-
-def probabilistic_churn(model: Any, summary: pd.DataFrame, horizon: float) -> pd.DataFrame:
+def probabilistic_churn(model: Any, summary: pd.DataFrame, horizon_days: int = 90, *,
+                        time_unit: str | None = None) -> pd.DataFrame:
     """Churn scores from a fitted :mod:`omnimkt.clv` model.
 
     Parameters
@@ -145,14 +190,30 @@ def probabilistic_churn(model: Any, summary: pd.DataFrame, horizon: float) -> pd
     summary : DataFrame
         Its RFM summary at the cut-off (frequency, recency, T), indexed by
         customer_id.
-    horizon : float
-        The churn window in the model's time unit (e.g. ``90 / 7`` weeks).
+    horizon_days : int, default 90
+        The churn window in days.
+    time_unit : {"D", "W", "M"}, optional
+        The summary's time unit; default ``summary.attrs["time_unit"]`` (set by
+        ``rfm_summary``), else the model's.
 
     Returns
     -------
     DataFrame indexed by customer_id: ``p_alive``, ``churn_prob`` (=
-    ``1 - p_alive``) and ``p_no_purchase`` (no purchase within ``horizon``).
+    ``1 - p_alive``) and ``p_no_purchase`` (no purchase within ``horizon_days``).
+
+    Examples
+    --------
+    >>> from omnimkt.clv import BetaGeoModel
+    >>> bg = BetaGeoModel()  # with the published CDNOW parameters instead of a fit
+    >>> bg.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
+    >>> s = pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [10.0]})
+    >>> probabilistic_churn(bg, s, 91, time_unit="W")["p_no_purchase"].round(4).tolist()
+    [0.8554]
     """
+    from omnimkt.clv.summary import TIME_UNITS, _summary_unit
+
+    horizon_days = check_number(horizon_days, "horizon_days", low=1, integer=True)
+    horizon = horizon_days / TIME_UNITS[_summary_unit(summary, model, time_unit)]
     p_alive = pd.Series(np.asarray(model.probability_alive(summary), dtype="float64"),
                         index=summary.index)
     p_none = pd.Series(np.asarray(model.probability_no_purchase(horizon, summary),

@@ -10,12 +10,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omnimkt.churn._common import _as_labels, _cutoff, _prepare_transactions, _Result
+from omnimkt._gate import check_number
+from omnimkt._result import Result
+from omnimkt.churn._common import _as_labels, _cutoff, _transactions
 from omnimkt.errors import DataError, examples
 
 __all__ = ["WinbackPlan", "saved_customer_value", "winback_thresholds"]
 
-class WinbackPlan(_Result):
+class WinbackPlan(Result):
     """Expected cost and saved value of a win-back campaign by score threshold.
 
     Attributes
@@ -32,7 +34,7 @@ class WinbackPlan(_Result):
         average: ``(cost + backfire * value) / ((success + backfire) * value)``.
     """
 
-    _title = "Win-back campaign: expected cost and saved value by threshold"
+    title = "Win-back campaign: expected cost and saved value by threshold"
 
     def __init__(self, summary: pd.DataFrame, breakeven: float) -> None:
         self.summary = summary
@@ -43,10 +45,12 @@ class WinbackPlan(_Result):
         self.best_threshold = float(summary.loc[i, "threshold"]) if pays else None
 
 
-def saved_customer_value(transactions: pd.DataFrame, as_of: Any = None, *,
-                         margin: float = 0.30, days: int = 365) -> float:
+def saved_customer_value(transactions: pd.DataFrame, cutoff: Any = None, *,
+                         margin: float = 0.30, lookback_days: int = 365,
+                         columns: Any = None) -> float:
     """What keeping one customer is worth: ``margin`` x the median spend over the
-    ``days`` up to ``as_of`` (default: last purchase day) of customers who bought in them.
+    ``lookback_days`` up to ``cutoff`` (inclusive; default: last purchase day) of
+    customers who bought in them. ``columns`` maps your column names.
 
     A plain, stated assumption for :func:`winback_thresholds`; replace it with
     your own margin or CLV (e.g. ``omnimkt.clv.customer_value``) when known.
@@ -60,15 +64,15 @@ def saved_customer_value(transactions: pd.DataFrame, as_of: Any = None, *,
     >>> saved_customer_value(tx, "2025-06-30", margin=0.5)
     62.5
     """
-    if not 0.0 < margin <= 1.0:
-        raise DataError(f"margin: must be a share in (0, 1], got {margin!r}.")
-    tx = _prepare_transactions(transactions)
-    cut = tx["timestamp"].max().normalize() if as_of is None else _cutoff(tx, as_of)
+    margin = check_number(margin, "margin", low=0, high=1, low_open=True)
+    lookback_days = check_number(lookback_days, "lookback_days", low=1, integer=True)
+    tx = _transactions(transactions, columns)
+    cut = tx["timestamp"].max().normalize() if cutoff is None else _cutoff(tx, cutoff)
     day = tx["timestamp"].dt.normalize()
-    year = tx[(day > cut - pd.Timedelta(days=int(days))) & (day <= cut)]
+    year = tx[(day > cut - pd.Timedelta(days=lookback_days)) & (day <= cut)]
     if year.empty:
-        raise DataError(f"transactions.timestamp: no purchase in the {days} days up to "
-                        f"{cut.date()}; choose another as_of.")
+        raise DataError(f"transactions.timestamp: no purchase in the {lookback_days} days "
+                        f"up to {cut.date()}; choose another cutoff.")
     return margin * float(year.groupby("customer_id")["amount"].sum().median())
 
 
@@ -99,12 +103,12 @@ def winback_thresholds(scores: pd.Series, *, cost_per_contact: float, saved_valu
     >>> plan.best_threshold, plan.breakeven_probability
     (0.5, 0.5)
     """
-    for name, v in {"cost_per_contact": cost_per_contact, "saved_value": saved_value}.items():
-        if not np.isfinite(v) or v < 0:
-            raise DataError(f"{name}: must be a non-negative number, got {v!r}.")
-    for name, v in {"success_rate": success_rate, "backfire_rate": backfire_rate}.items():
-        if not 0.0 <= v <= 1.0:
-            raise DataError(f"{name}: must be a share between 0 and 1, got {v!r}.")
+    cost_per_contact = check_number(cost_per_contact, "cost_per_contact", low=0)
+    saved_value = check_number(saved_value, "saved_value", low=0)
+    success_rate = check_number(success_rate, "success_rate", low=0, high=1)
+    backfire_rate = check_number(backfire_rate, "backfire_rate", low=0, high=1)
+    if thresholds is not None:
+        thresholds = [check_number(t, "thresholds") for t in thresholds]
     s = pd.to_numeric(pd.Series(scores), errors="coerce").astype("float64")
     if s.isna().any():
         raise DataError(f"scores: {int(s.isna().sum())} missing scores (e.g. customers "
