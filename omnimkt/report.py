@@ -1,10 +1,18 @@
-"""The consultant's deliverable: run the report notebook on a data folder and export HTML.
+"""The consultant's deliverable: run the report notebook on a data folder, export HTML, PDF, Excel.
 
-``omnimkt report --data DIR --out FILE.html`` calls :func:`build_report`: the
-data are loaded and validated first (so bad input stops with a clear
-:class:`omnimkt.DataError` before anything runs), the template notebook is
-executed with papermill, and nbconvert writes one self-contained HTML file
-without code cells (figures embedded, no scripts from the web).
+``omnimkt report --data DIR --out FILE.html`` calls :func:`build_report`. In order:
+
+1. settings are checked (language, currency, title, labels, the client's
+   assumptions through ``resolve_config``) and ``--out`` is checked (not an input
+   file, not a folder, writable) — before any work;
+2. the data are loaded and validated, so bad input stops with a clear
+   :class:`omnimkt.DataError` before a kernel starts;
+3. the template notebook runs with papermill (one progress line per section); it
+   writes the Excel workbook itself, so the workbook holds the HTML's numbers;
+4. nbconvert writes one self-contained HTML file without code cells, made
+   byte-identical across runs, and WeasyPrint prints it to PDF.
+
+Every file is written under a temporary name and renamed only when all succeeded.
 """
 
 from __future__ import annotations
@@ -12,24 +20,234 @@ from __future__ import annotations
 import importlib.resources
 import json
 import os
-import re
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
+
+from omnimkt._gate import as_columns, check_bool, check_progress
+from omnimkt._result import Result
 from omnimkt.data.io import load_dataset
-from omnimkt.errors import OmnimktError
+from omnimkt.errors import ModelError, OmnimktError
+from omnimkt.report_config import ReportSettings, report_settings
+from omnimkt.report_export import Staging, check_output, finish_html, write_pdf
+
+__all__ = ["ReportError", "ReportFiles", "build_report"]
 
 TEMPLATE = "report_template.ipynb"
-_REMOTE_SCRIPT = re.compile(r"<script[^>]*\ssrc=\"https?://[^\"]*\"[^>]*>\s*</script>\s*", re.I)
 
 
 class ReportError(OmnimktError, RuntimeError):
     """The report notebook failed; the message names the cell's error."""
 
 
-def _strip_stderr(nb) -> list[str]:
+@dataclass(frozen=True, repr=False)
+class ReportFiles(Result):
+    """The files :func:`build_report` wrote (``pdf`` / ``workbook`` are None when not asked)."""
+
+    html: Path
+    pdf: Path | None = None
+    workbook: Path | None = None
+    title = "Report files"
+
+    @property
+    def summary(self) -> pd.DataFrame:  # type: ignore[override]
+        rows = [("HTML", self.html), ("PDF", self.pdf), ("Excel workbook", self.workbook)]
+        return pd.DataFrame([(k, str(p)) for k, p in rows if p is not None],
+                            columns=["file", "path"])
+
+    @property
+    def paths(self) -> list[Path]:
+        """Every file written, HTML first."""
+        return [p for p in (self.html, self.pdf, self.workbook) if p is not None]
+
+
+def build_report(
+    data: str | os.PathLike,
+    out: str | os.PathLike,
+    *,
+    title: str | None = None,
+    client: str | None = None,
+    columns: Any = None,
+    allow_refunds: bool = False,
+    lang: str | None = None,
+    currency: str | None = None,
+    labels: Any = None,
+    config: str | os.PathLike | Mapping[str, Any] | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    dayfirst: bool | None = None,
+    pdf: bool = True,
+    workbook: bool = True,
+    progress: bool | None = None,
+    kernel_name: str | None = None,
+) -> ReportFiles:
+    """Build the client report (HTML, and beside it PDF and Excel workbook) for a data folder.
+
+    Parameters
+    ----------
+    data : path-like
+        Folder with ``transactions`` (``.csv``, ``.csv.gz``, ``.parquet``, ``.xlsx``,
+        ``.xls``) and optionally touchpoints, customers and stage_events
+        (see :func:`omnimkt.data.load_dataset`).
+    out : path-like
+        HTML file to write; the PDF and workbook get the same name with ``.pdf`` /
+        ``.xlsx``. Missing folders are created. Never an input file or a folder.
+    title, client : str, optional
+        Report title (default by language) and client name on the cover; shown as
+        typed (HTML-escaped).
+    columns : Columns or dict, optional
+        Canonical name -> your column name; unknown keys are an error.
+    allow_refunds : bool
+        Keep negative amounts (refunds) instead of stopping on them.
+    lang : {"zh", "en"}, optional
+        Report language; default ``"zh"`` (or the config file's).
+    currency : str, optional
+        ISO code of the amounts; default ``"CNY"``.
+    labels : mapping, JSON text or path, optional
+        Display labels for codes (channels, segments, models).
+    config : path to a TOML file or mapping, optional
+        Title, client, lang, currency, labels and every assumption of the analysis;
+        the arguments above override it.
+    encoding, sheet, dayfirst
+        How to read the files (see :func:`omnimkt.data.read_table`).
+    pdf, workbook : bool
+        Also write the PDF / the Excel workbook.
+    progress : bool, optional
+        One line per report section on stderr; ``None`` = when stderr is a terminal.
+    kernel_name : str, optional
+        Jupyter kernel; default: the one of this Python.
+
+    Returns
+    -------
+    ReportFiles
+        Paths of the HTML, PDF and workbook written.
+
+    Examples
+    --------
+    >>> build_report("sample_data", "reports/sample_report.html")  # doctest: +SKIP
+    ReportFiles(html=PosixPath('reports/sample_report.html'), ...)
+    """
+    settings = report_settings(config, title=title, client=client, lang=lang,
+                               currency=currency, labels=labels)
+    assumptions = _resolve_assumptions(settings.assumptions)
+    cols = as_columns(columns)
+    options = {"allow_refunds": check_bool(allow_refunds, "allow_refunds"),
+               "encoding": encoding, "sheet": sheet, "dayfirst": dayfirst}
+    pdf, workbook = check_bool(pdf, "pdf"), check_bool(workbook, "workbook")
+    show = check_progress(progress, large=sys.stderr.isatty())
+    data_dir = _data_folder(data)
+    inputs = [p for p in data_dir.iterdir() if p.is_file()]
+    inputs += [Path(x) for x in (config, labels) if isinstance(x, str | os.PathLike)
+               and len(str(x)) < 4096 and Path(x).is_file()]
+    suffixes = [".html"] + [".pdf"] * pdf + [".xlsx"] * workbook
+    targets, created = check_output(out, inputs, suffixes)
+    files = dict(zip(suffixes, targets, strict=True))
+    with Staging(targets, created) as staging:
+        # Fail early, with the data's own message, before a kernel is started.
+        load_dataset(data_dir, cols, **options)
+        params = _parameters(data_dir, settings, assumptions, cols, options,
+                             str(staging.temp(files[".xlsx"])) if workbook else "")
+        page = _run_template(params, settings.title, kernel_name, show)
+        if workbook and not staging.temp(files[".xlsx"]).stat().st_size:
+            raise ReportError("report: the template did not write the Excel workbook; "
+                              "pass workbook=False / --no-workbook to build without it.")
+        staging.temp(files[".html"]).write_text(page, encoding="utf-8")
+        if pdf:
+            _say(show, "omnimkt report: writing the PDF")
+            write_pdf(page, staging.temp(files[".pdf"]))
+        staging.commit()
+    return ReportFiles(files[".html"], files.get(".pdf"), files.get(".xlsx"))
+
+
+def _resolve_assumptions(assumptions: Mapping[str, Any]) -> dict[str, Any]:
+    """The client's assumptions checked by the report sections (defaults filled in)."""
+    try:
+        from omnimkt.report_sections.config import resolve_config
+    except ImportError:  # TEMPORARY until the content helper's module lands
+        return dict(assumptions)
+    return resolve_config(dict(assumptions))
+
+
+def _data_folder(data: Any) -> Path:
+    if not isinstance(data, str | os.PathLike):
+        raise ModelError(f"data: expected the path of a data folder, got {data!r:.60}.")
+    folder = Path(data).expanduser().resolve()
+    if not folder.is_dir():
+        load_dataset(folder)  # raises the loader's DataError naming the path
+    return folder
+
+
+def _parameters(data_dir: Path, settings: ReportSettings, assumptions: Mapping[str, Any],
+                cols: Any, options: Mapping[str, Any], workbook_path: str) -> dict[str, Any]:
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+    return {
+        "data_dir": str(data_dir), "title": settings.title, "client": settings.client,
+        "columns_json": dump(dict(cols.mapping)), "allow_refunds": options["allow_refunds"],
+        "lang": settings.lang, "currency": settings.currency,
+        "labels_json": dump(settings.labels), "config_json": dump(assumptions),
+        "workbook_path": workbook_path, "encoding": options["encoding"] or "",
+        "sheet": "" if options["sheet"] is None else options["sheet"],
+        "dayfirst_json": dump(options["dayfirst"]),
+    }
+
+
+def _say(show: bool, line: str) -> None:
+    if show:
+        print(line, file=sys.stderr, flush=True)
+
+
+def _run_template(params: Mapping[str, Any], title: str, kernel_name: str | None,
+                  show: bool) -> str:
+    """Execute the template with ``params`` and return the finished HTML page."""
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+
+    template = importlib.resources.files("omnimkt") / TEMPLATE
+    with importlib.resources.as_file(template) as src, \
+            tempfile.TemporaryDirectory(prefix="omnimkt-report-") as tmp:
+        executed = Path(tmp) / "report.ipynb"
+        try:
+            papermill.execute_notebook(
+                str(src), str(executed), parameters=dict(params),
+                engine_name=_progress_engine(lambda line: _say(show, line)),
+                kernel_name=kernel_name or _kernel_for_this_python(),
+                progress_bar=False, log_output=False, cwd=tmp,
+                # The kernel runs on this machine only; its start-up chatter is not for users.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
+        except papermill.PapermillExecutionError as exc:
+            raise ReportError(
+                f"report: the section in cell {exc.exec_count} failed with {exc.ename}: "
+                f"{exc.evalue}. Check the data with "
+                f"omnimkt check --data {params['data_dir']!r}.") from None
+        nb = nbformat.read(executed, as_version=4)
+        _make_stable(nb)
+        for w in _strip_stderr(nb):
+            print(f"omnimkt report: a section printed a warning (left out of the report): {w}",
+                  file=sys.stderr)
+        exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+                                exclude_output_prompt=True)
+        page, _ = exporter.from_notebook_node(nb)
+        return finish_html(page, title, strip=(str(Path(tmp).resolve()) + os.sep, tmp))
+
+
+def _make_stable(nb: Any) -> None:
+    """Drop the injected-parameters cell and give cells ids that do not change run to run."""
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    nb.metadata = {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
+
+
+def _strip_stderr(nb: Any) -> list[str]:
     """Drop warning text from the outputs (a client report shows none) and return it."""
     dropped = []
     for cell in nb.cells:
@@ -44,83 +262,40 @@ def _strip_stderr(nb) -> list[str]:
     return [d for d in dropped if d]
 
 
-def build_report(
-    data: str | os.PathLike,
-    out: str | os.PathLike,
-    *,
-    title: str = "Customer data report",
-    columns: Mapping[str, str] | None = None,
-    allow_refunds: bool = False,
-    kernel_name: str | None = None,
-) -> Path:
-    """Build the HTML report for a data folder.
+def _section_name(cell: Any) -> str | None:
+    """A short name for a code cell's progress line (its section, or its first comment)."""
+    import re
 
-    Parameters
-    ----------
-    data : path-like
-        Folder with ``transactions.csv`` (``.csv.gz`` / ``.parquet``) and optionally
-        touchpoints, customers and stage_events (see :func:`omnimkt.data.load_dataset`).
-    out : path-like
-        HTML file to write; parent folders are created.
-    title : str
-        Heading of the report.
-    columns : mapping, optional
-        Canonical name -> your column name (as :class:`omnimkt.Columns`).
-    allow_refunds : bool
-        Keep negative amounts (refunds) instead of stopping on them.
-    kernel_name : str, optional
-        Jupyter kernel; default: the one of this Python.
+    source = cell.get("source", "")
+    m = re.search(r"render_section\(\s*[\"'](\w+)", source) or re.search(
+        r"^#\s*(?:section:\s*)?(.+)$", source, re.M)
+    return m.group(1).strip() if m else None
 
-    Returns
-    -------
-    Path
-        The HTML file written.
 
-    Examples
-    --------
-    >>> build_report("sample_data", "reports/sample_report.html")  # doctest: +SKIP
-    PosixPath('reports/sample_report.html')
-    """
-    import nbformat
-    import papermill
-    from nbconvert import HTMLExporter
+def _progress_engine(say: Callable[[str], None]) -> str:
+    """Register (once per call) a papermill engine printing one line per section."""
+    from papermill.engines import NBClientEngine, papermill_engines
 
-    data_dir = Path(data).resolve()
-    # Fail early, with the data's own message, before a kernel is started.
-    load_dataset(data_dir, dict(columns or {}), allow_refunds=allow_refunds)
-    out_path = Path(out)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    template = importlib.resources.files("omnimkt") / TEMPLATE
-    with importlib.resources.as_file(template) as src, tempfile.TemporaryDirectory() as tmp:
-        executed = Path(tmp) / "report.ipynb"
-        try:
-            papermill.execute_notebook(
-                str(src), str(executed),
-                parameters={"data_dir": str(data_dir), "title": title,
-                            "columns_json": json.dumps(dict(columns or {})),
-                            "allow_refunds": allow_refunds},
-                kernel_name=kernel_name or _kernel_for_this_python(),
-                progress_bar=False, log_output=False, cwd=tmp,
-                # The kernel runs on this machine only; its start-up chatter is not for users.
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            )
-        except papermill.PapermillExecutionError as exc:
-            raise ReportError(
-                f"report: the section in cell {exc.exec_count} failed with {exc.ename}: "
-                f"{exc.evalue}. Check the data with omnimkt.data.load_dataset({str(data_dir)!r})."
-            ) from None
-        nb = nbformat.read(executed, as_version=4)
-    warnings_seen = _strip_stderr(nb)
-    for w in warnings_seen:
-        print(f"omnimkt report: a section printed a warning (left out of the report): {w}",
-              file=sys.stderr)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    html, _ = exporter.from_notebook_node(nb)
-    html = _REMOTE_SCRIPT.sub("", html)  # static report: no scripts fetched from the web
-    html = re.sub(r"<title>.*?</title>", f"<title>{title}</title>", html, count=1, flags=re.S)
-    out_path.write_text(html, encoding="utf-8")
-    return out_path
+    class _Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            skip = {"parameters", "injected-parameters"}
+            named = [c for c in nb_man.nb.cells if c.cell_type == "code"
+                     and not skip & set(c.metadata.get("tags", [])) and _section_name(c)]
+            number = {id(c): i for i, c in enumerate(named, start=1)}
+            start = nb_man.cell_start
+
+            def cell_start(cell, cell_index=None, **kw):
+                if id(cell) in number:
+                    say(f"omnimkt report: [{number[id(cell)]}/{len(named)}] "
+                        f"{_section_name(cell)}")
+                return start(cell, cell_index, **kw)
+
+            nb_man.cell_start = cell_start
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    papermill_engines.register("omnimkt-progress", _Engine)
+    return "omnimkt-progress"
 
 
 def _kernel_for_this_python() -> str:

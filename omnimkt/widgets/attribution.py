@@ -20,11 +20,11 @@ from typing import Any
 import ipywidgets as w
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import display
 
 from omnimkt.attribution import MODELS, Paths, attribute, channel_roi, compare_models
 from omnimkt.errors import OmnimktError
 from omnimkt.plotting.attribution import plot_attribution, plot_model_comparison
+from omnimkt.widgets._inputs import LABEL_STYLE, PercentInput, display_table
 
 __all__ = ["attribution_explorer"]
 
@@ -51,19 +51,17 @@ def attribution_explorer(paths: Paths, costs: pd.DataFrame | pd.Series | None = 
     """
     names = [m for m in MODELS if not (m == "time_decay" and paths.days_before is None)]
     pick = w.Dropdown(options=names, value=model if model in names else names[0],
-                      description="model")
+                      description="model", style=LABEL_STYLE)
     ref = w.Dropdown(options=names, value=compare_with if compare_with in names else names[0],
-                     description="compare with")
+                     description="compare with", style=LABEL_STYLE)
     order = w.IntSlider(value=1, min=1, max=4, description="Markov order",
                         continuous_update=False, style={"description_width": "initial"})
     repeats = w.ToggleButtons(options=["keep", "collapse"], value="keep",
-                              description="repeats")
+                              description="repeats", style=LABEL_STYLE)
     half_life = w.FloatSlider(value=7.0, min=0.5, max=60.0, step=0.5,
                               description="half-life (days)", continuous_update=False,
                               style={"description_width": "initial"})
-    share = w.FloatSlider(value=0.4, min=0.0, max=0.5, step=0.05,
-                          description="first/last share", continuous_update=False,
-                          style={"description_width": "initial"})
+    share = PercentInput(0.4, description="first/last share", high=0.5)
     worth = w.Dropdown(options=["rate", "conversions", "pooled_rate"], value="rate",
                        description="Shapley worth", style={"description_width": "initial"})
     out = w.Output()
@@ -72,7 +70,7 @@ def attribution_explorer(paths: Paths, costs: pd.DataFrame | pd.Series | None = 
         return {
             "markov": {"order": order.value, "repeats": repeats.value},
             "time_decay": {"half_life_days": half_life.value},
-            "position_based": {"first": share.value, "last": share.value},
+            "position_based": {"first": share.fraction, "last": share.fraction},
             "shapley": {"value_function": worth.value},
         }.get(name, {})
 
@@ -92,16 +90,17 @@ def attribution_explorer(paths: Paths, costs: pd.DataFrame | pd.Series | None = 
             fig.tight_layout()
             plt.show()
             res = attribute(paths, pick.value, **options(pick.value))
-            table = res.summary.round(3)
+            table = res.summary
             if costs is not None:
                 roi = channel_roi(res, costs).set_index("channel")
-                table = table.join(roi[["cost", "cpa", "roas"]].round(2), how="left")
-            display(table)
+                table = table.join(roi[["cost", "cpa", "roas"]], how="left")
+            display_table(table)
             for note in res.notes:
                 print(note)
 
-    for control in (pick, ref, order, repeats, half_life, share, worth):
+    for control in (pick, ref, order, repeats, half_life, worth):
         control.observe(redraw, names="value")
+    share.observe(redraw, names="fraction")
     redraw()
     return w.VBox([w.HBox([pick, ref]), w.HBox([order, repeats]),
-                   w.HBox([half_life, share, worth]), out])
+                   w.HBox([half_life, share, worth]), share.message, out])
