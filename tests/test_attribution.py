@@ -939,3 +939,13 @@ def test_plots_draw_only_on_the_given_axes():
         assert len(plt.get_fignums()) == n_figs
         assert not other.has_data() and mine.has_data()
         plt.close(fig)
+
+
+def test_widget_checks_its_model_names():
+    from omnimkt.widgets.attribution import attribution_explorer
+
+    # Before: an unknown model silently fell back to the first model of the list.
+    with pytest.raises(ModelError, match="^model: 'magic' is not one of"):
+        attribution_explorer(at.read_paths(MARKOV_EX), model="magic")
+    with pytest.raises(ModelError, match="^compare_with: "):
+        attribution_explorer(at.read_paths(MARKOV_EX), compare_with="lastttouch")

@@ -21,7 +21,9 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from omnimkt._gate import check_choice
 from omnimkt.attribution import MODELS, Paths, attribute, channel_roi, compare_models
+from omnimkt.attribution.heuristics import _check_paths
 from omnimkt.errors import OmnimktError
 from omnimkt.plotting.attribution import plot_attribution, plot_model_comparison
 from omnimkt.widgets._inputs import LABEL_STYLE, PercentInput, display_table
@@ -49,6 +51,9 @@ def attribution_explorer(paths: Paths, costs: pd.DataFrame | pd.Series | None = 
         Model pickers, settings (Markov order and repeats, time-decay half-life,
         position-based first/last share, Shapley worth), a figure and a table.
     """
+    _check_paths(paths)
+    check_choice(model, "model", tuple(MODELS))
+    check_choice(compare_with, "compare_with", tuple(MODELS))
     names = [m for m in MODELS if not (m == "time_decay" and paths.days_before is None)]
     pick = w.Dropdown(options=names, value=model if model in names else names[0],
                       description="model", style=LABEL_STYLE)
