@@ -4,7 +4,7 @@ Prints, each measured in a fresh subprocess (so peak memory is that step's own):
 
 1. today's action list: read the log, fit the model, list today's actions
    (without and with the shared validator) - target < 60 s and < 6 GB;
-2. a 12-month weekly backtest (52 replay dates) - target < 5 minutes.
+2. a 12-month weekly backtest (52 replay cutoffs) - target < 5 minutes.
 
 Usage::
 
@@ -90,10 +90,10 @@ def step_backtest(path: str) -> dict:
     t0 = time.perf_counter()
     tx = read_log(path)
     t1 = time.perf_counter()
-    res = backtest(tx, validate=False)  # 52 weekly dates ending 30 days before the data end
+    res = backtest(tx, validate=False)  # 52 weekly cutoffs ending 30 days before the data end
     t2 = time.perf_counter()
     e = res.errors
-    return {"read_s": t1 - t0, "backtest_s": t2 - t1, "dates": res.settings["n_dates"],
+    return {"read_s": t1 - t0, "backtest_s": t2 - t1, "dates": res.settings["n_cutoffs"],
             "actions": int(res.summary.loc["all", "actions"]),
             "mae_learned": float(e.loc["depletion_learned_pace", "mae"]),
             "mae_median_gap": float(e.loc["median_gap", "mae"]),
@@ -133,7 +133,7 @@ def main() -> None:
     print(f"  same with validate=True: {v['total_s']:.1f} s (fit {v['fit_s']:.1f} s); "
           f"peak {v['peak_gb']:.2f} GB", flush=True)
     b = _run("backtest", path)
-    print(f"12-month weekly backtest: {b['dates']} dates, {b['actions']:,} actions replayed in "
+    print(f"12-month weekly backtest: {b['dates']} cutoffs, {b['actions']:,} actions replayed in "
           f"{b['backtest_s']:.1f} s (+ read {b['read_s']:.1f} s; target < 300 s; process CPU "
           f"{b['cpu_s']:.1f} s, load {b['load']:.1f}); peak "
           f"{b['peak_gb']:.2f} GB; MAE next purchase: learned depletion {b['mae_learned']:.1f} d "

@@ -537,3 +537,106 @@ def test_classes_and_types_partition(rows, ref_flag):
         assert res.summary["customers"].sum() == len(res.tiers)
         assert res.summary["share"].sum() == pytest.approx(1.0)
         assert set(ids) <= set(res.tiers.index)
+
+
+# ---------------------------------------------------------------- one contract (issue 9)
+def test_rfm_scores_columns_as_a_plain_dict():
+    tx = tx_from([(1, 0, 10.0), (2, 1, 20.0), (3, 2, 30.0)]).rename(
+        columns={"customer_id": "member_no", "amount": "paid"})
+    res = S.rfm_scores(tx, columns={"customer_id": "member_no", "amount": "paid"})
+    assert res.scores["monetary"].tolist() == [10.0, 20.0, 30.0]
+    with pytest.raises(ModelError, match="columns: unknown canonical name"):
+        S.rfm_scores(tx, columns={"member": "member_no"})
+
+
+def test_cutoff_is_inclusive_and_recency_runs_to_its_end():
+    # a purchase at 23:00 on the cutoff day counts; recency is measured to midnight after it
+    tx = pd.DataFrame({"customer_id": [1, 2, 2],
+                       "timestamp": pd.to_datetime(["2025-01-01 00:00", "2025-01-05 23:00",
+                                                    "2025-01-06 08:00"]),
+                       "amount": [10.0, 20.0, 30.0]})
+    t = S.customer_table(tx, cutoff="2025-01-05")
+    assert t["orders"].tolist() == [1, 1] and t.loc[1, "recency_days"] == 5.0
+    assert t.loc[2, "recency_days"] == pytest.approx(1 / 24)
+    # default cutoff = the day of the last purchase: the same end of history as before
+    assert S.customer_table(tx).loc[1, "recency_days"] == 6.0
+    # an aware cutoff is read on its own wall-clock day
+    aware = pd.Timestamp("2025-01-05 01:00", tz="Asia/Shanghai")
+    assert S.customer_table(tx, cutoff=aware)["orders"].tolist() == [1, 1]
+    assert S.rfm_scores(tx, cutoff="2025-01-05").cutoff == pd.Timestamp("2025-01-05")
+
+
+@pytest.mark.parametrize(("call", "name"), [
+    (lambda tx: S.pareto_split(tx, top_share=float("nan")), "top_share"),
+    (lambda tx: S.pareto_split(tx, top_share=True), "top_share"),
+    (lambda tx: S.rfm_scores(tx, n_bins=2.5), "n_bins"),
+    (lambda tx: S.rfm_scores(tx, cutoff=20250101), "cutoff"),
+    (lambda tx: S.customer_table(tx, validated="yes"), "validated"),
+    (lambda tx: S.tiers_1535(tx, shares=(0.15, 0.35, float("nan"))), "shares"),
+    (lambda tx: S.split_334(tx, min_orders=0), "min_orders"),
+    (lambda tx: S.five_types(tx, premium_share=-0.1), "premium_share"),
+    (lambda tx: S.four_classes(tx, loyal_orders=2.5), "loyal_orders"),
+    (lambda tx: S.four_classes(tx, recent_days=float("inf")), "recent_days"),
+    (lambda tx: S.price_sensitivity(tx, high=float("nan")), "high"),
+    (lambda tx: S.price_sensitivity(tx, basket="mode"), "basket"),
+    (lambda tx: S.asset_cube(tx, by=3), "by"),
+    (lambda tx: S.rfmcl_table(tx, c="colour"), "c"),
+    (lambda tx: S.rfmcl_table(tx, days_per_unit=0), "days_per_unit"),
+    (lambda tx: S.rfmcl_segments(tx, k=1.5), "k"),
+    (lambda tx: S.window_counts(tx, "2025-01-03", window_days=float("nan")), "window_days"),
+    (lambda tx: S.window_counts(tx, "2025-01-03", sleeping_days=200), "sleeping_days"),
+    (lambda tx: S.window_counts(tx, "2025-01-03", tier_quantiles=(0.4, 0.7, 1.5)),
+     "tier_quantiles"),
+    (lambda tx: S.window_counts(tx, "2025-01-03", tier_thresholds=[300, 200, 100]),
+     "tier_thresholds"),
+    (lambda tx: S.window_counts(tx, "not a day"), "start"),
+    (lambda tx: S.lookalikes(pd.DataFrame({"x": [0.0, 1.0]}), [0], n=0), "n"),
+    (lambda tx: S.lookalikes(pd.DataFrame({"x": [0.0, 1.0]}), [0], exclude_seeds="no"),
+     "exclude_seeds"),
+])
+def test_bad_parameters_name_the_parameter(call, name):
+    tx = tx_from([(1, 0, 10.0), (2, 1, 20.0), (2, 5, 20.0), (3, 2, 30.0)])
+    with pytest.raises(ModelError, match=f"^{name}"):
+        call(tx)
+
+
+@pytest.mark.parametrize(("setting", "value"), [
+    ("k", 0), ("k_range", [2, 2.5]), ("seed", -1), ("features", ("R", "X")),
+    ("n_init", 0), ("selection_sample", float("nan")), ("n_jobs", 0),
+])
+def test_segmenter_settings_checked_at_fit(setting, value):
+    with pytest.raises(ModelError, match=setting):
+        S.RFMCLSegmenter(**{setting: value}).fit(_blobs())
+
+
+def test_segmenter_is_an_estimator():
+    from sklearn.base import clone
+
+    from omnimkt.errors import NotFittedError
+
+    m = S.RFMCLSegmenter(k=2, seed=np.random.default_rng(0))
+    assert clone(m).get_params()["k"] == 2
+    with pytest.raises(NotFittedError):
+        m.predict(_blobs())
+    assert m.fit(_blobs()) is m
+    assert m.summary["customers"].tolist() == [60, 60]
+    assert "k = 2" in repr(m) and "<table" in m._repr_html_()
+
+
+def test_text_and_integer_ids_across_tables():
+    tx = tx_from([(1, 0, 100.0), (1, 30, 100.0), (1, 60, 100.0), (2, 0, 50.0), (3, 55, 20.0)])
+    # customers loaded with text ids: referrals still count
+    customers = pd.DataFrame({"customer_id": ["1", "2", "3", "9"],
+                              "referrer_id": [None, "1", None, None],
+                              "region": ["east", "east", "west", "west"]})
+    four = S.four_classes(tx, customers=customers, cutoff=DAY0 + pd.Timedelta(days=60))
+    assert four.tiers.loc["1"] == "advocate" and four.tiers.loc["9"] == "potential"
+    assert four.summary["customers"].tolist() == [3, 0, 0, 1]
+    prof = S.area_profile(tx, customers=customers)
+    assert prof["customers"].to_dict() == {"east": 2.0, "west": 1.0}
+    tiers = pd.Series(["advocate", "loyal", "advocate"], index=[1, 2, 3])
+    east = S.seed_group(tiers, "advocate", customers=customers, where={"region": "east"})
+    assert east.tolist() == [1]  # the ids of the tiers, which feed lookalikes
+    with pytest.raises(DataError, match="none of its 2 ids occurs"):
+        S.seed_group(tiers, "advocate", customers=pd.DataFrame(
+            {"customer_id": ["c-1", "c-2"], "region": ["east", "west"]}), where={"region": "east"})
