@@ -4,15 +4,47 @@ These answer "what is in this data?" before any model: how many customers and
 orders over which period, sales by month and channel, basket sizes, how often
 customers come back, and (with touchpoints) how long journeys are and how well
 each channel's journeys convert.
+
+Functions taking a :class:`~omnimkt.data.Dataset` use its (already validated) tables;
+functions taking raw tables check them with ``omnimkt.data.validate_*`` and accept
+``columns=`` (``omnimkt.Columns`` or a dict of your column names).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import as_columns, check_frame
 from omnimkt.data.dataset import Dataset
-from omnimkt.errors import DataError
+from omnimkt.errors import DataError, ModelError
+
+__all__ = ["basket_sizes", "conversion_by_channel", "customers_by_channel", "gaps_by_pack",
+           "journey_lengths", "key_figures", "monthly_sales"]
+
+
+def _transactions(transactions: Any, columns: Any) -> pd.DataFrame:
+    from omnimkt.data import validate_transactions
+
+    check_frame(transactions, "transactions")
+    # identical rows are kept: two identical order lines are two real purchases
+    return validate_transactions(transactions, as_columns(columns), duplicates="keep")
+
+
+def _touchpoints(touchpoints: Any, columns: Any) -> pd.DataFrame:
+    from omnimkt.data import validate_touchpoints
+
+    check_frame(touchpoints, "touchpoints")
+    return validate_touchpoints(touchpoints, as_columns(columns), duplicates="keep")
+
+
+def _dataset(data: Any) -> Dataset:
+    if not isinstance(data, Dataset):
+        raise ModelError(f"data: expected an omnimkt Dataset (e.g. omnimkt.load_dataset(...) "
+                         f"or a generated world), got {type(data).__name__}.")
+    return data
 
 
 def _orders(tx: pd.DataFrame) -> pd.DataFrame:
@@ -46,7 +78,7 @@ def key_figures(data: Dataset) -> pd.Series:
     >>> int(key_figures(generate(300, seed=1))["customers"])
     300
     """
-    tx = data.transactions
+    tx = _dataset(data).transactions
     if tx is None or len(tx) == 0:
         raise DataError("transactions: the table is empty; key figures need at least one purchase.")
     orders = _orders(tx)
@@ -75,8 +107,10 @@ def key_figures(data: Dataset) -> pd.Series:
     return pd.Series(out, name="value", dtype=object)
 
 
-def monthly_sales(transactions: pd.DataFrame, *, by: str | None = "channel") -> pd.DataFrame:
-    """Revenue per calendar month, one column per value of ``by`` (or one total column).
+def monthly_sales(transactions: pd.DataFrame, *, by: str | None = "channel",
+                  columns: Any = None) -> pd.DataFrame:
+    """Revenue per calendar month, one column per value of ``by`` (or one total column
+    when ``by`` is None or not a column of the transactions).
 
     Examples
     --------
@@ -85,6 +119,9 @@ def monthly_sales(transactions: pd.DataFrame, *, by: str | None = "channel") -> 
     >>> monthly_sales(tx, by=None)["revenue"].tolist()
     [10.0, 5.0]
     """
+    if by is not None and not isinstance(by, str):
+        raise ModelError(f"by: expected a column name or None, got {by!r}.")
+    transactions = _transactions(transactions, columns)
     month = transactions["timestamp"].dt.to_period("M").rename("month")
     if by is None or by not in transactions.columns:
         return transactions.groupby(month)["amount"].sum().rename("revenue").to_frame()
@@ -93,9 +130,17 @@ def monthly_sales(transactions: pd.DataFrame, *, by: str | None = "channel") -> 
     )
 
 
-def basket_sizes(transactions: pd.DataFrame) -> pd.Series:
-    """Order values (sum of the order's lines), indexed like the orders."""
-    return _orders(transactions)["amount"].rename("basket")
+def basket_sizes(transactions: pd.DataFrame, *, columns: Any = None) -> pd.Series:
+    """Order values (sum of the order's lines), indexed like the orders.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 5.0, 7.0],
+    ...     "timestamp": pd.to_datetime(["2025-01-03", "2025-01-03", "2025-02-01"])})
+    >>> sorted(basket_sizes(tx).tolist())
+    [7.0, 15.0]
+    """
+    return _orders(_transactions(transactions, columns))["amount"].rename("basket")
 
 
 def customers_by_channel(data: Dataset) -> pd.DataFrame:
@@ -103,8 +148,14 @@ def customers_by_channel(data: Dataset) -> pd.DataFrame:
 
     Uses ``customers.acquisition_channel`` when present, else the channel of each
     customer's first transaction.
+
+    Examples
+    --------
+    >>> from omnimkt.datasets import generate
+    >>> int(customers_by_channel(generate(300, seed=1))["customers"].sum())
+    300
     """
-    tx = data.transactions
+    tx = _dataset(data).transactions
     if "channel" not in tx.columns and (
         data.customers is None or "acquisition_channel" not in data.customers.columns
     ):
@@ -123,11 +174,23 @@ def customers_by_channel(data: Dataset) -> pd.DataFrame:
     return out.sort_values("customers", ascending=False)
 
 
-def journey_lengths(touchpoints: pd.DataFrame, transactions: pd.DataFrame) -> pd.DataFrame:
+def journey_lengths(touchpoints: pd.DataFrame, transactions: pd.DataFrame, *,
+                    columns: Any = None) -> pd.DataFrame:
     """Touches per person before their first purchase (or in all, for people who never bought).
 
     Returns a table by number of touches: people, buyers, conversion rate.
+
+    Examples
+    --------
+    >>> tp = pd.DataFrame({"customer_id": [1, 1, 2], "channel": ["sms", "tv", "sms"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-01"])})
+    >>> tx = pd.DataFrame({"customer_id": [1, 3], "amount": [5.0, 9.0],
+    ...     "timestamp": pd.to_datetime(["2025-01-03", "2025-01-04"])})
+    >>> journey_lengths(tp, tx)["conversion_rate"].tolist()
+    [0.0, 1.0]
     """
+    touchpoints = _touchpoints(touchpoints, columns)
+    transactions = _transactions(transactions, columns)
     first_buy = transactions.groupby("customer_id")["timestamp"].min()
     t_first = touchpoints["customer_id"].map(first_buy)
     before = touchpoints[t_first.isna() | (touchpoints["timestamp"] <= t_first)]
@@ -139,12 +202,24 @@ def journey_lengths(touchpoints: pd.DataFrame, transactions: pd.DataFrame) -> pd
     return out
 
 
-def conversion_by_channel(touchpoints: pd.DataFrame, transactions: pd.DataFrame) -> pd.DataFrame:
+def conversion_by_channel(touchpoints: pd.DataFrame, transactions: pd.DataFrame, *,
+                          columns: Any = None) -> pd.DataFrame:
     """For each touch channel: people it reached, how many of them bought, and the rate.
 
     A raw association (people reached by several channels count for each), not
     an effect: attribution models in :mod:`omnimkt.attribution` separate effects.
+
+    Examples
+    --------
+    >>> tp = pd.DataFrame({"customer_id": [1, 2], "channel": ["sms", "tv"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-01"])})
+    >>> tx = pd.DataFrame({"customer_id": [1, 3], "amount": [5.0, 9.0],
+    ...     "timestamp": pd.to_datetime(["2025-01-03", "2025-01-04"])})
+    >>> conversion_by_channel(tp, tx)["conversion_rate"].to_dict()
+    {'sms': 1.0, 'tv': 0.0}
     """
+    touchpoints = _touchpoints(touchpoints, columns)
+    transactions = _transactions(transactions, columns)
     buyers = transactions["customer_id"].unique()
     reach = touchpoints[["customer_id", "channel"]].drop_duplicates()
     reach = reach.assign(bought=reach["customer_id"].isin(buyers))
@@ -153,16 +228,27 @@ def conversion_by_channel(touchpoints: pd.DataFrame, transactions: pd.DataFrame)
     return out.sort_values("conversion_rate", ascending=False)
 
 
-def gaps_by_pack(transactions: pd.DataFrame, *, category: str = "formula") -> pd.DataFrame:
+def gaps_by_pack(transactions: pd.DataFrame, *, category: str | None = "formula",
+                 columns: Any = None) -> pd.DataFrame:
     """Median days from an order to the customer's next one, by units bought in the order.
 
     For a consumable the gap should grow with the pack: about 7 days a can at one
-    can a week (case A).
+    can a week (case A). Only rows of ``category`` count when the transactions have
+    a category column (None: all rows).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2], "amount": 1.0, "quantity": [1, 2, 1, 3],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-08", "2025-01-22", "2025-01-05"])})
+    >>> gaps_by_pack(tx)["median_days_to_next"].to_dict()
+    {1: 7.0, 2: 14.0}
     """
-    tx = transactions
+    if category is not None and not isinstance(category, str):
+        raise ModelError(f"category: expected a category name or None, got {category!r}.")
+    tx = _transactions(transactions, columns)
     if "quantity" not in tx.columns:
         raise DataError("transactions: no 'quantity' column; gaps by pack size need units per order.")
-    if "category" in tx.columns:
+    if "category" in tx.columns and category is not None:
         tx = tx[tx["category"] == category]
     per_day = (
         tx.assign(day=tx["timestamp"].dt.normalize())

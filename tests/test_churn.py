@@ -410,8 +410,14 @@ def test_plots(backtest, world):
         fn(ev)
     ax = pc.plot_calibration(backtest, approaches=["supervised (gbm)"])
     assert len(ax.get_lines()) == 2  # the score and the diagonal
-    with pytest.raises(KeyError, match="not in the comparison"):
+    with pytest.raises(ModelError, match="approaches: 'nope' is not one of"):
         pc.plot_roc(backtest, approaches=["nope"])
+    import matplotlib.pyplot as plt
+
+    for fn in (pc.plot_roc, pc.plot_pr, pc.plot_gains, pc.plot_lift, pc.plot_calibration):
+        fig, ax = plt.subplots()
+        assert fn(backtest, ax=ax) is ax and fig.axes == [ax]
+        plt.close(fig)
     ax = pc.plot_channel_retention(channel_retention(world.transactions, "2025-09-30"))
     assert "frequency band" in ax.get_xlabel()
     s = backtest.scores["P(no purchase in 90 d) [MBG/NBD]"]

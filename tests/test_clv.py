@@ -553,6 +553,9 @@ def test_plots(bg, gg, ch, cdnow):
     _, ax = plt.subplots()
     assert pc.plot_cumulative_tracking(tr, ax=ax) is ax
     assert "weeks" in ax.get_xlabel()
+    fig, ax = plt.subplots()
+    assert pc.plot_probability_alive_matrix(bg.probability_alive_matrix(10, T=39), ax=ax) is ax
+    assert fig.axes == [ax]  # the colour bar is an inset of ax, not a figure axes
     plt.close("all")
 
 

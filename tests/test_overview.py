@@ -77,3 +77,50 @@ def test_empty_transactions_is_an_error():
     empty = pd.DataFrame(columns=["customer_id", "timestamp", "amount"])
     with pytest.raises(DataError, match="empty"):
         overview.key_figures(Dataset(empty))
+
+
+def test_columns_mapping_on_raw_tables(data):
+    from omnimkt import ModelError
+
+    tx = data.transactions.rename(columns={"customer_id": "member", "amount": "paid"})
+    tp = data.touchpoints.rename(columns={"customer_id": "member"})
+    cols = {"customer_id": "member", "amount": "paid"}
+    pd.testing.assert_frame_equal(overview.monthly_sales(tx, columns=cols),
+                                  overview.monthly_sales(data.transactions))
+    # orders 10 (100 + 50), 11, 12, 13, 14 by hand
+    assert sorted(overview.basket_sizes(tx, columns=cols)) == [150.0, 180.0, 190.0, 450.0, 600.0]
+    pd.testing.assert_frame_equal(overview.journey_lengths(tp, tx, columns=cols),
+                                  overview.journey_lengths(data.touchpoints, data.transactions))
+    pd.testing.assert_frame_equal(
+        overview.conversion_by_channel(tp, tx, columns=cols),
+        overview.conversion_by_channel(data.touchpoints, data.transactions))
+    with pytest.raises(ModelError, match="columns: unknown canonical name"):
+        overview.basket_sizes(tx, columns={"member": "customer_id"})
+
+
+def test_bad_inputs_are_named(data):
+    from omnimkt import ModelError
+
+    with pytest.raises(DataError, match="transactions: expected a pandas DataFrame"):
+        overview.basket_sizes([1, 2, 3])
+    with pytest.raises(ModelError, match="data: expected an omnimkt Dataset"):
+        overview.key_figures(data.transactions)
+    with pytest.raises(ModelError, match="category: expected a category name"):
+        overview.gaps_by_pack(data.transactions, category=1)
+
+
+def test_plots_draw_only_on_the_given_axes(data):
+    import matplotlib.pyplot as plt
+
+    from omnimkt.plotting import overview as po
+
+    tables = [(po.plot_monthly_sales, overview.monthly_sales(data.transactions)),
+              (po.plot_basket_sizes, overview.basket_sizes(data.transactions)),
+              (po.plot_customers_by_channel, overview.customers_by_channel(data)),
+              (po.plot_journey_lengths,
+               overview.journey_lengths(data.touchpoints, data.transactions))]
+    for plot, table in tables:
+        fig, ax = plt.subplots()
+        assert plot(table, ax=ax) is ax
+        assert fig.axes == [ax]  # no twin axes, no new figure
+        plt.close(fig)

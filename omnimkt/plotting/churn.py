@@ -6,19 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
+
+from omnimkt._gate import check_choice
+from omnimkt.errors import ModelError
+from omnimkt.plotting._base import new_axes
 
 __all__ = [
     "plot_calibration", "plot_channel_retention", "plot_gains", "plot_lift", "plot_pr",
     "plot_roc", "plot_winback",
 ]
-
-
-def _axes(ax: Axes | None) -> Axes:
-    return plt.subplots(figsize=(5.5, 4))[1] if ax is None else ax
 
 
 def _evaluations(result: Any, approaches: Sequence[str] | None = None) -> dict[str, Any]:
@@ -28,14 +27,15 @@ def _evaluations(result: Any, approaches: Sequence[str] | None = None) -> dict[s
         evs = dict(result.evaluations)
         if approaches is None:
             return evs
-        unknown = [a for a in approaches if a not in evs]
-        if unknown:
-            raise KeyError(f"approaches {unknown} not in the comparison; have {list(evs)}")
+        if isinstance(approaches, str):
+            approaches = [approaches]
+        for a in approaches:
+            check_choice(a, "approaches", tuple(evs))
         return {a: evs[a] for a in approaches}
     if hasattr(result, "roc") and hasattr(result, "gains"):
         return {result.name: result}
-    raise TypeError(f"expected a ChurnEvaluation or ChurnComparison, got "
-                    f"{type(result).__name__}")
+    raise ModelError(f"result: expected a ChurnEvaluation or ChurnComparison, got "
+                     f"{type(result).__name__}.")
 
 
 def plot_roc(result: Any, *, ax: Axes | None = None,
@@ -47,7 +47,7 @@ def plot_roc(result: Any, *, ax: Axes | None = None,
     >>> from omnimkt.churn import evaluate_churn
     >>> ax = plot_roc(evaluate_churn([0, 1, 0, 1], [0.1, 0.9, 0.3, 0.6]))
     """
-    ax = _axes(ax)
+    ax = new_axes(ax, (5.5, 4))
     for name, ev in _evaluations(result, approaches).items():
         ax.plot(ev.roc["fpr"], ev.roc["tpr"], label=f"{name} (AUC {ev.roc_auc:.3f})")
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1, label="random")
@@ -61,7 +61,7 @@ def plot_roc(result: Any, *, ax: Axes | None = None,
 def plot_pr(result: Any, *, ax: Axes | None = None,
             approaches: Sequence[str] | None = None) -> Axes:
     """Precision-recall curves with the average precision (PR AUC) in the legend."""
-    ax = _axes(ax)
+    ax = new_axes(ax, (5.5, 4))
     base = None
     for name, ev in _evaluations(result, approaches).items():
         ax.plot(ev.pr["recall"], ev.pr["precision"], label=f"{name} (AP {ev.pr_auc:.3f})")
@@ -80,7 +80,7 @@ def plot_pr(result: Any, *, ax: Axes | None = None,
 def plot_gains(result: Any, *, ax: Axes | None = None,
                approaches: Sequence[str] | None = None) -> Axes:
     """Cumulative gains: share of churners found when contacting the top x% by score."""
-    ax = _axes(ax)
+    ax = new_axes(ax, (5.5, 4))
     for name, ev in _evaluations(result, approaches).items():
         g = ev.gains
         x = np.concatenate([[0.0], g["cum_customers_share"].to_numpy()]) * 100
@@ -97,7 +97,7 @@ def plot_gains(result: Any, *, ax: Axes | None = None,
 def plot_lift(result: Any, *, ax: Axes | None = None,
               approaches: Sequence[str] | None = None) -> Axes:
     """Lift by score decile: churn rate in the decile / overall churn rate."""
-    ax = _axes(ax)
+    ax = new_axes(ax, (5.5, 4))
     evs = _evaluations(result, approaches)
     width = 0.8 / len(evs)
     for i, (name, ev) in enumerate(evs.items()):
@@ -118,7 +118,7 @@ def plot_calibration(result: Any, *, ax: Axes | None = None,
     ``approaches`` picks the scores to draw (all by default); only scores that are
     probabilities of the labelled event belong here (not ``1 - P(alive)``).
     """
-    ax = _axes(ax)
+    ax = new_axes(ax, (5.5, 4))
     for name, ev in _evaluations(result, approaches).items():
         c = ev.calibration
         if c is None:  # scores that are not probabilities have no calibration
@@ -137,7 +137,7 @@ def plot_calibration(result: Any, *, ax: Axes | None = None,
 def plot_channel_retention(result: Any, *, ax: Axes | None = None) -> Axes:
     """Retention by frequency band for few- vs many-channel customers (from
     :func:`omnimkt.churn.channel_retention`), with the raw rates as dashed lines."""
-    ax = _axes(ax)
+    ax = new_axes(ax, (5.5, 4))
     bb = result.by_band["retention"]
     x = np.arange(len(bb))
     many = f"{result.threshold}+"
@@ -161,7 +161,7 @@ def plot_channel_retention(result: Any, *, ax: Axes | None = None) -> Axes:
 
 def plot_winback(result: Any, *, ax: Axes | None = None) -> Axes:
     """Cost, saved value and net value of a win-back campaign by score threshold."""
-    ax = _axes(ax)
+    ax = new_axes(ax, (5.5, 4))
     s = result.summary
     ax.plot(s["threshold"], s["saved_value"], label="saved value")
     ax.plot(s["threshold"], s["cost"] + s["backfire_loss"], label="cost (+ backfire)")

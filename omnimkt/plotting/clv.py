@@ -14,11 +14,12 @@ Examples
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from omnimkt.plotting._base import new_axes
 
 __all__ = [
     "plot_holdout_by_frequency",
@@ -37,16 +38,10 @@ _MODEL = "#3b75af"
 _UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
 
 
-def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
-
-
 def plot_holdout_by_frequency(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Mean holdout purchases by calibration frequency, actual vs model
     (table from :func:`omnimkt.clv.holdout_by_frequency`)."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     x = np.arange(len(table))
     ax.plot(x, table["actual"], marker="o", color=_ACTUAL, label="actual")
     ax.plot(x, table["predicted"], marker="s", ls="--", color=_MODEL, label="model")
@@ -73,7 +68,7 @@ def _mark_calibration(ax: Axes, table: pd.DataFrame) -> None:
 def plot_cumulative_tracking(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Cumulative repeat purchases, actual vs model (from
     :func:`omnimkt.clv.cumulative_tracking`)."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     ax.plot(table.index, table["actual"], color=_ACTUAL, label="actual")
     ax.plot(table.index, table["expected"], color=_MODEL, ls="--", label="model")
     ax.set_xlabel(_time_label(table) + " since first purchase in the data")
@@ -88,7 +83,7 @@ def plot_cumulative_tracking(table: pd.DataFrame, *, ax: Axes | None = None) -> 
 def plot_incremental_tracking(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Repeat purchases per period, actual vs model (from
     :func:`omnimkt.clv.cumulative_tracking`)."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     ax.plot(table.index, table["actual_incremental"], color=_ACTUAL, label="actual")
     ax.plot(table.index, table["expected_incremental"], color=_MODEL, ls="--", label="model")
     ax.set_xlabel(_time_label(table) + " since first purchase in the data")
@@ -102,7 +97,7 @@ def plot_incremental_tracking(table: pd.DataFrame, *, ax: Axes | None = None) ->
 def plot_period_transactions(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Customers by number of repeat purchases, actual vs simulated from the model
     (from :func:`omnimkt.clv.period_transactions`)."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     x = np.arange(len(table))
     ax.bar(x - 0.2, table["actual"], width=0.4, color=_ACTUAL, label="actual")
     ax.bar(x + 0.2, table["model"], width=0.4, color=_MODEL, label="model")
@@ -117,11 +112,13 @@ def plot_period_transactions(table: pd.DataFrame, *, ax: Axes | None = None) -> 
 
 def _heatmap(matrix: pd.DataFrame, ax: Axes | None, label: str, title: str,
              cmap: str) -> Axes:
-    ax = _axes(ax, (6, 5))
+    ax = new_axes(ax, (6, 5))
     im = ax.imshow(matrix.to_numpy(), origin="lower", aspect="auto", cmap=cmap,
                    extent=(matrix.columns[0] - 0.5, matrix.columns[-1] + 0.5,
                            matrix.index[0] - 0.5, matrix.index[-1] + 0.5))
-    ax.figure.colorbar(im, ax=ax, label=label)
+    # the colour bar lives inside ax (an inset), so the plot adds no axes to the figure
+    cax = ax.inset_axes((1.02, 0.0, 0.04, 1.0))
+    ax.figure.colorbar(im, cax=cax, label=label)
     ax.set_xlabel("frequency (repeat purchases)")
     ax.set_ylabel("recency (time of last purchase since first)")
     ax.set_title(title)
@@ -146,7 +143,7 @@ def plot_clv_distribution(values: pd.Series | pd.DataFrame, *, ax: Axes | None =
                           bins: int = 40, currency: str = "") -> Axes:
     """Histogram of customer lifetime values (a Series, or the ``clv`` column of
     :func:`omnimkt.clv.customer_value`) on a log scale, with the median and mean."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     v = values["clv"] if isinstance(values, pd.DataFrame) else values
     v = v.to_numpy(dtype=float)
     pos = v[v > 0]
@@ -169,7 +166,7 @@ def plot_clv_distribution(values: pd.Series | pd.DataFrame, *, ax: Axes | None =
 def plot_value_concentration(values: pd.Series | pd.DataFrame, *,
                              ax: Axes | None = None) -> Axes:
     """Share of total CLV held by the top x% of customers (a concentration curve)."""
-    ax = _axes(ax, (5, 4.5))
+    ax = new_axes(ax, (5, 4.5))
     v = values["clv"] if isinstance(values, pd.DataFrame) else values
     v = np.sort(v.to_numpy(dtype=float))[::-1]
     share_c = np.arange(1, len(v) + 1) / len(v)
@@ -190,7 +187,7 @@ def plot_value_concentration(values: pd.Series | pd.DataFrame, *,
 
 def plot_value_tiers(tiers: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Share of customers vs share of value by tier (from :func:`omnimkt.clv.value_tiers`)."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     y = np.arange(len(tiers))[::-1]
     ax.barh(y + 0.2, tiers["share_customers"], height=0.4, color="#bbbbbb",
             label="share of customers")

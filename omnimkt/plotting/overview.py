@@ -10,23 +10,20 @@ Examples
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+
+from omnimkt.plotting._base import new_axes
 
 __all__ = [
     "plot_basket_sizes", "plot_customers_by_channel", "plot_journey_lengths", "plot_monthly_sales",
 ]
 
 
-def _axes(ax: Axes | None) -> Axes:
-    return ax if ax is not None else plt.subplots(figsize=(7, 3.5))[1]
-
-
 def plot_monthly_sales(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Stacked monthly revenue by channel, from :func:`omnimkt.overview.monthly_sales`."""
-    ax = _axes(ax)
+    ax = new_axes(ax, (7, 3.5))
     x = table.index.astype(str)
     bottom = np.zeros(len(table))
     for col in table.columns:
@@ -42,10 +39,10 @@ def plot_monthly_sales(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
 
 def plot_basket_sizes(
-    baskets: pd.Series, *, thresholds: tuple[float, float] = (200.0, 400.0), ax: Axes | None = None
+    baskets: pd.Series, *, ax: Axes | None = None, thresholds: tuple[float, float] = (200.0, 400.0)
 ) -> Axes:
     """Histogram of order values with the case's price-sensitivity thresholds marked."""
-    ax = _axes(ax)
+    ax = new_axes(ax, (7, 3.5))
     upper = float(np.quantile(baskets, 0.99))
     ax.hist(baskets.clip(upper=upper), bins=40, color="tab:blue", alpha=0.8)
     for t, label in zip(thresholds, ("price offers below", "service above"), strict=True):
@@ -59,7 +56,7 @@ def plot_basket_sizes(
 
 def plot_customers_by_channel(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Horizontal bars of customers by acquisition channel, from ``customers_by_channel``."""
-    ax = _axes(ax)
+    ax = new_axes(ax, (7, 3.5))
     t = table.sort_values("customers")
     ax.barh(t.index.astype(str), t["customers"], color="tab:green")
     for y, (n, share) in enumerate(zip(t["customers"], t["share_of_customers"], strict=True)):
@@ -70,12 +67,16 @@ def plot_customers_by_channel(table: pd.DataFrame, *, ax: Axes | None = None) ->
 
 
 def plot_journey_lengths(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """People by touches before buying, with the conversion rate on a second axis."""
-    ax = _axes(ax)
+    """People by touches before buying, with the conversion rate read on the right axis."""
+    ax = new_axes(ax, (7, 3.5))
     ax.bar(table.index, table["people"], color="tab:gray", label="people")
     ax.set_xlabel("touches before the first purchase (or in all, if none)")
     ax.set_ylabel("people")
-    ax2 = ax.twinx()
-    ax2.plot(table.index, table["conversion_rate"] * 100, color="tab:orange", marker="o")
-    ax2.set_ylabel("bought (%)", color="tab:orange")
+    # The rate is drawn on ax itself, scaled so that 100 % sits at the tallest bar, and
+    # read on a secondary axis of ax (a twin axes would add a second axes to the figure).
+    scale = max(float(table["people"].max()), 1.0) / 100
+    ax.plot(table.index, table["conversion_rate"] * 100 * scale, color="tab:orange",
+            marker="o")
+    right = ax.secondary_yaxis("right", functions=(lambda v: v / scale, lambda v: v * scale))
+    right.set_ylabel("bought (%)", color="tab:orange")
     return ax
