@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
@@ -262,14 +263,23 @@ def _strip_stderr(nb: Any) -> list[str]:
     return [d for d in dropped if d]
 
 
-def _section_name(cell: Any) -> str | None:
-    """A short name for a code cell's progress line (its section, or its first comment)."""
-    import re
+_STEPS = (  # what a template cell does -> its progress line
+    (re.compile(r"\w+_section\(\s*[\"'](\w+)"), None),
+    (re.compile(r"\bload_dataset\("), "reading the data"),
+    (re.compile(r"\bbuild_report_content\("), "writing the report"),
+    (re.compile(r"\.write_workbook\("), "writing the workbook"),
+    (re.compile(r"^#\s*(.+)$", re.M), None),
+)
 
+
+def _section_name(cell: Any) -> str | None:
+    """A short name for a code cell's progress line (its section, step or first comment)."""
     source = cell.get("source", "")
-    m = re.search(r"render_section\(\s*[\"'](\w+)", source) or re.search(
-        r"^#\s*(?:section:\s*)?(.+)$", source, re.M)
-    return m.group(1).strip() if m else None
+    for pattern, label in _STEPS:
+        m = pattern.search(source)
+        if m:
+            return label or m.group(1).strip()
+    return None
 
 
 def _progress_engine(say: Callable[[str], None]) -> str:

@@ -217,7 +217,7 @@ def write_pdf(page: str, target: Path) -> None:
     """Print the HTML ``page`` to ``target`` as an A4 PDF with Chinese glyphs.
 
     The notebook's screen styles are replaced by a short print style sheet (the
-    JupyterLab CSS is large and meant for a browser).
+    JupyterLab CSS is large and meant for a browser); styles inside the report stay.
     """
     try:
         import weasyprint
@@ -228,7 +228,9 @@ def write_pdf(page: str, target: Path) -> None:
             "(it installs libpango) or pass pdf=False / --no-pdf.") from None
     from omnimkt.plotting._base import cjk_font_path
 
-    body = re.sub(r"<style[^>]*>.*?</style>", "", page, flags=re.S | re.I)
+    head, sep, rest = page.partition("<body")
+    # The notebook's screen styles live in <head>; the report's own styles (in the body) stay.
+    body = re.sub(r"<style[^>]*>.*?</style>", "", head, flags=re.S | re.I) + sep + rest
     body = re.sub(r"<script[^>]*>.*?</script>", "", body, flags=re.S | re.I)
     # Heading permalinks ("¶") are for the browser, not for paper.
     body = re.sub(r"<a class=\"anchor-link\"[^>]*>.*?</a>", "", body, flags=re.S)
