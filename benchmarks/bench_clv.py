@@ -77,7 +77,7 @@ def _pipeline(path: str, end: str) -> None:
     pa = bg.probability_alive(s)
     out["p_alive_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    clv = gg.customer_lifetime_value(bg, s, horizon=52, discount_rate=0.0)
+    clv = gg.customer_lifetime_value(bg, s, horizon_days=364, annual_discount_rate=0.0)
     out["clv_52w_s"] = time.perf_counter() - t
     out["pipeline_s"] = time.perf_counter() - t0 - t_read
     out["pipeline_cpu_s"] = time.process_time() - c0
