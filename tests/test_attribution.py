@@ -538,9 +538,9 @@ def test_bad_agreement_inputs():
     credit = pd.DataFrame({"m": [1.0, 2.0]}, index=["a", "b"])
     with pytest.raises(DataError, match="shares no channel with the credit table"):
         at.rank_agreement(credit, pd.Series({"x": 1.0, "y": 2.0}))
-    with pytest.raises(DataError, match="credit must be a ModelComparison"):
+    with pytest.raises(ModelError, match="^credit: must be a ModelComparison"):
         at.rank_agreement([1.0, 2.0], pd.Series({"a": 1.0}))
-    with pytest.raises(DataError, match="truth must be a Series"):
+    with pytest.raises(ModelError, match="^truth: must be a Series"):
         at.rank_agreement(credit, [1.0, 2.0])
     p = at.read_paths(table(["a > b"], [1]))
     with pytest.raises(DataError, match="neither 'true_effect' nor 'incremental_conversions'"):
@@ -825,6 +825,11 @@ BAD_PARAMS = [
     (lambda p: at.compare_models(p, ["linear", "magic"]), "models"),
     (lambda p: at.compare_models(p, options={"markvo": {"order": 2}}), "options"),
     (lambda p: at.attribute(p, "magic"), "model"),
+    (lambda p: at.truth_agreement(at.compare_models(p), p, [0.1, 0.2]), "truth"),
+    (lambda p: at.truth_agreement(at.linear(p), p, pd.DataFrame()), "comparison"),
+    (lambda p: at.credit_per_touch(p, p), "results"),
+    (lambda p: at.read_paths(MARKOV_EX, sep=""), "sep"),
+    (lambda p: at.read_paths(MARKOV_EX, channels="google ads"), "channels"),
 ]
 
 

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 import pandas as pd
 
 from omnimkt.attribution.compare import credit_per_touch
+from omnimkt.attribution.heuristics import _check_paths
 from omnimkt.attribution.paths import Paths
 from omnimkt.attribution.result import AttributionResult, ModelComparison, spearman
-from omnimkt.errors import DataError, examples
+from omnimkt.errors import DataError, ModelError, examples
 
 
 def _credit_table(credit: ModelComparison | AttributionResult | pd.DataFrame) -> pd.DataFrame:
@@ -24,8 +25,8 @@ def _credit_table(credit: ModelComparison | AttributionResult | pd.DataFrame) ->
         return credit.conversions.to_frame(credit.model)
     if isinstance(credit, pd.DataFrame):
         return credit
-    raise DataError("rank_agreement: credit must be a ModelComparison, an AttributionResult or "
-                    f"a DataFrame (channel x model), got {type(credit).__name__}.")
+    raise ModelError("credit: must be a ModelComparison, an AttributionResult or a DataFrame "
+                     f"(channel x model), got {type(credit).__name__}.")
 
 
 def rank_agreement(
@@ -66,8 +67,8 @@ def rank_agreement(
     elif isinstance(truth, Mapping):
         truth = pd.DataFrame(dict(truth))
     if not isinstance(truth, pd.DataFrame):
-        raise DataError("rank_agreement: truth must be a Series, a DataFrame or a dict of "
-                        f"Series indexed by channel, got {type(truth).__name__}.")
+        raise ModelError("truth: must be a Series, a DataFrame or a dict of Series indexed by "
+                         f"channel, got {type(truth).__name__}.")
     shared = table.index.intersection(truth.index)
     if len(shared) == 0:
         raise DataError(f"rank_agreement: the truth shares no channel with the credit table "
@@ -115,6 +116,13 @@ def truth_agreement(comparison: ModelComparison, paths: Paths,
     first_touch                       1.0                  0.87
     last_touch                       -0.5                 -0.87
     """
+    if not isinstance(comparison, ModelComparison):
+        raise ModelError(f"comparison: expected a ModelComparison (compare_models), got "
+                         f"{type(comparison).__name__}.")
+    _check_paths(paths)
+    if not isinstance(truth, pd.DataFrame):
+        raise ModelError(f"truth: expected a DataFrame indexed by channel (e.g. "
+                         f"world.truth.channels), got {type(truth).__name__}.")
     checks: dict[str, pd.Series] = {}
     if "true_effect" in truth.columns:
         checks["per touch vs true_effect"] = rank_agreement(

@@ -10,7 +10,7 @@ import pandas as pd
 
 from omnimkt._gate import check_frame
 from omnimkt.attribution.paths import Paths
-from omnimkt.errors import DataError, examples
+from omnimkt.errors import DataError, ModelError, examples
 
 #: Characters that, left inside a channel name after splitting, betray a wrong separator.
 _SUSPECT_SEPARATORS = (">", "|", ",", ";", "\u2192")
@@ -64,6 +64,14 @@ def read_paths(
     (['google ads', 'mailing'], 3.0)
     """
     table = "path table"
+    if not isinstance(sep, str) or not sep:
+        raise ModelError(f"sep: must be a non-empty separator such as ' > ', got {sep!r}.")
+    for name, col in (("path", path), ("conversions", conversions)):
+        if not isinstance(col, str):
+            raise ModelError(f"{name}: must be a column name (text), got {col!r}.")
+    if channels is not None and (isinstance(channels, str)
+                                 or not all(isinstance(c, str) for c in channels)):
+        raise ModelError(f"channels: must be a list of channel names, got {channels!r:.60}.")
     if not isinstance(data, pd.DataFrame):
         data = pd.read_csv(data)
     # Value and null columns are optional: a table without them has zero value / no nulls.

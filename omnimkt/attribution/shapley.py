@@ -58,6 +58,7 @@ def channel_sets(paths: Paths) -> pd.DataFrame:
     >>> channel_sets(p)[["conversions", "journeys"]].to_dict("list")
     {'conversions': [3.0], 'journeys': [4.0]}
     """
+    _check_paths(paths)
     k = len(paths.channels)
     if k > 62:
         raise DataError(f"shapley: {k} channels; at most 62 fit the bitmask encoding. "
