@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omnimkt import DataError, overview
+from omnimkt import DataError, ModelError, overview
 from omnimkt.data import STAGES, validate_dataset
 from omnimkt.datasets import generate, load_cdnow, load_sample, make_sample
 from omnimkt.datasets.synthetic import TOUCH_CHANNELS
@@ -136,20 +136,94 @@ def test_exact_bgnbd_mode_has_poisson_gaps():
 @pytest.mark.parametrize(
     "kwargs, text",
     [
-        ({"n_customers": 0}, "n_customers"),
-        ({"tables": ("sales",)}, "unknown tables"),
-        ({"r": -1}, "positive"),
-        ({"trial_dropout": 1.0}, "trial_dropout"),
-        ({"pack_mix": {1: 0.0}}, "pack_mix"),
-        ({"channel_mix": {"radio": 1.0}}, "unknown channels"),
+        ({"n_customers": 0}, r"n_customers: must be a whole number >= 1, got 0"),
+        ({"n_customers": 2.5}, "n_customers: must be a whole number"),
+        ({"tables": ("sales",)}, "tables: unknown tables"),
+        ({"r": -1}, r"r: must be a number > 0, got -1"),
+        ({"alpha": float("nan")}, "alpha: must be a number > 0, got nan"),
+        ({"a": 0}, "a: must be a number > 0"),
+        ({"b": float("inf")}, "b: must be a number > 0"),
+        ({"regularity": 0}, "regularity: must be a number > 0 and <= 1000"),
+        ({"trial_dropout": 1.0}, r"trial_dropout: must be a number >= 0 and < 1"),
+        ({"pack_switch": -0.1}, r"pack_switch: must be a number >= 0 and <= 1"),
+        ({"premium_share": float("nan")}, "premium_share: must be a number"),
+        ({"other_item_prob": 2}, "other_item_prob: must be a number >= 0 and <= 1"),
+        ({"promo_prob": True}, "promo_prob: must be a number"),
+        ({"journey_mean": 0.5}, r"journey_mean: must be a number >= 1 and <= 10"),
+        ({"pack_mix": {1: 0.0}}, "pack_mix: needs finite shares >= 0 with a positive sum"),
+        ({"pack_mix": {1: -0.5, 3: 1.0}}, "pack_mix: needs finite shares >= 0"),
+        ({"pack_mix": {1: float("nan")}}, "pack_mix: needs finite shares"),
+        ({"channel_mix": {"radio": 1.0}}, "channel_mix: unknown channels"),
+        ({"channel_mix": {"tv": -1.0}}, "channel_mix: needs finite shares >= 0"),
         ({"start": "2025-01-01", "end": "2025-01-10"}, "30 days"),
-        ({"seed": None}, "seed"),
+        ({"start": 20240101}, "start: 20240101 is a number, not a date"),
+        ({"seed": None}, "seed: must be a whole number >= 0, got None"),
+        ({"seed": -3}, "seed: must be a whole number >= 0, got -3"),
+        ({"progress": "auto"}, "progress: must be True or False"),
     ],
 )
 def test_bad_generator_settings(kwargs, text):
     args = {"n_customers": 100, "seed": 0} | kwargs
-    with pytest.raises(DataError, match=text):
+    with pytest.raises(ModelError, match=text):
         generate(**args)
+
+
+@pytest.mark.parametrize("base_rate", [2.0, 1.0001, -0.5, float("nan")])
+def test_base_rate_outside_0_1_is_refused_before_any_work(base_rate):
+    # base_rate=2.0 used to make log1p(-2) = NaN: no journey ever converted, the
+    # draw looped forever
+    with pytest.raises(ModelError, match=r"base_rate: must be a number >= 0 and <= 1"):
+        generate(100, seed=0, base_rate=base_rate)
+
+
+def test_a_pack_of_zero_cans_is_refused():
+    # a 0-can pack lasts 0 weeks: the next order would follow at once, forever
+    with pytest.raises(ModelError, match="pack_mix pack size: must be a whole number >= 1"):
+        generate(100, seed=0, pack_mix={0: 1.0})
+
+
+def test_order_rates_that_explode_are_refused():
+    with pytest.raises(ModelError, match=r"r, alpha: r / alpha = 1e\+06 cans per week"):
+        generate(100, seed=0, r=1.0, alpha=1e-6)
+
+
+def test_journeys_that_almost_never_convert_are_refused():
+    # the noisy-OR story by hand: one SMS touch (lift 0.5%) and no base rate -> 0.5%
+    with pytest.raises(ModelError, match=r"convert 0\.50% of the time"):
+        generate(100, seed=0, base_rate=0.0, journey_mean=1.0, channel_mix={
+            c: (1.0 if c == "sms" else 0.0) for c in TOUCH_CHANNELS})
+
+
+@pytest.mark.parametrize("end", ["2262-12-31", "2262-04-11", "2300-01-01"])
+def test_ends_past_pandas_timestamp_limit_are_refused(end):
+    # end='2262-12-31' used to wrap the generated timestamps around to 1677
+    with pytest.raises(ModelError, match=r"end: .* end <= 2262-04-10"):
+        generate(100, seed=0, start="2261-01-01", end=end)
+
+
+def test_latest_allowed_end_and_earliest_start_stay_in_range():
+    w = generate(50, seed=0, start="2261-01-01", end="2262-04-10",
+                 tables=("transactions", "customers"))
+    assert w.transactions["timestamp"].max() <= pd.Timestamp("2262-04-10 23:59:59")
+    assert w.transactions["timestamp"].min() >= pd.Timestamp("2261-01-01")
+    w = generate(50, seed=0, start="1679-01-01", end="1680-01-01", tables=("customers",))
+    assert w.customers["baby_birth_date"].min() > pd.Timestamp("1677-09-21")
+    with pytest.raises(ModelError, match="start: .* start >= 1679-01-01"):
+        generate(50, seed=0, start="1678-06-01", end="1680-01-01")
+
+
+def test_end_day_is_inclusive_whatever_its_time():
+    a = generate(80, seed=5, end="2025-12-31", tables=("transactions",))
+    b = generate(80, seed=5, end="2025-12-31 09:30", tables=("transactions",))
+    assert a.observation_end == b.observation_end == pd.Timestamp("2025-12-31 23:59:59")
+    pd.testing.assert_frame_equal(a.transactions, b.transactions)
+
+
+def test_generator_seed_and_single_table_name():
+    a = generate(60, seed=np.random.default_rng(4), tables="transactions")
+    b = generate(60, seed=np.random.default_rng(4), tables=("transactions",))
+    pd.testing.assert_frame_equal(a.transactions, b.transactions)
+    assert a.customers is None
 
 
 def test_sample_is_generate_5000_seed_0():

@@ -45,42 +45,33 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from tqdm.auto import tqdm
 
+from omnimkt._gate import as_day, check_number, check_progress
 from omnimkt.data.dataset import Dataset
-from omnimkt.data.schema import STAGES
-from omnimkt.errors import DataError
+from omnimkt.datasets._synthetic_tables import (
+    FORMULA_PRICES,
+    KOL_ACCOUNTS,
+    OTHER_PRODUCTS,
+    PACK_DISCOUNT,
+    REGIONS,
+    SALES_CHANNELS,
+    TOUCH_CHANNELS,
+    _check_mix,
+    _customers,
+    _shop_hours,
+    _stage_events,
+    _to_ts,
+    _touchpoints,
+    _transactions,
+)
+from omnimkt.errors import ModelError
 
-SALES_CHANNELS: dict[str, float] = {
-    "store_pos": 0.50, "ecommerce": 0.20, "mini_shop": 0.20, "app": 0.10,
-}
+__all__ = [
+    "ALL_TABLES", "FORMULA_PRICES", "KOL_ACCOUNTS", "OTHER_PRODUCTS", "PACK_DISCOUNT", "REGIONS",
+    "SALES_CHANNELS", "TOUCH_CHANNELS", "GroundTruth", "SyntheticWorld", "generate",
+]
 
-#: channel -> (share of touches, per-touch conversion lift, funnel position, event, cost per touch in yuan)
-TOUCH_CHANNELS: dict[str, tuple[float, float, float, str, float]] = {
-    "tv": (0.20, 0.010, 0.00, "impression", 0.05),
-    "social_kol": (0.22, 0.060, 0.20, "click", 1.50),
-    "messaging_article": (0.14, 0.040, 0.30, "click", 0.80),
-    "parenting_class": (0.05, 0.150, 0.40, "visit", 30.00),
-    "referral": (0.03, 0.250, 0.50, "visit", 0.00),
-    "search_ads": (0.12, 0.100, 0.60, "click", 2.50),
-    "app_push": (0.07, 0.015, 0.70, "impression", 0.01),
-    "sms": (0.08, 0.005, 0.80, "impression", 0.05),
-    "store_visit": (0.09, 0.180, 0.90, "visit", 0.00),
-}
-
-#: KOL accounts: case E reports one of ten accounts bringing 7,000 of 9,000 clicks.
-KOL_ACCOUNTS: dict[str, float] = {"kol_01": 7000 / 9000} | {
-    f"kol_{i:02d}": 2000 / 9000 / 9 for i in range(2, 11)
-}
-
-FORMULA_PRICES: dict[str, float] = {"formula_standard": 198.0, "formula_premium": 368.0}
-PACK_DISCOUNT: dict[int, float] = {1: 0.0, 3: 0.05, 6: 0.10}
-OTHER_PRODUCTS: dict[str, float] = {"probiotics": 159.0, "nutrition": 89.0, "diapers": 129.0}
-REGIONS: dict[str, float] = {
-    "east": 0.28, "south": 0.20, "north": 0.16, "central": 0.12,
-    "southwest": 0.10, "northeast": 0.07, "northwest": 0.07,
-}
 ALL_TABLES = ("transactions", "touchpoints", "customers", "stage_events")
 
 
@@ -114,20 +105,11 @@ class SyntheticWorld(Dataset):
     observation_end: pd.Timestamp | None = None
 
 
-def _rng(seed: int | np.random.Generator | None) -> np.random.SeedSequence:
+def _rng(seed: int | np.random.Generator) -> np.random.SeedSequence:
+    """The root of the world's streams (a Generator seed draws one integer from itself)."""
     if isinstance(seed, np.random.Generator):
         return np.random.SeedSequence(int(seed.integers(2**63)))
-    if seed is None:
-        raise DataError("generate(): seed is required so that the world can be rebuilt; pass seed=0.")
-    return np.random.SeedSequence(int(seed))
-
-
-def _check_mix(name: str, mix: Mapping[Any, float]) -> tuple[np.ndarray, np.ndarray]:
-    keys = np.array(list(mix.keys()))
-    w = np.asarray(list(mix.values()), dtype=float)
-    if len(w) == 0 or (w < 0).any() or w.sum() <= 0:
-        raise DataError(f"generate(): {name} needs non-negative weights with a positive sum, got {dict(mix)}.")
-    return keys, w / w.sum()
+    return np.random.SeedSequence(check_number(seed, "seed", low=0, integer=True))
 
 
 def _simulate_journeys(rng, n_customers, start_day, span_days, journey_mean, base_rate, channel_mix):
@@ -218,30 +200,135 @@ def _simulate_orders(rng, t0, g, p, pack, trial, regularity, pack_mix_keys, pack
     return np.concatenate(cust), np.concatenate(times), np.concatenate(qty), churn
 
 
-def _str_column(codes: np.ndarray, categories) -> pd.api.extensions.ExtensionArray:
-    """A pandas string column from integer codes, without building a numpy array of strings."""
-    dictionary = pa.DictionaryArray.from_arrays(
-        pa.array(np.asarray(codes, dtype=np.int32)), pa.array([str(c) for c in categories])
-    )
-    return pd.array(dictionary.dictionary_decode(), dtype="str")
+#: The generator's latest representable moment: pandas' nanosecond timestamps end on
+#: 2262-04-11, and every generated moment lies on or before ``end``.
+_LAST_END = pd.Timestamp("2262-04-10")
+#: Baby birth dates go up to 300 days before the first order: the earliest start that
+#: keeps them after pandas' first nanosecond timestamp (1677-09-21).
+_FIRST_START = pd.Timestamp("1679-01-01")
+#: Cans per week on average (r / alpha): far above any family's need, and the bound that
+#: keeps the number of orders (about cans per week x weeks per customer) finite.
+_MAX_CANS_PER_WEEK = 50.0
 
 
-def _shop_hours(t: np.ndarray) -> np.ndarray:
-    """Move moments (days) into the 9:00-21:00 opening hours of their day."""
-    day = np.floor(t)
-    return day + (9 + (t - day) * 12) / 24
+@dataclass(frozen=True)
+class _Settings:
+    """The generator's checked settings (see :func:`generate`)."""
+
+    n: int
+    tables: tuple[str, ...]
+    day0: np.datetime64
+    end_ts: pd.Timestamp
+    span: float
+    pack_keys: np.ndarray
+    pack_p: np.ndarray
+    channel_mix: Mapping[str, float]
+    show: bool
+    params: dict[str, Any]
 
 
-def _to_ts(day0: np.datetime64, days: np.ndarray) -> np.ndarray:
-    return day0 + np.round(days * 86400).astype("int64").astype("timedelta64[s]")
+def _check_probability(value: Any, name: str, *, below_one: bool = False) -> float:
+    return check_number(value, name, low=0, high=1, high_open=below_one)
+
+
+def _check_window(start: Any, end: Any) -> tuple[np.datetime64, pd.Timestamp, float]:
+    """First day, last moment (end of the inclusive ``end`` day) and span in days."""
+    first, last = as_day(start, "start"), as_day(end, "end")
+    if first < _FIRST_START:
+        raise ModelError(f"start: {start!r} is too early; the generated dates (baby birth "
+                         f"dates up to 300 days before) need start >= {_FIRST_START:%Y-%m-%d}.")
+    if last > _LAST_END:
+        raise ModelError(f"end: {end!r} is too late; generated timestamps must stay before "
+                         f"pandas' limit 2262-04-11, so end <= {_LAST_END:%Y-%m-%d}.")
+    end_ts = last + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
+    span = (end_ts - first).total_seconds() / 86400
+    if span < 30:
+        raise ModelError(f"start, end: the window {start} .. {end} must span at least 30 days.")
+    return np.datetime64(first.date(), "s"), end_ts, span
+
+
+def _check_pack_mix(pack_mix: Any) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(pack_mix, Mapping):
+        raise ModelError(f"pack_mix: expected a dict {{pack size: share}}, got {pack_mix!r:.60}.")
+    for size in pack_mix:
+        # a pack of 0 cans lasts 0 weeks: the next order would come at once, forever
+        check_number(size, "pack_mix pack size", low=1, high=1000, integer=True)
+    return _check_mix("pack_mix", pack_mix)
+
+
+def _check_channel_mix(channel_mix: Any) -> Mapping[str, float]:
+    if channel_mix is None:
+        return {}
+    if not isinstance(channel_mix, Mapping):
+        raise ModelError(f"channel_mix: expected a dict {{channel: share}}, got "
+                         f"{channel_mix!r:.60}.")
+    bad = sorted(map(str, set(channel_mix) - set(TOUCH_CHANNELS)))
+    if bad:
+        raise ModelError(f"channel_mix: unknown channels {bad}; known: {list(TOUCH_CHANNELS)}.")
+    _check_mix("channel_mix", {c: channel_mix.get(c, TOUCH_CHANNELS[c][0])
+                               for c in TOUCH_CHANNELS})
+    return channel_mix
+
+
+def _check_settings(n_customers: Any, seed: Any, start: Any, end: Any, tables: Any,
+                    progress: Any, model: dict[str, Any]) -> _Settings:
+    """Every argument of :func:`generate` checked before any work (ModelError otherwise)."""
+    n = check_number(n_customers, "n_customers", low=1, integer=True)
+    if not isinstance(seed, np.random.Generator):
+        check_number(seed, "seed", low=0, integer=True)
+    tables = (tables,) if isinstance(tables, str) else tuple(tables)
+    unknown = sorted(map(str, set(tables) - set(ALL_TABLES)))
+    if unknown:
+        raise ModelError(f"tables: unknown tables {unknown}; choose from {list(ALL_TABLES)}.")
+    day0, end_ts, span = _check_window(start, end)
+    m = dict(model)
+    for name in ("r", "alpha", "a", "b"):
+        m[name] = check_number(m[name], name, low=0, low_open=True)
+    if m["r"] / m["alpha"] > _MAX_CANS_PER_WEEK:
+        raise ModelError(f"r, alpha: r / alpha = {m['r'] / m['alpha']:g} cans per week on "
+                         f"average; must be <= {_MAX_CANS_PER_WEEK:g} (the number of orders "
+                         "grows with it without bound).")
+    m["regularity"] = check_number(m["regularity"], "regularity", low=0, low_open=True,
+                                   high=1000)
+    m["trial_dropout"] = _check_probability(m["trial_dropout"], "trial_dropout",
+                                            below_one=True)
+    for name in ("pack_switch", "premium_share", "other_item_prob", "promo_prob"):
+        m[name] = _check_probability(m[name], name)
+    # Poisson(journey_mean - 1) extra touches, capped at 10 touches a journey
+    m["journey_mean"] = check_number(m["journey_mean"], "journey_mean", low=1, high=10)
+    # a conversion probability: above 1 no journey ever converts and the draw never ends
+    m["base_rate"] = _check_probability(m["base_rate"], "base_rate")
+    pack_keys, pack_p = _check_pack_mix(m.pop("pack_mix") or {1: 0.3, 3: 0.5, 6: 0.2})
+    channel_mix = _check_channel_mix(m.pop("channel_mix"))
+    conv = _expected_conversion(m["base_rate"], m["journey_mean"], channel_mix)
+    if conv < 0.01:
+        raise ModelError(
+            f"base_rate, journey_mean, channel_mix: journeys would convert {conv:.2%} of the "
+            "time on average; at least 1% is needed (each customer would otherwise take more "
+            "than 100 journeys to find). Raise base_rate or journey_mean, or give "
+            "channel_mix more weight on effective channels.")
+    show = check_progress(progress, large=n >= 200_000)
+    return _Settings(n, tables, day0, end_ts, span, pack_keys, pack_p, channel_mix, show, m)
+
+
+def _expected_conversion(base_rate: float, journey_mean: float,
+                         channel_mix: Mapping[str, float]) -> float:
+    """Share of journeys that convert on average (noisy-OR over a capped Poisson length)."""
+    share = np.array([channel_mix.get(c, TOUCH_CHANNELS[c][0]) for c in TOUCH_CHANNELS], float)
+    keep = float(share @ (1 - np.array([v[1] for v in TOUCH_CHANNELS.values()]))) / share.sum()
+    lam = journey_mean - 1
+    k = np.arange(10)
+    pk = np.exp(-lam + k * np.log(max(lam, 1e-300)) - np.cumsum(np.r_[0, np.log(k[1:])]))
+    pk = np.r_[pk[:-1], max(1 - pk[:-1].sum(), 0.0)]     # lengths 1..10, the tail on 10
+    return 1 - (1 - base_rate) * float(pk @ keep ** (k + 1))
 
 
 def generate(
     n_customers: int = 5000,
     seed: int | np.random.Generator = 0,
     *,
-    start: str = "2024-01-01",
-    end: str = "2025-12-31",
+    start: str | pd.Timestamp = "2024-01-01",
+    end: str | pd.Timestamp = "2025-12-31",
     tables: Iterable[str] = ALL_TABLES,
     r: float = 6.0,
     alpha: float = 6.5,
@@ -261,41 +348,52 @@ def generate(
 ) -> SyntheticWorld:
     """Generate a seeded omnichannel world with its ground truth.
 
+    Every setting is checked before any work: a value outside its range raises
+    :class:`omnimkt.ModelError` naming the setting and the allowed range.
+
     Parameters
     ----------
-    n_customers : int
+    n_customers : int >= 1
         Number of customers (people with at least one order). Prospects whose
         journeys never converted come on top in ``touchpoints``.
-    seed : int or numpy.random.Generator
+    seed : int >= 0 or numpy.random.Generator
         Same seed, same world, whatever ``tables`` asks for.
-    start, end : str
-        Observation window; customers are acquired over all of it.
+    start, end : date-like
+        Observation window, both days inclusive; customers are acquired over all
+        of it. At least 30 days, ``start >= 1679-01-01`` and ``end <= 2262-04-10``
+        (pandas' timestamps end on 2262-04-11).
     tables : iterable of str
         Which tables to build (the truth is always built). Skipping
         ``touchpoints`` and ``stage_events`` saves most time and memory at scale.
-    r, alpha : float
-        Gamma heterogeneity of the cans bought per week (shape, rate per week).
-    a, b : float
+    r, alpha : float > 0
+        Gamma heterogeneity of the cans bought per week (shape, rate per week);
+        ``r / alpha`` (mean cans per week) at most 50.
+    a, b : float > 0
         Beta heterogeneity of the dropout probability after each repeat order.
-    regularity : float
+    regularity : float in (0, 1000]
         Gamma shape of the gap between orders; 1 is memoryless (Poisson).
-    trial_dropout : float
+    trial_dropout : float in [0, 1)
         Share of customers who try one order and never come back (0 for an
         exact BG/NBD process).
     pack_mix : mapping
-        Share of customers by usual pack size, default ``{1: .3, 3: .5, 6: .2}``.
-    pack_switch : float
+        Share of customers by usual pack size (whole cans, 1-1000), default
+        ``{1: .3, 3: .5, 6: .2}``; shares >= 0 with a positive sum.
+    pack_switch : float in [0, 1]
         Probability that an order's pack differs from the customer's usual one.
-    premium_share, other_item_prob, promo_prob : float
+    premium_share, other_item_prob, promo_prob : float in [0, 1]
         Share of premium-line customers, orders with a non-formula item, and
         orders with a 10% promotion.
-    journey_mean, base_rate : float
-        Mean touches per journey and the conversion probability without touches.
+    journey_mean : float in [1, 10]
+        Mean touches per journey (at most 10 touches each).
+    base_rate : float in [0, 1]
+        Conversion probability of a journey without touches. With the touches'
+        effects a journey must convert with probability >= 1% on average (more
+        than 100 journeys per customer is refused: memory grows with them).
     channel_mix : mapping
-        Override the share of touches by channel.
+        Override the share of touches by channel (shares >= 0).
     progress : bool, optional
-        Show a progress bar over the generation steps; by default only from
-        200,000 customers on (about a few seconds of work).
+        Show a progress bar over the generation steps; by default (``None``)
+        only from 200,000 customers on (about a few seconds of work).
 
     Returns
     -------
@@ -311,37 +409,54 @@ def generate(
     >>> bool(world.truth.channels["true_effect"].idxmax() == "referral")
     True
     """
-    tables = tuple(tables)
-    unknown = sorted(set(tables) - set(ALL_TABLES))
-    if unknown:
-        raise DataError(f"generate(): unknown tables {unknown}; choose from {list(ALL_TABLES)}.")
-    if int(n_customers) < 1:
-        raise DataError(f"generate(): n_customers must be at least 1, got {n_customers}.")
-    if min(r, alpha, a, b, regularity) <= 0:
-        raise DataError("generate(): r, alpha, a, b and regularity must be positive.")
-    if not 0 <= trial_dropout < 1:
-        raise DataError(f"generate(): trial_dropout must be in [0, 1), got {trial_dropout}.")
-    n = int(n_customers)
-    pack_keys, pack_p = _check_mix("pack_mix", pack_mix or {1: 0.3, 3: 0.5, 6: 0.2})
-    if channel_mix is not None:
-        bad = sorted(set(channel_mix) - set(TOUCH_CHANNELS))
-        if bad:
-            raise DataError(f"generate(): unknown channels {bad} in channel_mix; known: {list(TOUCH_CHANNELS)}.")
-    day0 = np.datetime64(pd.Timestamp(start).date(), "s")
-    end_ts = pd.Timestamp(end) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
-    span = (end_ts - pd.Timestamp(start)).total_seconds() / 86400
-    if span < 30:
-        raise DataError(f"generate(): the window {start} .. {end} must span at least 30 days.")
+    cfg = _check_settings(n_customers, seed, start, end, tables, progress, dict(
+        r=r, alpha=alpha, a=a, b=b, regularity=regularity, trial_dropout=trial_dropout,
+        pack_mix=pack_mix, pack_switch=pack_switch, premium_share=premium_share,
+        other_item_prob=other_item_prob, promo_prob=promo_prob, journey_mean=journey_mean,
+        base_rate=base_rate, channel_mix=channel_mix))
     # One stream per part, so a table's content does not depend on which others are built.
     r_j, r_c, r_o, r_b, r_cu, r_tt, r_tp = (np.random.default_rng(s) for s in _rng(seed).spawn(7))
-
-    # Journeys: the last ten days are left for orders to follow.
-    steps = ["journeys", "orders", *[x for x in ALL_TABLES if x in tables]]
-    bar = tqdm(total=len(steps), desc="generate", unit="step",
-               disable=not (progress if progress is not None else n >= 200_000))
+    steps = ["journeys", "orders", *[x for x in ALL_TABLES if x in cfg.tables]]
+    bar = tqdm(total=len(steps), desc="generate", unit="step", disable=not cfg.show)
     bar.set_postfix_str(steps[0])
+    jr = _journeys(r_j, r_c, cfg)
+    cu = _customer_traits(r_c, cfg, jr)
+    bar.update()
+    bar.set_postfix_str("orders")
+    p = cfg.params
+    cust, t, qty, churn = _simulate_orders(
+        r_o, jr["first_buy"], cu["g"], cu["p_drop"], cu["pack"], cu["trial"], p["regularity"],
+        cfg.pack_keys, cfg.pack_p, p["pack_switch"], cfg.span
+    )
+    t, churn = _shop_hours(t), _shop_hours(churn)
+    jr["first_buy"] = _shop_hours(jr["first_buy"])
+    world = _world(cfg, jr, cu, churn, str(start), str(end))
+    bar.update()
+    for name in [x for x in ALL_TABLES if x in cfg.tables]:
+        bar.set_postfix_str(name)
+        if name == "transactions":
+            world.transactions = _transactions(
+                r_b, cfg.day0, cust, t, qty, cu["premium"], cu["home"], cu["stickiness"],
+                cu["sales_keys"], cu["sales_p"], p["other_item_prob"], p["promo_prob"],
+            )
+        elif name == "customers":
+            world.customers = _customers(r_cu, cfg.day0, cfg.n, jr["first_buy"], cu["home"],
+                                         cu["sales_keys"], cu["referrer"])
+        else:
+            if "t_touch" not in jr:
+                jr["t_touch"] = _touch_times(r_tt, jr["length"], jr["jend"])
+            setattr(world, name, _journey_table(name, r_tp, cfg, jr, cust, t, cu["referrer"]))
+        bar.update()
+    bar.close()
+    return world
+
+
+def _journeys(r_j: np.random.Generator, r_c: np.random.Generator, cfg: _Settings) -> dict:
+    """Journeys until ``n`` converted, owners, first purchases and the channels' truth."""
+    n, p = cfg.n, cfg.params
+    # Journeys: the last ten days are left for orders to follow.
     names, effect, length, jch, conv, jend = _simulate_journeys(
-        r_j, n, 0.0, span - 10, journey_mean, base_rate, channel_mix or {}
+        r_j, n, 0.0, cfg.span - 10, p["journey_mean"], p["base_rate"], cfg.channel_mix
     )
     n_j = len(length)
     jch = _funnel_order(r_j, length, jch)
@@ -355,101 +470,86 @@ def generate(
     journey_owner[jid_conv] = np.arange(1, n + 1)
     prospects = np.flatnonzero(~conv)
     journey_owner[prospects] = n + 1 + np.arange(len(prospects))
-
     # Per-journey channel counts give the truth about channels exactly.
     cell = np.repeat(np.arange(n_j) * len(names), length)
     cell += jch
     counts = np.bincount(cell, minlength=n_j * len(names)).astype(np.int16).reshape(n_j, -1)
     del cell
     log_keep = np.log1p(-effect)
-    log_no = np.log1p(-base_rate) + counts @ log_keep
+    log_no = np.log1p(-p["base_rate"]) + counts @ log_keep
     p_full = -np.expm1(log_no)
-    referred = counts[jid_conv, names.index("referral")] > 0
+    return {"names": names, "length": length, "jch": jch, "jend": jend, "conv": conv,
+            "jid_conv": jid_conv, "first_buy": first_buy, "owner": journey_owner,
+            "n_prospects": len(prospects),
+            "referred": counts[jid_conv, names.index("referral")] > 0,
+            "truth": _channel_truth(names, effect, log_keep, counts, log_no, p_full, conv)}
 
-    # Customer latent traits.
-    g = r_c.gamma(r, 1.0 / alpha, n)
-    p_drop = r_c.beta(a, b, n)
-    trial = r_c.random(n) < trial_dropout
-    pack = r_c.choice(pack_keys, n, p=pack_p).astype(np.int64)
-    premium = r_c.random(n) < premium_share
-    stickiness = r_c.beta(4.0, 1.5, n)
+
+def _customer_traits(r_c: np.random.Generator, cfg: _Settings, jr: dict) -> dict:
+    """Latent traits, home channel and referrer of every customer (stream ``r_c``)."""
+    n, p, names = cfg.n, cfg.params, jr["names"]
+    first_buy, length = jr["first_buy"], jr["length"]
+    cu = {"g": r_c.gamma(p["r"], 1.0 / p["alpha"], n), "p_drop": r_c.beta(p["a"], p["b"], n)}
+    cu["trial"] = r_c.random(n) < p["trial_dropout"]
+    cu["pack"] = r_c.choice(cfg.pack_keys, n, p=cfg.pack_p).astype(np.int64)
+    cu["premium"] = r_c.random(n) < p["premium_share"]
+    cu["stickiness"] = r_c.beta(4.0, 1.5, n)
     sales_keys, sales_p = _check_mix("sales channels", SALES_CHANNELS)
-    last_touch = jch[np.cumsum(length)[jid_conv] - 1]
-    home = np.where(
+    last_touch = jr["jch"][np.cumsum(length)[jr["jid_conv"]] - 1]
+    cu["home"] = np.where(
         last_touch == names.index("store_visit"), 0, r_c.choice(len(sales_keys), n, p=sales_p)
     )
     # The referrer is a customer who had bought at least a month before the referred one.
     senior = np.searchsorted(first_buy, first_buy - 30.0)
     ref_rank = (r_c.random(n) * senior).astype(np.int64)
-    referrer = np.where(referred & (senior > 0), ref_rank + 1, 0)
+    cu["referrer"] = np.where(jr["referred"] & (senior > 0), ref_rank + 1, 0)
+    cu["sales_keys"], cu["sales_p"] = sales_keys, sales_p
+    return cu
 
-    bar.update()
-    bar.set_postfix_str("orders")
-    cust, t, qty, churn = _simulate_orders(
-        r_o, first_buy, g, p_drop, pack, trial, regularity, pack_keys, pack_p, pack_switch, span
-    )
-    t, first_buy, churn = _shop_hours(t), _shop_hours(first_buy), _shop_hours(churn)
-    mean_q = (1 - pack_switch) * pack + pack_switch * float(pack_keys @ pack_p)
+
+def _world(cfg: _Settings, jr: dict, cu: dict, churn: np.ndarray, start: str,
+           end: str) -> SyntheticWorld:
+    """An empty world holding the ground truth of the customers and channels."""
+    p, n = cfg.params, cfg.n
+    pack, pack_switch = cu["pack"], p["pack_switch"]
+    mean_q = (1 - pack_switch) * pack + pack_switch * float(cfg.pack_keys @ cfg.pack_p)
     truth_c = pd.DataFrame(
         {
-            "purchase_rate": g / mean_q,
-            "cans_per_week": g,
-            "dropout_prob": p_drop,
-            "trial_only": trial,
+            "purchase_rate": cu["g"] / mean_q,
+            "cans_per_week": cu["g"],
+            "dropout_prob": cu["p_drop"],
+            "trial_only": cu["trial"],
             "pack_size": pack,
-            "price_tier": np.where(premium, "premium", "standard"),
-            "referred": referred,
+            "price_tier": np.where(cu["premium"], "premium", "standard"),
+            "referred": jr["referred"],
             "alive_at_end": np.isnan(churn),
             "churn_date": np.where(
-                np.isnan(churn), np.datetime64("NaT"), _to_ts(day0, np.nan_to_num(churn))
+                np.isnan(churn), np.datetime64("NaT"), _to_ts(cfg.day0, np.nan_to_num(churn))
             ).astype("datetime64[ns]"),
         },
         index=pd.Index(np.arange(1, n + 1), name="customer_id"),
     )
-    truth_ch = _channel_truth(names, effect, log_keep, counts, log_no, p_full, conv)
-    del counts, log_no, p_full  # the largest arrays; the tables below do not need them
     params = dict(
-        n_customers=n, start=str(start), end=str(end), r=r, alpha=alpha, a=a, b=b,
-        regularity=regularity, trial_dropout=trial_dropout,
-        pack_mix=dict(zip(pack_keys.tolist(), pack_p.tolist(), strict=True)), pack_switch=pack_switch, premium_share=premium_share, journey_mean=journey_mean,
-        base_rate=base_rate, n_journeys=n_j, n_prospects=len(prospects),
-        time_unit_of_rates="weeks",
+        n_customers=n, start=start, end=end, r=p["r"], alpha=p["alpha"], a=p["a"], b=p["b"],
+        regularity=p["regularity"], trial_dropout=p["trial_dropout"],
+        pack_mix=dict(zip(cfg.pack_keys.tolist(), cfg.pack_p.tolist(), strict=True)),
+        pack_switch=pack_switch, premium_share=p["premium_share"],
+        journey_mean=p["journey_mean"], base_rate=p["base_rate"], n_journeys=len(jr["length"]),
+        n_prospects=jr["n_prospects"], time_unit_of_rates="weeks",
     )
-    world = SyntheticWorld(
-        transactions=pd.DataFrame(),
-        truth=GroundTruth(truth_c, truth_ch, params),
-        observation_end=pd.Timestamp(end_ts),
-    )
-    bar.update()
+    return SyntheticWorld(transactions=pd.DataFrame(),
+                          truth=GroundTruth(truth_c, jr["truth"], params),
+                          observation_end=pd.Timestamp(cfg.end_ts))
 
-    def step(name: str) -> None:
-        bar.set_postfix_str(name)
 
-    if "transactions" in tables:
-        step("transactions")
-        world.transactions = _transactions(
-            r_b, day0, cust, t, qty, premium, home, stickiness, sales_keys, sales_p,
-            other_item_prob, promo_prob,
-        )
-        bar.update()
-    if "touchpoints" in tables or "stage_events" in tables:
-        t_touch = _touch_times(r_tt, length, jend)
-    if "touchpoints" in tables:
-        step("touchpoints")
-        world.touchpoints = _touchpoints(r_tp, day0, length, jch, t_touch, journey_owner, names)
-        bar.update()
-    if "customers" in tables:
-        step("customers")
-        world.customers = _customers(r_cu, day0, n, first_buy, home, sales_keys, referrer)
-        bar.update()
-    if "stage_events" in tables:
-        step("stage_events")
-        world.stage_events = _stage_events(
-            day0, length, jch, t_touch, journey_owner, jid_conv, names, cust, t, first_buy, referrer
-        )
-        bar.update()
-    bar.close()
-    return world
+def _journey_table(name: str, r_tp: np.random.Generator, cfg: _Settings, jr: dict,
+                   cust: np.ndarray, t: np.ndarray, referrer: np.ndarray) -> pd.DataFrame:
+    """``touchpoints`` or ``stage_events`` from the journeys (and the orders)."""
+    if name == "touchpoints":
+        return _touchpoints(r_tp, cfg.day0, jr["length"], jr["jch"], jr["t_touch"], jr["owner"],
+                            jr["names"])
+    return _stage_events(cfg.day0, jr["length"], jr["jch"], jr["t_touch"], jr["owner"],
+                         jr["jid_conv"], jr["names"], cust, t, jr["first_buy"], referrer)
 
 
 def _channel_truth(names, effect, log_keep, counts, log_no, p_full, conv) -> pd.DataFrame:
@@ -469,163 +569,3 @@ def _channel_truth(names, effect, log_keep, counts, log_no, p_full, conv) -> pd.
     return out
 
 
-def _transactions(rng, day0, cust, t, qty, premium, home, stickiness, sales_keys, sales_p,
-                  other_item_prob, promo_prob) -> pd.DataFrame:
-    n_orders = len(cust)
-    # Orders come in rounds (every customer's n-th order), so within a customer they are
-    # already in time order and a stable sort by customer suffices.
-    order = np.argsort(cust, kind="stable")
-    cust, t, qty = cust[order], t[order], qty[order]
-    own = rng.random(n_orders) < stickiness[cust]
-    channel = np.where(own, home[cust], rng.choice(len(sales_keys), n_orders, p=sales_p))
-    promo = np.where(rng.random(n_orders) < promo_prob, 0.10, 0.0)
-    unit = np.where(premium[cust], FORMULA_PRICES["formula_premium"], FORMULA_PRICES["formula_standard"])
-    pack_disc = np.select([qty >= 6, qty >= 3], [PACK_DISCOUNT[6], PACK_DISCOUNT[3]], 0.0)
-    f_list = unit * qty
-    f_paid = np.round(f_list * (1 - pack_disc) * (1 - promo), 2)
-    # A non-formula line on some orders.
-    extra = np.flatnonzero(rng.random(n_orders) < other_item_prob)
-    o_keys = np.array(list(OTHER_PRODUCTS))
-    o_pick = rng.integers(0, len(o_keys), len(extra))
-    o_qty = rng.integers(1, 3, len(extra))
-    o_list = np.array(list(OTHER_PRODUCTS.values()))[o_pick] * o_qty
-    o_paid = np.round(o_list * (1 - promo[extra]), 2)
-
-    rows = np.concatenate([np.arange(n_orders), extra])
-    is_formula = np.r_[np.ones(n_orders, bool), np.zeros(len(extra), bool)]
-    amount = np.concatenate([f_paid, o_paid])
-    # Lines of one order by amount: the order omnimkt.data.validate_transactions gives ties.
-    line_order = np.lexsort((amount, rows))
-    rows, is_formula, amount = rows[line_order], is_formula[line_order], amount[line_order]
-    list_price = np.concatenate([f_list, o_list])[line_order]
-    del f_list, f_paid, unit, pack_disc, promo
-    products = ["formula_standard", "formula_premium", *o_keys]
-    columns = {
-        "customer_id": cust[rows] + 1,
-        "timestamp": _to_ts(day0, t[rows]).astype("datetime64[ns]"),
-        "amount": amount,
-        "order_id": rows + 1,
-        "channel": _str_column(channel[rows], sales_keys),
-        "product": _str_column(
-            np.concatenate([premium[cust].astype(np.int8), 2 + o_pick.astype(np.int8)])[line_order],
-            products,
-        ),
-        "category": _str_column(~is_formula, ["formula", "other"]),
-        "quantity": np.concatenate([qty, o_qty])[line_order].astype(np.int64),
-        "list_price": list_price,
-        "discount": np.round(list_price - amount, 2),
-    }
-    del rows, line_order, is_formula
-    return pd.DataFrame(columns, copy=False)
-
-
-def _customers(rng, day0, n, first_buy, home, sales_keys, referrer) -> pd.DataFrame:
-    region_keys, region_p = _check_mix("regions", REGIONS)
-    baby_age_days = rng.uniform(0, 300, n)
-    return pd.DataFrame(
-        {
-            "customer_id": np.arange(1, n + 1, dtype=np.int64),
-            "signup_date": _to_ts(day0, first_buy).astype("datetime64[ns]"),
-            "acquisition_channel": _str_column(home, sales_keys),
-            "region": _str_column(rng.choice(len(region_keys), n, p=region_p), region_keys),
-            "referrer_id": pd.arrays.IntegerArray(referrer.astype(np.int64), referrer <= 0),
-            "baby_birth_date": (_to_ts(day0, np.floor(first_buy - baby_age_days))
-                                .astype("datetime64[D]").astype("datetime64[ns]")),
-        }
-    )
-
-
-def _touchpoints(rng, day0, length, ch, t, owner, names) -> pd.DataFrame:
-    # One journey per person: order journeys by owner; touches within one are in time order.
-    jorder = np.argsort(owner, kind="stable")
-    lens = length[jorder]
-    ends = np.cumsum(lens)
-    take = np.repeat(np.cumsum(length)[jorder] - ends, lens) + np.arange(int(ends[-1]))
-    ch, t = ch[take], t[take]
-    jid = np.repeat(jorder, lens)
-    meta = [TOUCH_CHANNELS[c] for c in names]
-    kol_keys, kol_p = _check_mix("KOL accounts", KOL_ACCOUNTS)
-    # Accounts: the channel's own name, or one of the KOL accounts.
-    kol = ch == names.index("social_kol")
-    account = ch.astype(np.int64)
-    account[kol] = len(names) + rng.choice(len(kol_keys), int(kol.sum()), p=kol_p)
-    ts = _to_ts(day0, t)
-    # Campaigns run per channel and quarter, e.g. "search_ads_2024Q3".
-    months = ts.astype("datetime64[M]").astype(np.int64)
-    q_index = months // 3 - months.min() // 3
-    q0 = int(months.min() // 3)
-    quarters = [f"{(q0 + i) // 4 + 1970}Q{(q0 + i) % 4 + 1}" for i in range(int(q_index.max()) + 1)]
-    campaigns = [f"{c}_{q}" for c in names for q in quarters]
-    df = pd.DataFrame(
-        {
-            "customer_id": owner[jid],
-            "timestamp": ts.astype("datetime64[ns]"),
-            "channel": _str_column(ch, names),
-            "account": _str_column(account, [*names, *kol_keys]),
-            "campaign": _str_column(ch.astype(np.int64) * len(quarters) + q_index, campaigns),
-            "event": _str_column(ch, [m[3] for m in meta]),
-            "cost": np.array([m[4] for m in meta])[ch],
-        }
-    )
-    return df
-
-
-def _stage_events(day0, length, ch, t_touch, owner, jid_conv, names, cust, t, first_buy, referrer):
-    """Stage events (shared case D) from the journeys' touches and the orders."""
-    n_j = len(length)
-    first = np.r_[0, np.cumsum(length)[:-1]]
-    last = np.cumsum(length) - 1
-    jid = np.repeat(np.arange(n_j), length)
-    consider_ch = [names.index(c) for c in
-                   ("search_ads", "store_visit", "parenting_class", "referral", "messaging_article")]
-    # Consider: the first considering touch from the second touch on.
-    cand = np.isin(ch, consider_ch) & (np.arange(len(ch)) > first[jid])
-    consider_at = np.full(n_j, np.nan)
-    idx = np.flatnonzero(cand)
-    first_cand = np.r_[True, jid[idx][1:] != jid[idx][:-1]]
-    consider_at[jid[idx][first_cand]] = t_touch[idx][first_cand]
-    ev_c, ev_t, ev_s = [], [], []
-
-    def add(ids, when, stage):
-        ev_c.append(ids)
-        ev_t.append(when)
-        ev_s.append(np.full(len(ids), STAGES.index(stage), np.int8))
-
-    add(owner, t_touch[first], "discover")
-    two = length >= 2
-    add(owner[two], t_touch[first[two] + 1], "aware")
-    has_c = ~np.isnan(consider_at)
-    add(owner[has_c], consider_at[has_c], "consider")
-    add(owner[jid_conv], t_touch[last[jid_conv]], "choose")
-    # Orders: the 1st, 2nd and 3rd order of each customer.
-    o = np.argsort(cust, kind="stable")
-    cs, ts_ = cust[o], t[o]
-    first_of = np.r_[True, cs[1:] != cs[:-1]]
-    grp_start = np.maximum.accumulate(np.where(first_of, np.arange(len(cs)), 0))
-    n_th = np.arange(len(cs)) - grp_start
-    loyal_at = np.full(int(cs.max()) + 1 if len(cs) else 1, np.nan)
-    for k, stage in ((0, "purchase"), (1, "satisfied"), (2, "loyal")):
-        m = n_th == k
-        ev_c.append(cs[m] + 1)
-        ev_t.append(ts_[m])
-        ev_s.append(np.full(int(m.sum()), STAGES.index(stage), np.int8))
-    loyal_at[cs[n_th == 2]] = ts_[n_th == 2]
-    # Advocate: a loyal customer who referred someone, from the later of the two dates.
-    has_ref = referrer > 0
-    adv = pd.Series(first_buy[has_ref]).groupby(referrer[has_ref]).min()
-    adv_t = np.fmax(adv.to_numpy(), loyal_at[adv.index.to_numpy() - 1])
-    ok = ~np.isnan(loyal_at[adv.index.to_numpy() - 1])
-    ev_c.append(adv.index.to_numpy()[ok])
-    ev_t.append(adv_t[ok])
-    ev_s.append(np.full(int(ok.sum()), STAGES.index("advocate"), np.int8))
-    cid = np.concatenate(ev_c).astype(np.int64)
-    when = _to_ts(day0, np.concatenate(ev_t)).astype("datetime64[ns]")
-    stage = np.concatenate(ev_s)
-    order = np.lexsort((stage, when, cid))
-    return pd.DataFrame(
-        {
-            "customer_id": cid[order],
-            "timestamp": when[order],
-            "stage": _str_column(stage[order], STAGES),
-        }
-    )
