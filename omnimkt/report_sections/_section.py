@@ -21,7 +21,8 @@ from matplotlib.ticker import FuncFormatter
 
 from omnimkt._result import format_number
 
-__all__ = ["Action", "Finding", "Section", "Table", "figure_png", "money_axis", "relabel"]
+__all__ = ["Action", "Finding", "Section", "Table", "action_text", "figure_png", "money_axis",
+           "percent_axis", "relabel"]
 
 
 @dataclass
@@ -107,15 +108,28 @@ class Section:
                 out.append(f"<p><em>{e(t.note)}</em></p>")
         if self.notes:
             out.append("<ul>" + "".join(f"<li>{e(n)}</li>" for n in self.notes) + "</ul>")
-        if self.todo:
+        if self.todo or self.actions:
             out.append(f"<h3>{e(tr('report.todo'))}</h3>")
-            out.append("<ul>" + "".join(f"<li>{e(n)}</li>" for n in self.todo) + "</ul>")
+            items = [*self.todo, *(action_text(a, tr) for a in self.actions)]
+            out.append("<ul>" + "".join(f"<li>{e(n)}</li>" for n in items) + "</ul>")
         return "\n".join([*out, "</section>"])
 
     def _repr_html_(self) -> str:
         from omnimkt.report_sections.i18n import Tr
 
         return self.to_html(Tr("en"))
+
+
+def action_text(a: Action, tr: Any) -> str:
+    """An action with its expected value (and range) in the report currency."""
+    if a.expected_value is None:
+        return a.text
+    if a.value_range is not None:
+        value = tr("report.expected_range", value=tr.money(a.expected_value),
+                   low=tr.money(a.value_range[0]), high=tr.money(a.value_range[1]))
+    else:
+        value = tr("report.expected", value=tr.money(a.expected_value))
+    return f"{a.text} ({value})" if tr.lang == "en" else f"{a.text}（{value}）"
 
 
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:
@@ -154,22 +168,29 @@ def relabel(ax: Any, tr: Any, *, title: str | None = None, xlabel: str | None = 
     in tick labels and the legend."""
     if title is not None:
         ax.set_title(title)
-    if xlabel is not None:
-        ax.set_xlabel(xlabel)
-    if ylabel is not None:
-        ax.set_ylabel(ylabel)
+    ax.set_xlabel(xlabel if xlabel is not None else tr.chart(ax.get_xlabel()))
+    ax.set_ylabel(ylabel if ylabel is not None else tr.chart(ax.get_ylabel()))
+    for text in ax.texts:
+        text.set_text(tr.chart(text.get_text()))
     for axis in (ax.xaxis, ax.yaxis):
         if axis.get_major_formatter().__class__.__name__ == "StrCategoryFormatter" or any(
                 t.get_text() and not _numeric_text(t.get_text()) for t in axis.get_ticklabels()):
             ticks = axis.get_ticklabels()
             if ticks and all(not _numeric_text(t.get_text()) for t in ticks if t.get_text()):
-                axis.set_ticks(axis.get_ticklocs(), [tr.label(t.get_text()) for t in ticks])
+                axis.set_ticks(axis.get_ticklocs(),
+                               [tr.chart(tr.label(t.get_text())) for t in ticks])
     legend = ax.get_legend()
     if legend is not None:
         for text in legend.get_texts():
-            text.set_text(tr.label(text.get_text()))
+            text.set_text(tr.chart(tr.label(text.get_text())))
         if legend.get_title() is not None and legend.get_title().get_text():
             legend.set_title("")
+
+
+def percent_axis(ax: Any, axis: str = "y", scale: float = 100.0) -> None:
+    """Tick labels of ``axis`` as percentages of a 0-1 (``scale=100``) or 0-100 (1) axis."""
+    fmt = FuncFormatter(lambda v, _: f"{v * scale:.0f}%")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
 def _numeric_text(s: str) -> bool:
@@ -181,7 +202,8 @@ def _numeric_text(s: str) -> bool:
     return True
 
 
-def money_axis(ax: Any, tr: Any, axis: str = "y") -> None:
-    """Tick labels of ``axis`` in the report currency (¥1,234)."""
-    fmt = FuncFormatter(lambda v, _: tr.money(v, 0))
+def money_axis(ax: Any, tr: Any, axis: str = "y", scale: float = 1.0) -> None:
+    """Tick labels of ``axis`` in the report currency (¥1,234); ``scale`` converts the
+    plotted unit (1000 when a plot draws thousands)."""
+    fmt = FuncFormatter(lambda v, _: tr.money(v * scale))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)

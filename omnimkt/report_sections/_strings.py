@@ -307,14 +307,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "retention.clock": ("consumption clock (case rule)", "消耗周期规则（案例）"),
     "retention.clock_fixed": ("consumption clock, fixed rate", "消耗周期规则（固定速度）"),
     "retention.naive": ("each customer's median gap", "客户购买间隔中位数"),
-    "retention.price_ok": ("{hi} regularly spend at least {service} per order (send service "
-                           "content rather than discounts) and {lo} less than {price} (send "
-                           "price offers).",
+    "retention.price_ok": ("By mean order value, {hi} are at {service} or more (send them "
+                           "service content rather than discounts) and {lo} below {price} "
+                           "(send them price offers).",
                            "{hi}的客单价在{service}及以上（宜推送服务内容而非折扣），{lo}"
                            "低于{price}（宜推送价格优惠）。"),
-    "retention.price_skip": ("The case's {price}/{service} price lines are not applied: only "
-                             "{hi} spend at least {service} per order and {lo} less than "
-                             "{price}; at least {need} are needed on each side.",
+    "retention.price_skip": ("The case's {price}/{service} price lines are not applied: by "
+                             "mean order value only {hi} are at {service} or more and {lo} "
+                             "below {price}; at least {need} are needed on each side.",
                              "未采用案例中的{price}/{service}价格线：客单价在{service}及以上的仅有"
                              "{hi}，低于{price}的有{lo}，每侧至少需要{need}。"),
     "retention.reason": ("{action}: last bought {units} on {day}", "{action}：{day}购买{units}件"),
@@ -436,8 +436,8 @@ GLOSSARY: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "mae": (("mean miss", "The average number of days between the predicted and the actual "
              "next purchase (mean absolute error)."),
             ("平均误差", "预测的下次购买日期与实际日期相差天数的平均值（平均绝对误差）。")),
-    "funnel": (("funnel", "The share of customers who go on from one step (first order, second "
-                "order, ...) to the next."),
+    "funnel": (("funnel", "The share of customers who go on from one step (such as first order, "
+                "second order) to the next."),
                ("漏斗", "客户从一个环节（首单、第二单等）进入下一个环节的比例。")),
     "attribution": (("channel attribution", "Sharing the credit for a first purchase among the "
                      "marketing touches the customer had before it."),

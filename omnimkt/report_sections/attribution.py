@@ -25,7 +25,15 @@ import pandas as pd
 from omnimkt.attribution import build_paths, channel_costs, channel_roi, compare_models
 from omnimkt.plotting.attribution import plot_model_comparison
 from omnimkt.report_sections._common import call
-from omnimkt.report_sections._section import Action, Finding, Section, Table, figure_png, relabel
+from omnimkt.report_sections._section import (
+    Action,
+    Finding,
+    Section,
+    Table,
+    figure_png,
+    percent_axis,
+    relabel,
+)
 
 __all__ = ["analyse", "budget_table", "build"]
 
@@ -132,6 +140,7 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     fig, ax = plt.subplots(figsize=(10, 4))
     plot_model_comparison(an["cmp"], ax=ax)
     relabel(ax, tr, title=tr("chart.attribution"), ylabel=tr("axis.share_conversions"))
+    percent_axis(ax)
     sec.figures.append(figure_png(fig))
     order = dd.sort_values(ascending=False).index
     t = pd.DataFrame({tr("col.channel"): [tr.label(c) for c in order]})

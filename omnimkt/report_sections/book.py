@@ -20,7 +20,7 @@ import pandas as pd
 
 from omnimkt.errors import OmnimktError
 from omnimkt.report_sections._common import quiet
-from omnimkt.report_sections._section import Action, Finding, Section
+from omnimkt.report_sections._section import Action, Finding, Section, action_text
 from omnimkt.report_sections.config import ASSUMPTIONS, resolve_config
 from omnimkt.report_sections.i18n import Tr
 
@@ -123,17 +123,7 @@ class Report:
         tr, e = self.tr, _html.escape
         found = self.findings()
         items = "".join(f"<li>{e(f.text)}</li>" for f in found)
-        acts = []
-        for a in self.actions():
-            if a.expected_value is None:
-                value = ""
-            elif a.value_range is not None:
-                value = tr("report.expected_range", value=tr.money(a.expected_value),
-                           low=tr.money(a.value_range[0]), high=tr.money(a.value_range[1]))
-            else:
-                value = tr("report.expected", value=tr.money(a.expected_value))
-            acts.append(f"<li>{e(a.text)}" + (f" <strong>{e(value)}</strong>" if value else "")
-                        + "</li>")
+        acts = [f"<li>{e(action_text(a, tr))}</li>" for a in self.actions()]
         few = (f"<p>{e(tr('report.few_findings', n=len(found)))}</p>" if len(found) < 5 else "")
         return (f'<section id="summary"><h2>{e(tr("report.summary"))}</h2>'
                 f"<h3>{e(tr('report.findings'))}</h3><ol>{items}</ol>{few}"
@@ -213,7 +203,7 @@ def build_report_content(data: Any, *, lang: str = "zh", currency: str = "CNY",
         if "skip" in part and isinstance(part["skip"], str):
             sections.append(Section(name, tr(f"{name}.heading"), skipped=part["skip"]))
         else:
-            sections.append(module.build(part, tr, cfg))
+            sections.append(module.build(part, tr, cfg))  # every build takes (an, tr, cfg)
     day = (pd.Timestamp(data.transactions["timestamp"].max()).normalize() if generated is None
            else pd.Timestamp(generated).normalize())
     return Report(tr, sections, cfg, data, title or tr("report.summary"), client, day)

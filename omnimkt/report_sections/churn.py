@@ -21,7 +21,15 @@ from omnimkt.churn import channel_retention, churn_backtest, winback_thresholds
 from omnimkt.errors import DataError, ModelError
 from omnimkt.plotting.churn import plot_gains
 from omnimkt.report_sections._common import call, data_span
-from omnimkt.report_sections._section import Action, Finding, Section, Table, figure_png, relabel
+from omnimkt.report_sections._section import (
+    Action,
+    Finding,
+    Section,
+    Table,
+    figure_png,
+    percent_axis,
+    relabel,
+)
 
 __all__ = ["analyse", "build"]
 
@@ -96,6 +104,8 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     plot_gains(cmp, ax=ax)
     relabel(ax, tr, title=tr("chart.gains"), xlabel=tr("axis.share_contacted"),
             ylabel=tr("axis.share_found"))
+    percent_axis(ax, "x", 1.0)
+    percent_axis(ax, "y", 1.0)
     sec.figures.append(figure_png(fig))
     sec.tables.append(Table("", _comparison(s, tr)))
     plan = an["plan"]

@@ -32,6 +32,7 @@ from omnimkt.report_sections._section import (
     Table,
     figure_png,
     money_axis,
+    percent_axis,
     relabel,
 )
 
@@ -82,6 +83,8 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     relabel(axes[0], tr, title=tr("chart.clv_dist"), xlabel=tr("axis.clv"),
             ylabel=tr("axis.customers"))
     money_axis(axes[0], tr, "x")
+    percent_axis(axes[1], "x", 100.0)
+    percent_axis(axes[1], "y", 100.0)
     plot_value_concentration(c, ax=axes[1])
     relabel(axes[1], tr, title=tr("chart.concentration"), xlabel=tr("axis.share_customers"),
             ylabel=tr("axis.share_value"))

@@ -121,6 +121,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "repeat purchase": ("repeat purchase", "复购"),
 }
 
+#: Words omnimkt's plots write inside charts: (pattern, English, Chinese); groups fill {0}, {1}.
+CHART_TEXTS: list[tuple[str, str, str]] = [
+    (r"median", "median", "中位数"), (r"mean", "mean", "均值"), (r"random", "random", "随机"),
+    (r"top (\d+)% (?:hold|bring) (\d+)%", "top {0}% hold {1}%", "前{0}%客户占{1}%"),
+    (r"customers ranked by value", "customers ranked by value", "按价值排序的客户"),
+    (r"equal value", "equal value", "价值均等"), (r"2-8 rule: 80%", "2-8 rule: 80%", "二八法则：80%"),
+    (r"customers", "customers", "客户数"), (r"spend", "spend", "消费额"), (r"people", "people", "人数"),
+    (r"share \(%\)", "share (%)", "占比（%）"),
+    (r"price offers below (\d+)", "price offers below ¥{0}", "低于¥{0}：价格优惠"),
+    (r"service above (\d+)", "service content from ¥{0}", "¥{0}以上：服务内容"),
+    (r"(\S*)\s*\((\d+)% of first, (\d+)% of previous\)", "{0} ({1}% of first, {2}% of previous)",
+     "{0}（累计{1}%，较上一环节{2}%）"),
+    (r"P\(no purchase in (\d+) d\) \[(.+)\]", "chance of no purchase in {0} days ({1})",
+     "{0}天内不复购概率（{1}）"),
+    (r"effective sales", "effective sales", "有效销售"),
+    (r"effective repeat purchase", "effective repeat purchase", "有效复购"),
+    (r"effective member", "effective member", "有效会员"),
+]
+
 from omnimkt.report_sections._strings import GLOSSARY, STRINGS  # noqa: E402
 
 
@@ -181,6 +200,16 @@ class Tr:
         if key in LABELS:
             return LABELS[key][self._i]
         return key
+
+    def chart(self, text: str) -> str:
+        """A word a plot wrote inside a chart, in the report language (else unchanged)."""
+        import re
+
+        for pattern, en, zh in CHART_TEXTS:
+            m = re.fullmatch(pattern, text.strip())
+            if m:
+                return (en if self._i == 0 else zh).format(*m.groups())
+        return text
 
     # ------------------------------------------------------------------ numbers
     def number(self, x: Any, digits: int = 0) -> str:

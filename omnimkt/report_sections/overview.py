@@ -56,10 +56,12 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any] | None = None) -> Sec
     plot_monthly_sales(an["monthly"], ax=axes[0])
     relabel(axes[0], tr, title=tr("chart.monthly"), xlabel=tr("axis.month"),
             ylabel=tr("axis.revenue"))
-    money_axis(axes[0], tr)
-    plot_basket_sizes(an["baskets"], ax=axes[1])
+    money_axis(axes[0], tr, scale=1000.0)  # the plot draws thousands
+    lines = ((cfg["price_threshold"], cfg["service_threshold"]) if cfg else (200.0, 400.0))
+    plot_basket_sizes(an["baskets"], ax=axes[1], thresholds=lines)
     relabel(axes[1], tr, title=tr("chart.baskets"), xlabel=tr("axis.order_value"),
             ylabel=tr("axis.orders"))
+    money_axis(axes[1], tr, "x")
     answer = tr("overview.answer", customers=tr.count(k["customers"], "customer"),
                 orders=tr.count(k["orders"], "order"), revenue=tr.money(k["revenue"]),
                 start=tr.date(k["first_purchase"]), end=tr.date(k["last_purchase"]))

@@ -23,7 +23,15 @@ import pandas as pd
 
 from omnimkt.plotting.segments import plot_pareto, plot_rfm_segments
 from omnimkt.report_sections._common import call, contact_value, quiet
-from omnimkt.report_sections._section import Action, Finding, Section, Table, figure_png, relabel
+from omnimkt.report_sections._section import (
+    Action,
+    Finding,
+    Section,
+    Table,
+    figure_png,
+    percent_axis,
+    relabel,
+)
 from omnimkt.segments import customer_table, four_classes, pareto_split, rfm_scores
 
 __all__ = ["analyse", "build"]
@@ -80,6 +88,8 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     plot_pareto(p, ax=axes[0])
     relabel(axes[0], tr, title=tr("chart.pareto"), xlabel=tr("axis.share_customers"),
             ylabel=tr("axis.share_value"))
+    percent_axis(axes[0], "x", 1.0)
+    percent_axis(axes[0], "y", 1.0)
     plot_rfm_segments(an["rfm"], ax=axes[1])
     relabel(axes[1], tr, title=tr("chart.rfm"))
     findings = [Finding(tr("segments.finding_pareto", top_share=top_share,

@@ -1,0 +1,228 @@
+"""The client report's content, built in Python on the bundled sample (no papermill).
+
+Numbers are checked against independent recomputations from the model calls or
+pandas, never against the section's own strings.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+from omnimkt import ModelError
+from omnimkt.data import Dataset
+from omnimkt.datasets import load_cdnow, load_sample
+from omnimkt.report_sections import Tr, analyse_all, build_report_content, resolve_config
+from omnimkt.report_sections import attribution as attribution_section
+from omnimkt.report_sections import overview as overview_section
+from omnimkt.report_sections import retention as retention_section
+
+matplotlib.use("Agg")
+
+EVIL = "Q3 <script>alert(3)</script>"
+AMP = "A&B Stores <Q3> review"
+# Codes of the sample data that must never show raw (their display labels must).
+CODES = ("store_visit", "app_push", "time_decay", "social_kol", "messaging_article", "search_ads",
+         "parenting_class", "store_pos", "mini_shop", "last_touch", "follow_up_call",
+         "repurchase_prompt", "service_content", "price_offer", "win_back", "formula_premium")
+
+
+def _visible(page: str) -> str:
+    page = re.sub(r'src="data:[^"]+"', "", page)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.fixture(scope="module")
+def sample():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_sample()
+
+
+@pytest.fixture(scope="module")
+def analysis(sample):
+    return analyse_all(sample)
+
+
+@pytest.fixture(scope="module")
+def reports(sample, analysis):
+    return {lang: build_report_content(sample, lang=lang, analysis=analysis, title=EVIL,
+                                       client=AMP, labels={"tv": EVIL})
+            for lang in ("zh", "en")}
+
+
+def _money(x: float) -> str:
+    return f"¥{x:,.0f}"
+
+
+def test_chinese_report_has_chinese_headings(reports):
+    text = _visible(reports["zh"].html())
+    for heading in ("执行摘要", "五项主要发现", "建议行动", "目录", "客户终身价值", "流失预警",
+                    "渠道归因", "积分阶梯", "术语表", "本报告采用的假设", "问题", "结论"):
+        assert heading in text
+    assert "Executive summary" not in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_nan_no_ellipsis_no_raw_codes(reports, lang):
+    text = _visible(reports[lang].html())
+    assert "NaN" not in text and "nan" not in text.split()
+    assert "…" not in text and "..." not in text
+    for code in CODES:
+        assert code not in text, code
+    assert "yuan" not in text and "worth 3" not in text.replace("worth ¥", "")
+
+
+def test_every_section_is_structured(reports):
+    for sec in reports["en"].sections:
+        assert sec.skipped is None, sec.key
+        assert sec.question and sec.answer and sec.todo, sec.key
+        assert sec.answer.count(". ") == 0, sec.key  # one sentence
+
+
+def test_currency_with_separators_from_independent_sum(sample, reports):
+    revenue = float(sample.transactions["amount"].sum())
+    assert _money(revenue) == "¥30,830,232"
+    for lang in ("zh", "en"):
+        assert _money(revenue) in reports[lang].sections[0].answer
+    assert Tr("en", "USD").money(1234.5) == "$1,234"
+    assert Tr("en").money(20) == "¥20" and Tr("en").money(2.5) == "¥2.50"
+
+
+def test_sentences_adapt_to_counts():
+    tx = pd.DataFrame({"customer_id": [7, 7], "amount": [120.0, 80.0],
+                       "timestamp": pd.to_datetime(["2025-01-02", "2025-02-03"])})
+    one = overview_section.build(overview_section.analyse(Dataset(transactions=tx)), Tr("en"))
+    assert one.answer.startswith("1 customer placed 2 orders worth ¥200 ")
+    two = pd.concat([tx, tx.assign(customer_id=8)])
+    sec = overview_section.build(overview_section.analyse(Dataset(transactions=two)), Tr("en"))
+    assert sec.answer.startswith("2 customers placed 4 orders worth ¥400 ")
+    assert Tr("zh").count(1, "customer") == "1位客户" == Tr("zh").count(1.0, "customer")
+
+
+def test_summary_has_five_findings_and_actions_whose_numbers_match(sample, reports):
+    from omnimkt.churn import churn_backtest, saved_customer_value, winback_thresholds
+    from omnimkt.clv import analyse_clv
+
+    rep = reports["en"]
+    assert len(rep.findings()) == 5
+    assert 3 <= len(rep.actions()) <= 5
+    summary = _visible(rep._summary())
+    tx = sample.transactions
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clv = analyse_clv(tx, horizon_days=364, models=("BG/NBD", "MBG/NBD"))
+    total = _money(clv.customers["clv"].sum())
+    assert total in summary and total in rep.sections[1].answer
+    # churn win-back: recomputed from the model calls with the default assumptions
+    cut = tx["timestamp"].max().normalize() - pd.Timedelta(days=90)
+    kw = {"customers": sample.customers, "touchpoints": sample.touchpoints}
+    import inspect
+    cut_kw = "cutoff" if "cutoff" in inspect.signature(churn_backtest).parameters else "calibration_end"
+    cmp = churn_backtest(tx, horizon_days=90, seed=0, **{cut_kw: cut}, **kw)
+    value = saved_customer_value(tx, margin=0.30)
+    plan = winback_thresholds(cmp.scores[cmp.summary.index[-1]], y_true=cmp.labels,
+                              cost_per_contact=20.0, saved_value=value, success_rate=0.10)
+    net = _money(plan.best["net_value"])
+    churn_html = _visible(rep.sections[2].to_html(rep.tr))
+    assert net in summary and net in churn_html
+    # the CLV win-back list: n x (success x value - cost)
+    from omnimkt.clv import win_back_list
+
+    n = len(win_back_list(clv.customers))
+    ev = _money(n * (0.10 * value - 20.0))
+    assert f"Contact the {n:,} repeat buyers" in summary and ev in summary
+
+
+def test_escaping_of_title_client_labels_and_data_values(sample, reports, analysis):
+    for rep in reports.values():
+        page = rep.html()
+        assert "<script>" not in page
+        assert html.escape(EVIL) in page and html.escape(AMP) in page
+        assert EVIL in _visible(page) and AMP in _visible(page)
+    cfg = analysis["_cfg"]
+    tp = sample.touchpoints.copy()
+    tp["channel"] = tp["channel"].astype(str).replace({"store_visit": EVIL, "sms": AMP})
+    data = Dataset(transactions=sample.transactions, touchpoints=tp)
+    sec = attribution_section.build(attribution_section.analyse(data, cfg), Tr("en"), cfg)
+    page = sec.to_html(Tr("en"))
+    assert "<script>" not in page and "<Q3>" not in page
+    assert EVIL in _visible(page) and AMP in _visible(page)
+
+
+def test_resolve_config_checks_every_value():
+    cfg = resolve_config({"contact_cost": 15, "ladder": [[1000, 0.05, 50]]})
+    assert cfg["contact_cost"] == 15.0 and cfg["margin"] == 0.30 and cfg["horizon_days"] == 364
+    with pytest.raises(ModelError, match="unknown key 'contact_costs'.*Allowed keys: .*contact_cost"):
+        resolve_config({"contact_costs": 15})
+    with pytest.raises(ModelError, match="margin: .*nan"):
+        resolve_config({"margin": float("nan")})
+    with pytest.raises(ModelError, match="contact_cost: .*>= 0.*-5"):
+        resolve_config({"contact_cost": -5})
+    with pytest.raises(ModelError, match="horizon_days: must be a whole number"):
+        resolve_config({"horizon_days": 2.5})
+    with pytest.raises(ModelError, match="ladder tiers must need increasing points"):
+        resolve_config({"ladder": [[6000, 0.1, 0], [3000, 0.2, 0]]})
+    with pytest.raises(ModelError, match="lang: 'fr'"):
+        Tr("fr")
+
+
+def test_clock_actions_withheld_where_the_median_gap_rule_predicts_better():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = Dataset(transactions=load_cdnow("sample"))
+    cfg = {**resolve_config({}), "_saved_value": 50.0}
+    an = retention_section.analyse(data, cfg)
+    assert len(an["actions"]) > 0  # the clock would issue some ...
+    assert an["check"]["naive"] < an["check"]["clock"]  # ... but misses by more days
+    for lang, word in (("en", "No:"), ("zh", "否。")):
+        sec = retention_section.build(an, Tr(lang), cfg)
+        assert sec.answer.startswith(word)
+        assert sec.actions == [] and "actions" not in sec.exports
+    # one or two customers above ¥400: the price lines are not applied, with the counts
+    basket = pd.Series([450.0, 150.0, 120.0])
+    sec_note = retention_section._price_lines(basket, Tr("en"), cfg)
+    assert "not applied" in sec_note and "only 1 customer are" not in sec_note
+    assert "100%" not in sec_note
+
+
+def test_budget_moves_only_between_channels_with_enough_spend_and_conversions(reports):
+    budget = reports["en"].sections[6]
+    cfg = resolve_config({})
+    b = pd.DataFrame({"spend": [53.0, 20_000.0, 10_000.0], "conversions": [120.0, 200.0, 150.0],
+                      "roas": [5000.0, 3.0, 12.0], "roas_low": [4000.0, 2.0, 9.0],
+                      "roas_high": [6000.0, 4.0, 15.0]}, index=["app_push", "tv", "sms"])
+    b["eligible"] = (b["spend"] >= cfg["min_channel_spend"]) & (
+        b["conversions"] >= cfg["min_channel_conversions"])
+    move = attribution_section.budget_move(b, cfg)
+    assert move["dst"] == "sms" and move["src"] == "tv"  # never the ¥53 channel
+    assert move["amount"] == pytest.approx(0.10 * 10_000)
+    assert move["ev"] == pytest.approx(1000 * 0.30 * (12 - 3))
+    assert move["range"] == pytest.approx((1000 * 0.30 * (9 - 4), 1000 * 0.30 * (15 - 2)))
+    overlap = b.assign(roas_low=[4000.0, 2.0, 3.5])
+    assert attribution_section.budget_move(overlap, cfg) is None
+    text = _visible(budget.to_html(reports["en"].tr))
+    assert "app push" in text and "fall short" in text
+    moves = [a for a in budget.actions if a.key == "attribution.move"]
+    assert all("app push" not in a.text for a in moves)
+
+
+def test_workbook_sheets_hold_the_full_lists(tmp_path, reports):
+    rep = reports["zh"]
+    path = tmp_path / "book.xlsx"
+    rep.write_workbook(path)
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert list(sheets) == ["客户终身价值", "客户分层", "挽回名单", "行动清单", "渠道表", "本报告采用的假设"]
+    assert len(sheets["客户终身价值"]) == 5000
+    actions = rep.sections[4].exports["actions"]
+    assert len(sheets["行动清单"]) == len(actions)
+    assert f"共{len(actions)}行" in _visible(rep.sections[4].to_html(rep.tr))
+    clv_total = sheets["客户终身价值"]["客户终身价值"].sum()
+    assert _money(clv_total) in rep.sections[1].answer
+    assert np.isfinite(clv_total)
