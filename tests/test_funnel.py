@@ -279,6 +279,12 @@ def test_tie_rule_by_hand():
         # an exclusion event tied with steps comes after them: between click and purchase
         assert counts(funnel(shuffled, STEPS, exclude=[("email", 2, 3)])) == [0, 0, 0]
         assert counts(funnel(shuffled, STEPS, exclude=[("email", 1, 2)])) == [1, 1, 1]
+    # identical simultaneous start events: the smallest breakdown value, in any row order
+    two = pd.DataFrame({"customer_id": 1, "timestamp": [t, t, t + pd.Timedelta("1h")],
+                        "event": ["visit", "visit", "click"], "channel": ["tv", "kol", "sms"]})
+    for perm in ([0, 1, 2], [1, 0, 2], [2, 1, 0]):
+        res = funnel(two.iloc[perm], ["visit", "click"], breakdown="channel")
+        assert res.breakdown_table().index.tolist() == ["kol"]
     # ... and after the last step when tied with it: not between
     late = ev.assign(timestamp=[t + pd.Timedelta("1h"), t, t, t + pd.Timedelta("1h")])
     assert counts(funnel(late, STEPS, exclude=[("email", 2, 3)])) == [1, 1, 1]

@@ -10,8 +10,9 @@ Tie rule (events with the same customer and timestamp)
 Events at the same instant are ordered by the funnel itself, never by their row
 order in the input: first the events matching the earliest funnel step (by step
 position), then later steps, then events matching no step (exclusion events and,
-for ``order="exact"``, any other event); remaining ties by event name and then by
-the breakdown value. So ``visit`` and ``click`` logged in the same second count as
+for ``order="exact"``, any other event); remaining ties by event name. Identical
+events at one instant are interchangeable for the counts; when such a group starts
+the counted attempt, its breakdown value is the smallest of theirs. So ``visit`` and ``click`` logged in the same second count as
 visit -> click, as Amplitude counts simultaneous events in the funnel's favour,
 and a shuffled table gives the same counts.
 """
@@ -153,6 +154,7 @@ class _Rows:
     rows: np.ndarray  # positions in the events table
     unit: np.ndarray  # customer code, or session number
     t: np.ndarray  # int64 ns
+    tie: np.ndarray  # tie position of the event (see the module docstring)
     m: list[np.ndarray]  # one mask per step
     e: list[np.ndarray]  # one mask per exclusion
 
@@ -234,19 +236,15 @@ def _rows(df: pd.DataFrame, ids: np.ndarray, ts: np.ndarray, spec: _Spec) -> _Ro
         rows = np.flatnonzero(np.logical_or.reduce(step_luts + excl_luts)[codes + 1])
     code1 = codes[rows] + 1
     tie = _tie_lut(uniques, step_luts)[code1]
-    if isinstance(spec.breakdown, str) and spec.breakdown != "cohort_month":
-        bcodes, buniques = pd.factorize(df[spec.breakdown])
-        bcodes = bcodes[rows]
-        tie = tie * (len(buniques) + 1) + np.r_[len(buniques), _value_ranks(buniques)][bcodes + 1]
     c, t = _customer_codes(ids)[rows], ts[rows]
     if len(rows) and not _is_sorted(c, t, tie):
         srt = _sort_order(c, t, tie)
-        rows, c, t, code1 = rows[srt], c[srt], t[srt], code1[srt]
+        rows, c, t, code1, tie = rows[srt], c[srt], t[srt], code1[srt], tie[srt]
     if spec.by == "session":
         new = np.ones(len(rows), dtype=bool)
         new[1:] = (c[1:] != c[:-1]) | (np.diff(t) > spec.gap_ns)
         c = np.cumsum(new) - 1
-    return _Rows(rows=rows, unit=c, t=t, m=[m[code1] for m in step_luts],
+    return _Rows(rows=rows, unit=c, t=t, tie=tie, m=[m[code1] for m in step_luts],
                  e=[m[code1] for m in excl_luts])
 
 
@@ -360,8 +358,33 @@ def _times(cols: dict[str, np.ndarray], idx: np.ndarray | None = None) -> list[n
 
 
 # ----------------------------------------------------------------------------- results
-def _breakdown(spec: _Spec, df: pd.DataFrame, units: pd.DataFrame, src: np.ndarray,
-               prog: np.ndarray, cols: dict[str, np.ndarray]) -> tuple[pd.DataFrame, str]:
+def _start_values(r: _Rows, values: pd.Series, starts: np.ndarray) -> pd.Series:
+    """``values`` at each attempt start, the smallest over identical simultaneous events.
+
+    Rows with equal unit, time and tie position are interchangeable and keep their input
+    order, so reading only the start row would depend on that order.
+    """
+    same = (r.unit[1:] == r.unit[:-1]) & (r.t[1:] == r.t[:-1]) & (r.tie[1:] == r.tie[:-1])
+    group = np.r_[0, np.cumsum(~same)]
+    lo = np.searchsorted(group, group[starts], side="left")
+    size = np.searchsorted(group, group[starts], side="right") - lo
+    if not len(starts) or size.max() == 1:
+        return values.iloc[r.rows[starts]].reset_index(drop=True)
+    first = np.cumsum(size) - size
+    members = np.repeat(lo - first, size) + np.arange(int(size.sum()))
+    picked = values.iloc[r.rows[members]]
+    try:
+        codes, uniques = pd.factorize(picked, sort=True)
+    except TypeError:  # mixed python types: text order
+        codes, uniques = pd.factorize(picked.astype("str").where(picked.notna()), sort=True)
+    codes = np.where(codes < 0, len(uniques), codes)  # missing only when all are missing
+    best = np.minimum.reduceat(codes, first)
+    return pd.Series(np.r_[np.asarray(uniques, dtype=object), None][best], dtype=object)
+
+
+def _breakdown(spec: _Spec, df: pd.DataFrame, r: _Rows, units: pd.DataFrame,
+               starts: np.ndarray, prog: np.ndarray,
+               cols: dict[str, np.ndarray]) -> tuple[pd.DataFrame, str]:
     """``summary`` per breakdown group (group column first); adds the group to ``units``."""
     breakdown, k_steps = spec.breakdown, len(spec.steps)
     if isinstance(breakdown, pd.Series):
@@ -372,7 +395,7 @@ def _breakdown(spec: _Spec, df: pd.DataFrame, units: pd.DataFrame, src: np.ndarr
         group = units["entered"].dt.to_period("M").astype(str)
     else:
         name = breakdown
-        group = df[breakdown].iloc[src].reset_index(drop=True)
+        group = _start_values(r, df[breakdown], starts)
     group = group.astype(object).where(group.notna(), "(missing)").astype(str)
     units[name] = group.to_numpy()
     unit_name = "sessions" if spec.by == "session" else "customers"
@@ -410,7 +433,8 @@ def _result(spec: _Spec, df: pd.DataFrame, ids: np.ndarray, r: _Rows, anchors: n
                           window_days=spec.window_days, by=spec.by, start=spec.start,
                           end=spec.end)
     if spec.breakdown is not None:
-        result.breakdown, result.breakdown_name = _breakdown(spec, df, units, src, prog, cols)
+        result.breakdown, result.breakdown_name = _breakdown(spec, df, r, units, anchors[chosen],
+                                                             prog, cols)
     return result
 
 
@@ -445,16 +469,18 @@ def funnel(
 
     **Ties**: events of one customer with the same timestamp are taken in funnel-step
     order (events of earlier steps first, then later steps, then events matching no
-    step; then by event name and breakdown value), whatever their row order, so
-    unsorted or shuffled input gives the same counts.
+    step; then by event name), whatever their row order, so unsorted or shuffled input
+    gives the same counts (and the same breakdown: simultaneous identical start events
+    give the smallest of their breakdown values).
 
     Parameters
     ----------
     events : DataFrame
         customer_id, timestamp and ``step_column`` (e.g. the output of
         :func:`~omnimkt.funnel.event_log`, or touchpoints with ``step_column="channel"``).
-        Timestamps follow :func:`omnimkt.data.validate_touchpoints`: dates or text, not
-        numbers; an aware time is read in its own zone, zone dropped.
+        Timestamps follow :func:`omnimkt.data.validate_touchpoints`: dates or text (Unix
+        seconds are an error: convert them); an aware time is read in its own zone, zone
+        dropped.
     steps : sequence
         Step names in ``step_column``; a step may be a list of names (any of them counts).
         A name may repeat: ``["purchase", "purchase"]`` is first then second purchase.

@@ -2,8 +2,9 @@
 
 A funnel reads any table with customer_id, timestamp and a step column. Its ids and
 timestamps go through the same column checks as :func:`omnimkt.data.validate_touchpoints`
-(same rules, same messages): numbers are not dates (convert Unix seconds first), and a
-time-zone-aware timestamp is read as the wall-clock time of its own zone, zone dropped.
+(same rules, same messages): numbers are an error unless every one is a yyyymmdd date
+(convert Unix seconds first), and a time-zone-aware timestamp is read as the wall-clock
+time of its own zone, zone dropped.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from omnimkt._events import _first_per_group
-from omnimkt._gate import align_ids, as_columns, check_frame, to_local_naive
+from omnimkt._gate import align_ids, as_columns, check_frame
 from omnimkt.data._checks import Ctx, clean_ids, parse_times
 from omnimkt.data.schema import Columns
 from omnimkt.data.validate import (
@@ -33,7 +34,8 @@ def _events_table(events: Any, cols: Columns, needed: list[str]) -> tuple[pd.Dat
     """The events table with canonical names, its ids and its timestamps (int64 ns, naive).
 
     DataError for a missing column, no rows, missing or mixed ids and timestamps that
-    are not dates (numbers included), as :func:`omnimkt.data.validate_touchpoints` says it.
+    are not dates (Unix seconds included), as :func:`omnimkt.data.validate_touchpoints`
+    says it.
     """
     df = cols.to_canonical(check_frame(events, "events"))
     missing = [c for c in needed if c not in df.columns]
@@ -48,7 +50,7 @@ def _events_table(events: Any, cols: Columns, needed: list[str]) -> tuple[pd.Dat
         raise DataError("events: the table is empty (0 rows); a funnel needs events.")
     ctx = Ctx("events", cols, df.index)
     ids = clean_ids(df["customer_id"], ctx, "customer_id", "auto")
-    ts = parse_times(to_local_naive(df["timestamp"]), ctx, "timestamp", required=True, now=None)
+    ts = parse_times(df["timestamp"], ctx, "timestamp", required=True, now=None)
     return df, ids.to_numpy(), ts.to_numpy().view("int64")
 
 
