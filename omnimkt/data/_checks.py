@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from omnimkt._gate import to_local_naive
-from omnimkt.data.parsing import ParseProblem, parse_date_text, parse_money, parse_yyyymmdd
+from omnimkt.data.parsing import ParseProblem, money_values, parse_date_text, parse_yyyymmdd
 from omnimkt.data.schema import Columns
 from omnimkt.errors import DataError, DataWarning, ModelError, examples
 
@@ -362,8 +362,9 @@ def to_numeric(
         num = pd.to_numeric(s.astype("str").where(s.notna()), errors="coerce").astype("float64")
         bad = (num.isna() & s.notna()).to_numpy()
         if bad.any():
-            money = parse_money(s)
-            if money is None:
+            money = money_values(s)
+            bad = bad & money.isna().to_numpy()
+            if bad.any():
                 raise ctx.error(
                     canon, bad, "are not numbers", raw,
                     "Amounts such as ¥1,234.50, 20元 or RMB 35 are read when every value of "

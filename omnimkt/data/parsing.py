@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["ParseProblem", "parse_date_text", "parse_money", "parse_yyyymmdd"]
+__all__ = ["ParseProblem", "money_values", "parse_date_text", "parse_money", "parse_yyyymmdd"]
 
 _MONEY = (
     r"^(?P<neg1>-)?\s*(?P<open>\()?\s*(?P<neg2>-)?\s*(?:¥|￥|RMB|CNY)?\s*(?P<neg3>-)?\s*"
@@ -53,17 +53,20 @@ def parse_money(s: pd.Series) -> pd.Series | None:
     >>> parse_money(pd.Series(["¥12", "twelve"])) is None
     True
     """
+    value = money_values(s)
+    return None if (value.isna() & s.notna()).any() else value
+
+
+def money_values(s: pd.Series) -> pd.Series:
+    """Each value read as an amount (float64), NaN where it does not read as one."""
     notna = s.notna().to_numpy()
     txt = s[notna].astype("str").str.replace("\u00a0", " ").str.replace("\u3000", " ")
     parts = txt.str.extract(_MONEY, flags=2)  # re.IGNORECASE: rmb, cny
-    if parts["num"].isna().any():
-        return None
     n_minus = sum(parts[k].notna().astype(int) for k in ("neg1", "neg2", "neg3"))
     paren = parts["open"].notna()
-    if (paren != parts["close"].notna()).any() or (n_minus + paren.astype(int) > 1).any():
-        return None
+    valid = (paren == parts["close"].notna()) & (n_minus + paren.astype(int) <= 1)
     value = pd.to_numeric(parts["num"].str.replace(",", ""), errors="coerce").astype("float64")
-    value = value.where((n_minus == 0) & ~paren, -value)
+    value = value.where((n_minus == 0) & ~paren, -value).where(valid)
     out = pd.Series(np.nan, index=s.index, dtype="float64")
     out[notna] = value.to_numpy()
     return out

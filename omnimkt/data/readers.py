@@ -140,7 +140,12 @@ def _decode(data: bytes, encoding: str | None, kind: str, path: Path) -> tuple[s
 def _guess(data: bytes) -> str | None:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    # Only the lines with non-ASCII bytes carry evidence: a GBK file whose Chinese is all
+    # in the header line is otherwise drowned in ASCII digits (and guessed as Kazakh).
+    lines = [ln for ln in data[:4_000_000].splitlines() if not ln.isascii()]
+    if not lines:
+        lines = [ln for ln in data.splitlines() if not ln.isascii()]
+    best = from_bytes(b"\n".join(lines[:20_000])).best()
     return None if best is None else best.encoding
 
 
