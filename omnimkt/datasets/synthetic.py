@@ -296,8 +296,8 @@ def _check_settings(n_customers: Any, seed: Any, start: Any, end: Any, tables: A
         m[name] = _check_probability(m[name], name)
     # Poisson(journey_mean - 1) extra touches, capped at 10 touches a journey
     m["journey_mean"] = check_number(m["journey_mean"], "journey_mean", low=1, high=10)
-    # a conversion probability: above 1 no journey ever converts and the draw never ends
-    m["base_rate"] = _check_probability(m["base_rate"], "base_rate")
+    # a conversion probability: above 1 no journey ever converted and the draw never ended
+    m["base_rate"] = _check_probability(m["base_rate"], "base_rate", below_one=True)
     pack_keys, pack_p = _check_pack_mix(m.pop("pack_mix") or {1: 0.3, 3: 0.5, 6: 0.2})
     channel_mix = _check_channel_mix(m.pop("channel_mix"))
     conv = _expected_conversion(m["base_rate"], m["journey_mean"], channel_mix)
@@ -385,7 +385,7 @@ def generate(
         orders with a 10% promotion.
     journey_mean : float in [1, 10]
         Mean touches per journey (at most 10 touches each).
-    base_rate : float in [0, 1]
+    base_rate : float in [0, 1)
         Conversion probability of a journey without touches. With the touches'
         effects a journey must convert with probability >= 1% on average (more
         than 100 journeys per customer is refused: memory grows with them).

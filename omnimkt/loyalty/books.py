@@ -11,6 +11,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from omnimkt._gate import check_choice
 from omnimkt._result import Result
 
 __all__ = ["LadderResult"]
@@ -223,7 +224,11 @@ class LadderResult(Result):
         return led[led["customer_id"] == customer_id].reset_index(drop=True)
 
     def tier_counts(self, freq: str = "MS") -> pd.DataFrame:
-        """Members at each level at the end of each period (status never goes down)."""
+        """Members at each level at the end of each period (status never goes down).
+
+        ``freq`` is the calendar period: "D", "W", "MS" (months, default), "QS" or "YS".
+        """
+        check_choice(freq, "freq", ("D", "W", "MS", "QS", "YS"))
         th = self.tier_history
         if th.empty:
             return pd.DataFrame()
