@@ -18,7 +18,10 @@ Conventions (see :mod:`omnimkt.loyalty.rules` for the ladder's options):
   discount and the amount paid.  If the log already contains the
   programme's discounts, pass ``apply_discounts=False``.
 * At equal timestamps a member's own purchases come before referral
-  credits, then input order.
+  credits, then the order :func:`omnimkt.data.validate_transactions` gives
+  the rows (so the result does not depend on the input's row order).
+* Resets are located by binary search over each member's running points, so
+  time is linear in the events, however long one member's history.
 * Referral credits go to the direct referrer only (one level).
 
 Examples
