@@ -142,6 +142,9 @@ def simulate_repeat_purchases(model: _RepeatPurchaseModel, T: np.ndarray,
     model._check_fitted()
     rng = as_rng(seed)
     T = np.asarray(T, dtype=float)
+    if not (np.isfinite(T).all() and (T >= 0).all()):
+        raise ModelError("T: customer ages must be finite numbers >= 0 (in the model's time "
+                         "unit).")
     n = len(T)
     p = model.params_
     lam = rng.gamma(p["r"], 1.0 / p["alpha"], n)
