@@ -438,7 +438,7 @@ def test_lookalike_unknown_seed():
 
 def test_seed_group_unknown_tier():
     tiers, _ = _seed_table()
-    with pytest.raises(DataError, match=r"tier: 1 label\(s\) not among the tiers.*'champion'"):
+    with pytest.raises(ModelError, match=r"tier: 1 label\(s\) not among the tiers.*'champion'"):
         S.seed_group(tiers, ["advocate", "champion"])
 
 
@@ -573,6 +573,7 @@ def test_cutoff_is_inclusive_and_recency_runs_to_its_end():
     (lambda tx: S.rfm_scores(tx, cutoff=20250101), "cutoff"),
     (lambda tx: S.customer_table(tx, validated="yes"), "validated"),
     (lambda tx: S.tiers_1535(tx, shares=(0.15, 0.35, float("nan"))), "shares"),
+    (lambda tx: S.tiers_1535(tx, shares=(0.0, True, 0.0)), "shares"),
     (lambda tx: S.split_334(tx, min_orders=0), "min_orders"),
     (lambda tx: S.five_types(tx, premium_share=-0.1), "premium_share"),
     (lambda tx: S.four_classes(tx, loyal_orders=2.5), "loyal_orders"),

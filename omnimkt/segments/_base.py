@@ -230,7 +230,7 @@ def check_shares(shares: Any, labels: Any, name: str) -> np.ndarray:
     except (TypeError, ValueError) as exc:
         raise ModelError(f"{name}: expected {len(labels)} numbers, got {shares!r}.") from exc
     if s.ndim != 1 or len(s) != len(labels) or not np.isfinite(s).all() or (s < 0).any() \
-            or not np.isclose(s.sum(), 1.0) or any(isinstance(v, bool) for v in np.ravel(shares)):
+            or not np.isclose(s.sum(), 1.0) or any(isinstance(v, bool | np.bool_) for v in np.ravel(np.asarray(shares, dtype=object))):
         raise ModelError(f"{name}: must be {len(labels)} non-negative fractions summing to 1 "
                          f"(one per tier: {', '.join(labels)}), got {shares!r}.")
     return s

@@ -139,8 +139,11 @@ def seed_group(tiers: Any, tier: str | Sequence[str], *, customers: Any = None,
 
     Raises
     ------
+    ModelError
+        Unknown tier label.
     DataError
-        Unknown tier label, missing customers table or column, or an empty group.
+        Missing customers table or column, customer ids that match none of the
+        tiers' ids (text vs integer ids are reconciled), or an empty group.
 
     Examples
     --------
@@ -163,7 +166,7 @@ def seed_group(tiers: Any, tier: str | Sequence[str], *, customers: Any = None,
         pd.unique(t.dropna()))
     unknown = [lab for lab in labels if lab not in known]
     if unknown:
-        raise DataError(f"tier: {len(unknown)} label(s) not among the tiers "
+        raise ModelError(f"tier: {len(unknown)} label(s) not among the tiers "
                         f"(e.g. {unknown[:3]}); the tiers are {known}.")
     mask = t.isin(labels).to_numpy(dtype=bool)
     conditions = dict(where or {})

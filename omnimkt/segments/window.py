@@ -67,6 +67,11 @@ def window_counts(transactions: Any, start: Any, *, window_days: float = 45,
       thresholds are used at both ends, so an upgrade is spending more, not a
       moved cut-off.
 
+    ``transactions`` may be a DataFrame or a Dataset; ``columns`` maps your
+    column names (``omnimkt.Columns`` or a dict). ``start`` is a day (an aware
+    value is read on its own wall-clock day); ``window_days``,
+    ``sleeping_days``, ``lost_days`` and ``tier_days`` are days > 0.
+
     Examples
     --------
     >>> import pandas as pd
