@@ -201,3 +201,113 @@ def test_csv_roundtrip_is_exact(tmp_path_factory, rows):
     pd.testing.assert_frame_equal(back.transactions, ds.transactions)
     assert np.array_equal(back.transactions["amount"].to_numpy(),
                           ds.transactions["amount"].to_numpy())
+
+
+# ----------------------------------------------------------------- file faults (issue 9, item 6)
+def _tx_bytes(n: int = 50) -> bytes:
+    rows = "".join(f"{i},2025-01-{1 + i % 28:02d},{10 + i}.5\n" for i in range(1, n + 1))
+    return ("customer_id,timestamp,amount\n" + rows).encode()
+
+
+def test_truncated_gzip_is_an_error_naming_the_file(tmp_path):
+    p = tmp_path / "transactions.csv.gz"
+    p.write_bytes(gzip.compress(_tx_bytes(2000))[:-40])  # cut off: no end-of-stream marker
+    with pytest.raises(DataError, match=r"transactions.csv.gz' is a truncated gzip file.*"
+                                        r"Copy or export the file again"):
+        load_dataset(tmp_path)
+
+
+def test_corrupt_gzip_is_an_error_naming_the_file(tmp_path):
+    data = bytearray(gzip.compress(_tx_bytes(2000)))
+    data[40:60] = b"\xff" * 20  # damage the compressed stream
+    (tmp_path / "transactions.csv.gz").write_bytes(bytes(data))
+    with pytest.raises(DataError, match=r"transactions.csv.gz' is not a readable gzip file"):
+        read_table(tmp_path / "transactions.csv.gz", "transactions")
+    (tmp_path / "plain.csv.gz").write_bytes(_tx_bytes())  # not compressed at all
+    with pytest.raises(DataError, match=r"plain.csv.gz' is not a readable gzip file.*rename"):
+        read_table(tmp_path / "plain.csv.gz", "transactions")
+
+
+def test_ragged_csv_is_an_error_naming_the_file(tmp_path):
+    p = tmp_path / "transactions.csv"
+    p.write_text("customer_id,timestamp,amount\n1,2025-01-01,5\n2,2025-01-02,1,234.50\n")
+    with pytest.raises(DataError, match=r"transactions.csv' is not a well-formed CSV table "
+                                        r"\(Expected 3 fields in line 3, saw 4\).*quoted"):
+        read_table(p, "transactions")
+
+
+def test_open_quote_is_an_error(tmp_path):
+    p = tmp_path / "transactions.csv"
+    p.write_text('customer_id,timestamp,amount\n1,2025-01-01,"5\n2,2025-01-02,6\n')
+    with pytest.raises(DataError, match=r"not a well-formed CSV table \(a quote opened on "
+                                        r"line 2 is never closed"):
+        read_table(p, "transactions")
+
+
+def test_corrupt_parquet_is_an_error_naming_the_file(tmp_path):
+    df = pd.DataFrame({"customer_id": [1, 2], "timestamp": pd.to_datetime(["2025-01-01"] * 2),
+                       "amount": [1.0, 2.0]})
+    df.to_parquet(tmp_path / "transactions.parquet")
+    data = (tmp_path / "transactions.parquet").read_bytes()
+    (tmp_path / "transactions.parquet").write_bytes(data[: len(data) // 2])
+    with pytest.raises(DataError, match=r"transactions.parquet' is not a readable Parquet file"):
+        load_dataset(tmp_path)
+
+
+def test_unreadable_file_is_an_error_naming_the_file(tmp_path, monkeypatch):
+    import os
+    import pathlib
+
+    p = tmp_path / "transactions.csv"
+    p.write_bytes(_tx_bytes())
+    if os.geteuid() == 0:  # root reads any file: simulate the refusal
+        def refuse(self):
+            raise PermissionError(13, "Permission denied", str(self))
+        monkeypatch.setattr(pathlib.Path, "read_bytes", refuse)
+    else:
+        p.chmod(0)
+    try:
+        with pytest.raises(DataError, match=r"transactions.csv' cannot be read: permission "
+                                            r"denied.*chmod"):
+            load_dataset(tmp_path)
+    finally:
+        p.chmod(0o644)
+
+
+@pytest.mark.parametrize("cut", ["1,2025-01-0", "1,2025-01-01", '1,"2025-01-01"'])
+def test_csv_cut_mid_row_is_an_error_not_a_shorter_table(tmp_path, cut):
+    p = tmp_path / "transactions.csv"
+    p.write_bytes(_tx_bytes(5) + cut.encode())  # no line end: the copy stopped here
+    with pytest.raises(DataError, match=r"transactions.csv' ends in the middle of a row "
+                                        r"\(line 7.*cut off"):
+        load_dataset(tmp_path)
+
+
+def test_csv_without_final_line_end_but_whole_rows_is_fine(tmp_path):
+    p = tmp_path / "transactions.csv"
+    p.write_bytes(_tx_bytes(5) + b"6,2025-01-07,16.5")
+    tx = read_table(p, "transactions")
+    assert len(tx) == 6 and tx["amount"].iloc[-1] == 16.5
+
+
+def test_truncated_gzip_of_a_csv_cut_mid_row(tmp_path):
+    p = tmp_path / "transactions.csv.gz"
+    p.write_bytes(gzip.compress(_tx_bytes(5) + b"6,2025-01-0"))  # complete gzip, cut CSV
+    with pytest.raises(DataError, match="ends in the middle of a row"):
+        read_table(p, "transactions")
+
+
+def test_unknown_mapping_key_is_an_error(tmp_path):
+    from omnimkt import ModelError
+
+    (tmp_path / "transactions.csv").write_bytes(_tx_bytes())
+    with pytest.raises(ModelError, match=r"columns: unknown canonical name\(s\) 'member'"):
+        load_dataset(tmp_path, {"member": "customer_id"})
+
+
+def test_detected_encoding_is_reported(tmp_path):
+    (tmp_path / "transactions.csv").write_bytes(b"\xef\xbb\xbf" + _tx_bytes())
+    ds = load_dataset(tmp_path)
+    assert list(ds.transactions.columns) == ["customer_id", "timestamp", "amount"]
+    assert ds.sources["transactions"] == {"file": "transactions.csv", "format": "csv",
+                                          "encoding": "utf-8-sig", "rows": 50}

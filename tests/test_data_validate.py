@@ -504,3 +504,48 @@ def test_validate_dataset_customers_missing_from_profile_table():
 def test_validate_dataset_rejects_other_objects():
     with pytest.raises(DataError, match="expects an omnimkt.data.Dataset"):
         validate_dataset(tx())
+
+
+# ----------------------------------------------------------------- issue 9 root causes
+@pytest.mark.parametrize("col", ["amount", "quantity", "list_price"])
+def test_bool_amount_columns_are_not_numbers(col):
+    raw = tx(**{col: [True, False, True, True]})
+    with pytest.raises(DataError, match=rf"transactions.{col}: holds True/False values.*"
+                                        rf"{col} must be a number"):
+        validate_transactions(raw)
+    obj = tx(**{col: pd.Series([True, False, None, True], dtype=object)})
+    with pytest.raises(DataError, match="holds True/False values"):
+        validate_transactions(obj)
+
+
+def test_bool_cost_is_not_a_number():
+    tp = pd.DataFrame({"customer_id": [1, 2], "timestamp": ["2025-01-01"] * 2,
+                       "channel": ["sms", "tv"], "cost": [True, False]})
+    with pytest.raises(DataError, match=r"touchpoints.cost: holds True/False values"):
+        validate_touchpoints(tp)
+
+
+def test_columns_mapping_goes_through_the_gate():
+    from omnimkt import ModelError
+
+    with pytest.raises(ModelError, match=r"columns: unknown canonical name\(s\) 'member'"):
+        validate_transactions(tx(), {"member": "customer_id"})
+    with pytest.raises(ModelError, match="columns: expected omnimkt.Columns or a dict"):
+        validate_transactions(tx(), ["customer_id"])
+
+
+def test_bad_now_and_dayfirst_are_model_errors():
+    from omnimkt import ModelError
+
+    with pytest.raises(ModelError, match="now: 'soon' is not a date"):
+        validate_transactions(tx(), now="soon")
+    with pytest.raises(ModelError, match="dayfirst: must be True or False, got 'yes'"):
+        validate_transactions(tx(), dayfirst="yes")
+
+
+def test_default_now_allows_today_in_any_time_zone():
+    # a shop in UTC+14 may already record tomorrow's (UTC) date: not "in the future"
+    local = pd.Timestamp.now(tz="Pacific/Kiritimati").tz_localize(None).floor("s")
+    out = quiet(validate_transactions, tx(timestamp=["2025-01-01", str(local), "2025-01-02",
+                                                     "2025-01-03"]))
+    assert local in out["timestamp"].tolist()

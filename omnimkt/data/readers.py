@@ -164,7 +164,14 @@ def _is_utf8(data: bytes) -> bool:
 
 # --------------------------------------------------------------------------- csv
 def _check_complete(text: str, kind: str, path: Path) -> None:
-    """A CSV cut off mid-row is an error, not a shorter table."""
+    """A CSV cut off mid-row, or with a quote never closed, is an error, not a shorter table."""
+    if text.count('"') % 2:  # quotes inside values are doubled, so a whole file has pairs
+        start = text.rfind('"')
+        line = text.count("\n", 0, start) + 1
+        raise DataError(
+            f"{_where(kind, path)} is not a well-formed CSV table (a quote opened on line "
+            f"{line:,} is never closed: {text[start:start + 30]!r}). The file was cut off, or "
+            "a value holds a stray quote (write it as \"\"); fix it or export it again.")
     if not text or text.endswith(("\n", "\r")):
         return
     lines = text.splitlines()
