@@ -307,14 +307,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "retention.clock": ("consumption clock (case rule)", "消耗周期规则（案例）"),
     "retention.clock_fixed": ("consumption clock, fixed rate", "消耗周期规则（固定速度）"),
     "retention.naive": ("each customer's median gap", "客户购买间隔中位数"),
-    "retention.price_ok": ("By mean order value, {hi} are at {service} or more (send them "
-                           "service content rather than discounts) and {lo} below {price} "
-                           "(send them price offers).",
+    "retention.price_ok": ("Send service content rather than discounts to the {hi} whose "
+                           "mean order is {service} or more, and price offers to the {lo} "
+                           "whose mean order is below {price}.",
                            "{hi}的客单价在{service}及以上（宜推送服务内容而非折扣），{lo}"
                            "低于{price}（宜推送价格优惠）。"),
     "retention.price_skip": ("The case's {price}/{service} price lines are not applied: by "
-                             "mean order value only {hi} are at {service} or more and {lo} "
-                             "below {price}; at least {need} are needed on each side.",
+                             "mean order value, {hi} at {service} or more and {lo} below "
+                             "{price}, where at least {need} on each side are needed.",
                              "未采用案例中的{price}/{service}价格线：客单价在{service}及以上的仅有"
                              "{hi}，低于{price}的有{lo}，每侧至少需要{need}。"),
     "retention.reason": ("{action}: last bought {units} on {day}", "{action}：{day}购买{units}件"),

@@ -64,7 +64,7 @@ def _tier_table(t: pd.DataFrame, tr: Any) -> pd.DataFrame:
 def export_table(c: pd.DataFrame, tr: Any) -> pd.DataFrame:
     """CLV per customer for the workbook (numbers kept as numbers)."""
     out = pd.DataFrame({tr("col.customer"): c.index.astype(str),
-                        tr("col.clv"): c["clv"].round(2).to_numpy(),
+                        tr("col.clv"): c["clv"].to_numpy(),
                         tr("col.p_alive"): c["p_alive"].round(4).to_numpy(),
                         tr("col.expected_orders"): c["expected_purchases"].round(3).to_numpy()})
     return out.sort_values(tr("col.clv"), ascending=False, kind="mergesort")
