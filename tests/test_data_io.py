@@ -311,3 +311,50 @@ def test_detected_encoding_is_reported(tmp_path):
     assert list(ds.transactions.columns) == ["customer_id", "timestamp", "amount"]
     assert ds.sources["transactions"] == {"file": "transactions.csv", "format": "csv",
                                           "encoding": "utf-8-sig", "rows": 50}
+
+
+# ----------------------------------------------------------------- check_dataset
+def test_check_dataset_lists_every_problem_at_once(tmp_path):
+    from omnimkt.data import check_dataset
+
+    (tmp_path / "transactions.csv").write_text(
+        "customer_id,timestamp,amount\n1,2025-01-01,abc\n,2025-01-02,5\n3,someday,6\n")
+    (tmp_path / "touchpoints.csv").write_text(
+        "customer_id,timestamp,channel\n1,2025-01-01,sms\n2,2025-01-01,tv,extra\n")
+    (tmp_path / "customers.csv").write_text("member,region\n1,north\n")
+    (tmp_path / "stage_events.csv").write_text(
+        "customer_id,timestamp,stage\n1,2025-01-01,aware\n1,2025-01-02,bought\n")
+    report = check_dataset(tmp_path)
+    assert not report.ok
+    by_table = [(p.table, p.message.split(":")[0]) for p in report.problems]
+    assert by_table == [
+        ("touchpoints", "touchpoints"),
+        ("transactions", "transactions.customer_id"),
+        ("transactions", "transactions.timestamp"),
+        ("transactions", "transactions.amount"),
+        ("customers", "customers"),
+        ("stage_events", "stage_events.stage"),
+    ]
+    msgs = [p.message for p in report.problems]
+    assert "Expected 3 fields in line 3, saw 4" in msgs[0]
+    assert "1 of 3 rows are not numbers (e.g. 'abc'" in msgs[3]
+    assert "missing required column(s) 'customer_id'" in msgs[4]
+    assert "1 of 2 rows are not a known lifecycle stage (e.g. 'bought'" in msgs[5]
+    assert report.summary.to_dict("list") == {
+        "table": ["transactions", "touchpoints", "customers", "stage_events"],
+        "file": ["transactions.csv", "touchpoints.csv", "customers.csv", "stage_events.csv"],
+        "read_as": ["utf-8", "", "utf-8", "utf-8"], "rows": [3, 0, 1, 2],
+        "problems": [3, 1, 1, 1]}
+    assert "6 problems found." in repr(report)
+
+
+def test_check_dataset_on_a_good_folder_and_a_missing_one(tmp_path):
+    from omnimkt.data import check_dataset
+
+    write_dataset(make_dataset(), tmp_path / "ok", format="csv")
+    report = check_dataset(tmp_path / "ok")
+    assert report.ok and report.problems == []
+    assert report.summary["rows"].tolist() == [4, 2, 3, 2]
+    assert report.warnings == []
+    missing = check_dataset(tmp_path / "nope")
+    assert not missing.ok and "does not exist" in missing.problems[0].message
