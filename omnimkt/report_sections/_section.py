@@ -94,8 +94,9 @@ class Section:
         if self.skipped:
             out.append(f"<p><em>{e(tr('report.skipped', reason=self.skipped))}</em></p>")
             return "\n".join([*out, "</section>"])
-        out.append(f"<p><strong>{e(tr('report.question'))}:</strong> {e(self.question)}</p>")
-        out.append(f"<p><strong>{e(tr('report.answer'))}:</strong> {e(self.answer)}</p>")
+        c = e(tr.colon)
+        out.append(f"<p><strong>{e(tr('report.question'))}{c}</strong>{e(self.question)}</p>")
+        out.append(f"<p><strong>{e(tr('report.answer'))}{c}</strong>{e(self.answer)}</p>")
         for png in self.figures:
             data = base64.b64encode(png).decode("ascii")
             out.append(f'<p><img alt="" style="max-width:100%" src="data:image/png;base64,{data}"/></p>')
@@ -172,6 +173,8 @@ def relabel(ax: Any, tr: Any, *, title: str | None = None, xlabel: str | None = 
     ax.set_ylabel(ylabel if ylabel is not None else tr.chart(ax.get_ylabel()))
     for text in ax.texts:
         text.set_text(tr.chart(text.get_text()))
+    if tr.lang == "zh":
+        _chinese_dates(ax)
     for axis in (ax.xaxis, ax.yaxis):
         if axis.get_major_formatter().__class__.__name__ == "StrCategoryFormatter" or any(
                 t.get_text() and not _numeric_text(t.get_text()) for t in axis.get_ticklabels()):
@@ -191,6 +194,19 @@ def percent_axis(ax: Any, axis: str = "y", scale: float = 100.0) -> None:
     """Tick labels of ``axis`` as percentages of a 0-1 (``scale=100``) or 0-100 (1) axis."""
     fmt = FuncFormatter(lambda v, _: f"{v * scale:.0f}%")
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _chinese_dates(ax: Any) -> None:
+    """Month names on concise date axes as 3月, not Mar."""
+    from matplotlib.dates import ConciseDateFormatter
+
+    for axis in (ax.xaxis, ax.yaxis):
+        if isinstance(axis.get_major_formatter(), ConciseDateFormatter):
+            axis.set_major_formatter(ConciseDateFormatter(
+                axis.get_major_locator(),
+                formats=["%Y年", "%-m月", "%-d日", "%H:%M", "%H:%M", "%S.%f"],
+                zero_formats=["", "%Y年", "%-m月", "%-m月%-d日", "%H:%M", "%H:%M"],
+                offset_formats=["", "%Y年", "%Y年%-m月", "%Y年%-m月%-d日", "%Y-%m-%d", "%Y-%m-%d %H:%M"]))
 
 
 def _numeric_text(s: str) -> bool:

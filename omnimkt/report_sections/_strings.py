@@ -13,8 +13,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.findings": ("The five most important findings", "五项主要发现"),
     "report.actions": ("Recommended actions", "建议行动"),
     "report.expected": ("expected value {value}", "预期价值{value}"),
-    "report.expected_range": ("expected value {value} (range {low} to {high})",
-                              "预期价值{value}（区间{low}至{high}）"),
+    "report.expected_range": ("expected value {value}; range {low} to {high}",
+                              "预期价值{value}，区间{low}至{high}"),
+    "report.default_title": ("Customer data report", "客户数据分析报告"),
     "report.ev_basis": ("Expected values are net of contact costs and use the assumptions listed "
                         "at the end of the report.",
                         "预期价值已扣除触达成本，所用假设列于报告末尾。"),
@@ -66,6 +67,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.last_order": ("last order", "最近一次购买"),
     "col.segment": ("segment", "客户群"),
     "col.tier": ("value tier", "价值层级"),
+    "col.member_tier": ("member tier", "会员等级"),
+    "col.roas_low": ("lowest across credit rules", "各归因模型最低值"),
+    "col.roas_high": ("highest across credit rules", "各归因模型最高值"),
     "col.days_since": ("mean days since last order", "平均距上次购买天数"),
     "col.what_to_do": ("what to do", "建议做法"),
     "col.mean_spend": ("mean spend", "人均消费"),
@@ -134,6 +138,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.attribution": ("Credit for first purchases by channel", "各渠道的首购归因"),
     "chart.tiers": ("Members per tier", "各等级会员数"),
     "chart.cost": ("Monthly programme cost", "每月方案成本"),
+    "axis.cost_month": ("cost per month (¥)", "每月成本（¥）"),
     # ------------------------------------------------------------------ overview
     "overview.heading": ("Customers and sales at a glance", "客户与销售概况"),
     "overview.question": ("Who bought, how much and when?", "谁在购买、买了多少、什么时候买？"),
@@ -317,7 +322,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "{price}, where at least {need} on each side are needed.",
                              "未采用案例中的{price}/{service}价格线：客单价在{service}及以上的仅有"
                              "{hi}，低于{price}的有{lo}，每侧至少需要{need}。"),
-    "retention.reason": ("{action}: last bought {units} on {day}", "{action}：{day}购买{units}件"),
+    "retention.reason": ("last purchase on {day}: {units}", "最近一次购买：{day}，{units}"),
     # ------------------------------------------------------------------ funnel
     "funnel.heading": ("From first order to repeat customer", "从首单到复购"),
     "funnel.question": ("How many first-time buyers come back, and where do journeys stop?",

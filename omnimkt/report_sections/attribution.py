@@ -93,16 +93,18 @@ def _export(b: pd.DataFrame, tr: Any) -> pd.DataFrame:
                          tr("col.spend"): b["spend"].round(2).to_numpy(),
                          tr("col.conversions"): b["conversions"].round(1).to_numpy(),
                          tr("col.roas"): b["roas"].round(2).to_numpy(),
-                         tr("col.roas_range"): [f"{lo:,.2f} ~ {hi:,.2f}" if pd.notna(lo) else "–"
-                                                for lo, hi in zip(b["roas_low"], b["roas_high"],
-                                                                  strict=True)],
+                         tr("col.roas_low"): b["roas_low"].round(2).to_numpy(),
+                         tr("col.roas_high"): b["roas_high"].round(2).to_numpy(),
                          tr("col.budget_ok"): [tr("yes") if e else tr("no") for e in b["eligible"]]})
 
 
 def _budget(sec: Section, b: pd.DataFrame, tr: Any, cfg: dict[str, Any]) -> None:
     shown = _export(b, tr)
     shown[tr("col.spend")] = [tr.money(v) for v in b["spend"]]
-    shown[tr("col.roas")] = [tr.money(v, 2) for v in b["roas"]]
+    shown[tr("col.conversions")] = [tr.number(v) for v in b["conversions"]]
+    for col, key in (("roas", "col.roas"), ("roas_low", "col.roas_low"),
+                     ("roas_high", "col.roas_high")):
+        shown[tr(key)] = [tr.money(v, 2) for v in b[col]]
     sec.tables.append(Table("", shown))
     sec.exports["channels"] = _export(b, tr)
     short = [tr.label(c) for c in b.index[~b["eligible"]]]

@@ -111,12 +111,13 @@ class Report:
     def _cover(self) -> str:
         tr, e, tx = self.tr, _html.escape, self.data.transactions
         start, end = tx["timestamp"].min(), tx["timestamp"].max()
-        rows = "".join(f"<li>{e(tr(f'table.{t}'))}: {e(tr.count(len(getattr(self.data, t)), 'row'))}</li>"
+        rows = "".join(f"<li>{e(tr(f'table.{t}'))}{e(tr.colon)}"
+                       f"{e(tr.count(len(getattr(self.data, t)), 'row'))}</li>"
                        for t in _TABLES if getattr(self.data, t, None) is not None)
         client = f"<p>{e(tr('report.client', client=self.client))}</p>" if self.client else ""
         return (f'<div class="omnimkt-cover"><h1>{e(self.title)}</h1>{client}'
                 f"<p>{e(tr('report.period', start=tr.date(start), end=tr.date(end)))}</p>"
-                f"<p>{e(tr('report.sources'))}:</p><ul>{rows}</ul>"
+                f"<p>{e(tr('report.sources'))}{e(tr.colon)}</p><ul>{rows}</ul>"
                 f"<p>{e(tr('report.date', date=tr.date(self.generated)))}</p></div>")
 
     def _summary(self) -> str:
@@ -206,4 +207,4 @@ def build_report_content(data: Any, *, lang: str = "zh", currency: str = "CNY",
             sections.append(module.build(part, tr, cfg))  # every build takes (an, tr, cfg)
     day = (pd.Timestamp(data.transactions["timestamp"].max()).normalize() if generated is None
            else pd.Timestamp(generated).normalize())
-    return Report(tr, sections, cfg, data, title or tr("report.summary"), client, day)
+    return Report(tr, sections, cfg, data, title or tr("report.default_title"), client, day)

@@ -96,10 +96,11 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
                            alive=tr.pct(t.iloc[-1]["p_alive"])),
                         float(top["share_clv"]), 80, "clv.top")]
     actions = []
+    ev = contact_value(len(wb), cfg, cfg["_saved_value"])
     if len(wb):
         findings.append(Finding(tr("clv.finding_risk", n=tr.count(len(wb), "customer")),
                                 len(wb), 70, "clv.winback"))
-        ev = contact_value(len(wb), cfg, cfg["_saved_value"])
+    if len(wb) and ev > 0:
         actions.append(Action(tr("clv.action", n=tr.count(len(wb), "repeat_buyer")), ev,
                               "clv.winback"))
     notes = []

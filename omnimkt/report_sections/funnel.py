@@ -92,10 +92,11 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     todo = ("funnel.todo" if len(later) and later.min() > s["conversion_from_previous"].iloc[1]
             else "funnel.todo_plain")
     n = an["recent_once"]
+    ev = contact_value(n, cfg, cfg["margin"] * an["mean_order"])
+    # an action whose expected value is not positive on these assumptions is not recommended
     actions = [Action(tr("funnel.action", n=tr.count(n, "customer"),
-                         days=tr.count(cfg["recent_days"], "day")),
-                      contact_value(n, cfg, cfg["margin"] * an["mean_order"]), "funnel.second")
-               ] if n else []
+                         days=tr.count(cfg["recent_days"], "day")), ev, "funnel.second")
+               ] if n and ev > 0 else []
     return Section("funnel", tr("funnel.heading"), tr("funnel.question"), answer,
                    figures=[figure_png(fig)], tables=tables, todo=[tr(todo)], findings=findings,
                    actions=actions, glossary=["funnel", "expected_value"])

@@ -51,6 +51,7 @@ NOUNS: dict[str, tuple[str, str, str]] = {
     "quiet_vip": ("high-value customer who has gone quiet",
                   "high-value customers who have gone quiet", "位已沉默的高价值客户"),
     "reminder": ("replenishment reminder", "replenishment reminders", "条补货提醒"),
+    "unit": ("unit", "units", "件"),
 }
 
 #: Display labels of omnimkt's own codes (channels, segments, models, actions, tiers, stages).
@@ -65,6 +66,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "social_kol": ("social media KOL", "社交媒体KOL"), "store_visit": ("store visit", "门店到访"),
     "tv": ("TV", "电视广告"), "direct": ("direct", "直接访问"), "email": ("e-mail", "邮件"),
     "phone": ("phone call", "电话"), "wechat": ("WeChat", "微信"),
+    "messaging": ("messaging app", "微信消息"),
     # attribution models
     "last_touch": ("last touch", "末次触点"), "first_touch": ("first touch", "首次触点"),
     "linear": ("linear", "线性"), "time_decay": ("time decay", "时间衰减"),
@@ -138,6 +140,8 @@ CHART_TEXTS: list[tuple[str, str, str]] = [
     (r"effective sales", "effective sales", "有效销售"),
     (r"effective repeat purchase", "effective repeat purchase", "有效复购"),
     (r"effective member", "effective member", "有效会员"),
+    (r"discounts", "discounts", "折扣"),
+    (r"vouchers \(after breakage\)", "vouchers (after breakage)", "代金券（扣除未核销）"),
 ]
 
 from omnimkt.report_sections._strings import GLOSSARY, STRINGS  # noqa: E402
@@ -185,6 +189,11 @@ class Tr:
             raise KeyError(f"report text {key!r} is missing from omnimkt.report_sections") from None
         return template.format(**values) if values else template
 
+    @property
+    def colon(self) -> str:
+        """The colon after a label: ": " in English, "：" in Chinese."""
+        return ": " if self._i == 0 else "："
+
     def glossary(self, term: str) -> tuple[str, str]:
         """(term, explanation) of a glossary entry in the report language."""
         en, zh = GLOSSARY[term]
@@ -199,7 +208,7 @@ class Tr:
             return self.labels[key]
         if key in LABELS:
             return LABELS[key][self._i]
-        return key
+        return self.chart(key)
 
     def chart(self, text: str) -> str:
         """A word a plot wrote inside a chart, in the report language (else unchanged)."""

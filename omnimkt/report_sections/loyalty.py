@@ -14,11 +14,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from omnimkt.loyalty import PointsLadder, Tier, apply_ladder
+from omnimkt.plotting.loyalty import plot_monthly_cost, plot_tier_counts
 from omnimkt.report_sections._common import quiet
-from omnimkt.report_sections._section import Finding, Section, Table
+from omnimkt.report_sections._section import (
+    Finding,
+    Section,
+    Table,
+    figure_png,
+    money_axis,
+    relabel,
+)
 
 __all__ = ["analyse", "build", "ladder_from_config"]
 
@@ -50,7 +59,7 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     rows = []
     for k, tier in enumerate(lad.tiers, start=1):
         reached = th[th["level"] == k]
-        rows.append({tr("col.tier"): tr.label(tier.name), tr("col.threshold"): tr.number(tier.threshold),
+        rows.append({tr("col.member_tier"): tr.label(tier.name), tr("col.threshold"): tr.number(tier.threshold),
                      tr("col.benefit"): tr("loyalty.benefit", discount=tr.pct(tier.discount),
                                            voucher=tr.money(tier.voucher)),
                      tr("col.reached"): tr.number(len(reached)),
@@ -64,8 +73,16 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
                 cost=tr.money(cost),
                 share=tr.pct(share, 1), spend=tr.money(s["spend (before discounts)"]))
     notes = [] if an["referrals"] else [tr("loyalty.no_referral")]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
+    plot_tier_counts(res, ax=axes[0])
+    relabel(axes[0], tr, title=tr("chart.tiers"), xlabel=tr("axis.month"),
+            ylabel=tr("axis.points_members"))
+    plot_monthly_cost(res, ax=axes[1])
+    relabel(axes[1], tr, title=tr("chart.cost"), xlabel=tr("axis.month"),
+            ylabel=tr("axis.cost_month"))
+    money_axis(axes[1], tr)
     return Section("loyalty", tr("loyalty.heading"), tr("loyalty.question"), answer,
-                   tables=[Table("", pd.DataFrame(rows))],
+                   figures=[figure_png(fig)], tables=[Table("", pd.DataFrame(rows))],
                    todo=[tr("loyalty.todo", share=tr.pct(share, 1))],
                    findings=[Finding(tr("loyalty.finding", cost=tr.money(cost),
                                         share=tr.pct(share, 1)), float(cost), 30, "loyalty.cost")],

@@ -83,10 +83,14 @@ def export_table(acts: pd.DataFrame, tr: Any) -> pd.DataFrame:
         tr("col.due"): acts["due_date"].dt.strftime("%Y-%m-%d").to_numpy(),
         tr("col.channel"): [tr.label(c) for c in acts["channel"]],
         tr("col.offer"): [tr.label(o) for o in acts["offer_type"]],
-        tr("col.why"): [tr("retention.reason", action=tr.label(a), units=f"{u:g}",
-                           day=tr.date(d)) for a, u, d in
-                        zip(acts["action"], acts["units_last"], acts["last_purchase"],
-                            strict=True)]})
+        tr("col.why"): [tr("retention.reason", day=tr.date(d), units=_units(u, tr))
+                        for u, d in zip(acts["units_last"], acts["last_purchase"], strict=True)]})
+
+
+def _units(u: float, tr: Any) -> str:
+    if float(u) == int(u):
+        return tr.count(int(u), "unit")
+    return f"{tr.number(u, 1)}件" if tr.lang == "zh" else f"{tr.number(u, 1)} units"
 
 
 def _price_lines(basket: pd.Series, tr: Any, cfg: dict[str, Any]) -> str:
@@ -97,6 +101,10 @@ def _price_lines(basket: pd.Series, tr: Any, cfg: dict[str, Any]) -> str:
     return tr(key, hi=tr.count(hi, "customer"), lo=tr.count(lo, "customer"),
               service=tr.money(cfg["service_threshold"]), price=tr.money(cfg["price_threshold"]),
               need=tr.count(cfg["min_customers_per_side"], "customer"))
+
+
+def _positive(n: int, acts: pd.DataFrame, cfg: dict[str, Any]) -> bool:
+    return contact_value(n, cfg, cfg["margin"] * float(acts["mean_basket"].mean())) > 0
 
 
 def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
@@ -129,7 +137,7 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
             tr("col.mae"): [tr.number(chk["clock"], 1), tr.number(chk["naive"], 1)],
             tr("col.predictions"): [tr.number(chk["n"]), tr.number(chk["n_naive"])]})))
     sec.notes.append(_price_lines(an["basket"], tr, cfg))
-    if ok and n:
+    if ok and n and _positive(n, acts, cfg):
         full = export_table(acts, tr)
         sec.exports["actions"] = full
         sec.tables.append(Table(tr("report.first_rows", n=min(10, n), rows=tr.count(n, "row")),

@@ -99,9 +99,10 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
                            spend=tr.pct(quiet_rows["spend_share"].sum())), n_quiet, 65,
                         "segments.quiet")]
     actions = []
-    if n_quiet:
-        actions.append(Action(tr("segments.action", n=tr.count(n_quiet, "quiet_vip")),
-                              contact_value(n_quiet, cfg, cfg["_saved_value"]), "segments.quiet"))
+    ev = contact_value(n_quiet, cfg, cfg["_saved_value"])
+    if n_quiet and ev > 0:
+        actions.append(Action(tr("segments.action", n=tr.count(n_quiet, "quiet_vip")), ev,
+                              "segments.quiet"))
     tables = [Table("", _rfm_table(s, tr))]
     if an["classes"] is not None:
         cs = an["classes"].summary
