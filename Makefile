@@ -7,16 +7,17 @@ OMNIMKT := $(VENV)/bin/omnimkt
 
 .PHONY: demo check-demo test install system-libs lint bench sample clean
 
-# WeasyPrint (the PDF) needs Pango and HarfBuzz from the system; install them from
-# Debian's packages only when they are missing.
+# WeasyPrint (the PDF) needs Pango and HarfBuzz (with its font subsetter) from the
+# system; install them from Debian's packages only when they are missing.
 system-libs:
 	@if ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' && \
-	    ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then :; \
+	    ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' && \
+	    ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0'; then :; \
 	elif command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing the PDF libraries (pango) from Debian's packages"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
 	else \
 	    echo "warning: libpango is missing and apt-get is not available; install Pango for PDF output" >&2; \
 	fi

@@ -21,6 +21,7 @@ import importlib.resources
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
@@ -36,6 +37,7 @@ from omnimkt.data.io import load_dataset
 from omnimkt.errors import ModelError, OmnimktError
 from omnimkt.report_config import ReportSettings, report_settings
 from omnimkt.report_export import Staging, check_output, finish_html, write_pdf
+from omnimkt.report_sections.config import resolve_config
 
 __all__ = ["ReportError", "ReportFiles", "build_report"]
 
@@ -135,7 +137,8 @@ def build_report(
     """
     settings = report_settings(config, title=title, client=client, lang=lang,
                                currency=currency, labels=labels)
-    assumptions = _resolve_assumptions(settings.assumptions)
+    # Checked here, before a kernel starts, so a wrong key fails in a second.
+    assumptions = resolve_config(settings.assumptions)
     cols = as_columns(columns)
     options = {"allow_refunds": check_bool(allow_refunds, "allow_refunds"),
                "encoding": encoding, "sheet": sheet, "dayfirst": dayfirst}
@@ -163,15 +166,6 @@ def build_report(
             write_pdf(page, staging.temp(files[".pdf"]))
         staging.commit()
     return ReportFiles(files[".html"], files.get(".pdf"), files.get(".xlsx"))
-
-
-def _resolve_assumptions(assumptions: Mapping[str, Any]) -> dict[str, Any]:
-    """The client's assumptions checked by the report sections (defaults filled in)."""
-    try:
-        from omnimkt.report_sections.config import resolve_config
-    except ImportError:  # TEMPORARY until the content helper's module lands
-        return dict(assumptions)
-    return resolve_config(dict(assumptions))
 
 
 def _data_folder(data: Any) -> Path:
@@ -209,6 +203,7 @@ def _run_template(params: Mapping[str, Any], title: str, kernel_name: str | None
     """Execute the template with ``params`` and return the finished HTML page."""
     import nbformat
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from nbconvert import HTMLExporter
 
     template = importlib.resources.files("omnimkt") / TEMPLATE
@@ -223,12 +218,15 @@ def _run_template(params: Mapping[str, Any], title: str, kernel_name: str | None
                 progress_bar=False, log_output=False, cwd=tmp,
                 # The kernel runs on this machine only; its start-up chatter is not for users.
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                kernel_manager_class=_quiet_kernel_manager(),
             )
         except papermill.PapermillExecutionError as exc:
             raise ReportError(
                 f"report: the section in cell {exc.exec_count} failed with {exc.ename}: "
                 f"{exc.evalue}. Check the data with "
                 f"omnimkt check --data {params['data_dir']!r}.") from None
+        except (DeadKernelError, CellTimeoutError) as exc:
+            raise ReportError(f"report: the notebook kernel stopped ({exc}).") from None
         nb = nbformat.read(executed, as_version=4)
         _make_stable(nb)
         for w in _strip_stderr(nb):
@@ -306,6 +304,23 @@ def _progress_engine(say: Callable[[str], None]) -> str:
 
     papermill_engines.register("omnimkt-progress", _Engine)
     return "omnimkt-progress"
+
+
+def _quiet_kernel_manager() -> type:
+    """A kernel manager whose kernel does not write to our terminal.
+
+    On Ctrl-C the kernel is interrupted while it shuts down and logs that it caught
+    the interrupt; the user should see only omnimkt's one line. Cell output still
+    arrives through Jupyter messages.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    class _QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return _QuietKernelManager
 
 
 def _kernel_for_this_python() -> str:

@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -220,8 +221,11 @@ def write_pdf(page: str, target: Path) -> None:
     JupyterLab CSS is large and meant for a browser); styles inside the report stay.
     """
     try:
-        import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
+        with warnings.catch_warnings():
+            # Without libharfbuzz-subset WeasyPrint subsets fonts itself and says so.
+            warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+            import weasyprint
+            from weasyprint.text.fonts import FontConfiguration
     except OSError as exc:  # the system libraries pango/harfbuzz are missing
         raise ModelError(
             f"pdf: WeasyPrint cannot load its system libraries ({exc}); run `make install` "

@@ -102,7 +102,6 @@ def test_bad_report_settings_are_one_line_usage_errors(data, tmp_path, capsys, n
 
 
 def test_unknown_assumption_in_the_config_file_is_named(data, tmp_path, capsys, no_work):
-    pytest.importorskip("omnimkt.report_sections.config")
     cfg = tmp_path / "client.toml"
     cfg.write_text('title = "Q3"\nno_such_assumption = 3\n', encoding="utf-8")
     assert _report(data, tmp_path / "r.html", "--config", str(cfg)) == 2
@@ -133,6 +132,29 @@ def test_titles_with_regex_specials_and_html_are_accepted(data, tmp_path, monkey
     page = (tmp_path / "r.html").read_text()
     assert "<title>Q3 &lt;script&gt;alert(3)&lt;/script&gt; \\1 A&amp;B</title>" in page
     assert "Report:" in capsys.readouterr().out
+
+
+def test_config_file_holds_settings_and_assumptions_flags_override(data, tmp_path,
+                                                                    monkeypatch):
+    seen = {}
+
+    def fake_template(params, title, kernel_name, show):
+        seen.update(params)
+        return report_module.finish_html("<title>x</title>", title)
+
+    monkeypatch.setattr(report_module, "_run_template", fake_template)
+    cfg = tmp_path / "client.toml"
+    cfg.write_text('title = "季度复盘"\nclient = "某母婴品牌"\nlang = "en"\ncurrency = "usd"\n'
+                   "margin = 0.25\ncontact_cost = 15\n"
+                   '[labels]\nstore_visit = "门店到访"\n', encoding="utf-8")
+    assert _report(data, tmp_path / "r.html", "--config", str(cfg), "--title", "Q3",
+                   "--no-pdf", "--no-workbook") == 0
+    assert (seen["title"], seen["client"], seen["lang"], seen["currency"]) == (
+        "Q3", "某母婴品牌", "en", "USD")
+    assert json.loads(seen["labels_json"]) == {"store_visit": "门店到访"}
+    assumptions = json.loads(seen["config_json"])
+    assert assumptions["margin"] == 0.25 and assumptions["contact_cost"] == 15
+    assert json.loads(seen["dayfirst_json"]) is None
 
 
 # ----------------------------------------------------------------- --out checked first
