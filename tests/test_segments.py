@@ -571,7 +571,7 @@ def test_cutoff_is_inclusive_and_recency_runs_to_its_end():
     (lambda tx: S.pareto_split(tx, top_share=True), "top_share"),
     (lambda tx: S.rfm_scores(tx, n_bins=2.5), "n_bins"),
     (lambda tx: S.rfm_scores(tx, cutoff=20250101), "cutoff"),
-    (lambda tx: S.customer_table(tx, validated="yes"), "validated"),
+    (lambda tx: S.customer_table(tx, validate="yes"), "validate"),
     (lambda tx: S.tiers_1535(tx, shares=(0.15, 0.35, float("nan"))), "shares"),
     (lambda tx: S.tiers_1535(tx, shares=(0.0, True, 0.0)), "shares"),
     (lambda tx: S.split_334(tx, min_orders=0), "min_orders"),

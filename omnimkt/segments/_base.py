@@ -26,19 +26,20 @@ CUSTOMER_TABLE_COLUMNS = (
 )
 
 
-def transactions_of(data: Any, columns: Any = None, *, validated: bool = False) -> pd.DataFrame:
+def transactions_of(data: Any, columns: Any = None, *, validate: bool = True) -> pd.DataFrame:
     """The canonical transactions of ``data`` (a DataFrame or a Dataset), validated once.
 
-    ``validated=True`` trusts a log that already passed
+    ``validate=False`` trusts a log that already passed
     :func:`omnimkt.data.validate_transactions` (saves seconds on tens of millions
-    of rows); otherwise the shared validator runs with the ``columns`` mapping.
+    of rows; the ``columns`` mapping is still applied); otherwise the shared
+    validator runs with the mapping.
     """
-    check_bool(validated, "validated")
+    validate = check_bool(validate, "validate")
     cols = as_columns(columns)
     if hasattr(data, "transactions") and not isinstance(data, pd.DataFrame):
         data = data.transactions
     tx = check_frame(data, "transactions")
-    return tx if validated else validate_transactions(tx, cols)
+    return validate_transactions(tx, cols) if validate else cols.to_canonical(tx)
 
 
 def reference_time(tx: pd.DataFrame, cutoff: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -126,7 +127,7 @@ def orders_table(tx: pd.DataFrame) -> pd.DataFrame:
 
 
 def customer_table(transactions: pd.DataFrame, *, cutoff: Any = None,
-                   columns: Any = None, validated: bool = False) -> pd.DataFrame:
+                   columns: Any = None, validate: bool = True) -> pd.DataFrame:
     """Per-customer statistics the scores and tiers of this family are built from.
 
     Parameters
@@ -140,9 +141,9 @@ def customer_table(transactions: pd.DataFrame, *, cutoff: Any = None,
         measured to the end of the cutoff day (midnight starting the next day).
     columns : omnimkt.Columns or dict, optional
         Your column names, e.g. ``{"customer_id": "member_no"}``.
-    validated : bool
-        The log already passed :func:`omnimkt.data.validate_transactions`;
-        skip the checks (saves time on tens of millions of rows).
+    validate : bool, default True
+        Run :func:`omnimkt.data.validate_transactions` first; False skips it
+        for a log that already passed it (saves time on tens of millions of rows).
 
     Returns
     -------
@@ -165,7 +166,7 @@ def customer_table(transactions: pd.DataFrame, *, cutoff: Any = None,
     >>> t[["orders", "spend", "recency_days", "tenure_days"]].to_dict("list")
     {'orders': [2, 1], 'spend': [400.0, 50.0], 'recency_days': [10.0, 16.0], 'tenure_days': [20.0, 16.0]}
     """
-    tx = transactions_of(transactions, columns, validated=validated)
+    tx = transactions_of(transactions, columns, validate=validate)
     tx, _, end = history(tx, cutoff)
     return _customer_table_from_orders(orders_table(tx), end)
 

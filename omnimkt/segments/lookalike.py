@@ -76,7 +76,7 @@ def area_profile(data: Any, *, by: str = "region", customers: pd.DataFrame | Non
         raise DataError(f"customers.{by}: needed to profile areas; pass customers= with "
                         f"customer_id and {by}.")
     tx = transactions_of(data, columns)
-    t = customer_table(tx, cutoff=cutoff, validated=True)
+    t = customer_table(tx, cutoff=cutoff, validate=False)
     ids, customers = align_side(t.index, customers, "customers")
     if ids is not t.index:
         t = t.set_axis(ids)

@@ -37,7 +37,7 @@ _LOG_FEATURES = ("R", "F", "M")
 def rfmcl_table(data: Any, *, cutoff: Any = None, c: str = "auto", days_per_unit: float = 7.0,
                 consumption: Any = None, category: str | None = "formula",
                 columns: Any = None, base: pd.DataFrame | None = None,
-                validated: bool = False) -> pd.DataFrame:
+                validate: bool = True) -> pd.DataFrame:
     """Score every customer on RFMCL, the formula brand's value model (case A).
 
     The case does not define the letters; omnimkt uses this reading for a
@@ -65,7 +65,7 @@ def rfmcl_table(data: Any, *, cutoff: Any = None, c: str = "auto", days_per_unit
 
     Days "since" are measured to the end of the cutoff day (midnight starting
     the next day). ``base`` may pass a :func:`customer_table` already computed
-    on the same data and ``cutoff``, and ``validated=True`` skip the checks of a log that
+    on the same data and ``cutoff``, and ``validate=False`` skip the checks of a log that
     already passed :func:`omnimkt.data.validate_transactions` (both save time
     on large logs).
 
@@ -88,7 +88,7 @@ def rfmcl_table(data: Any, *, cutoff: Any = None, c: str = "auto", days_per_unit
     days_per_unit = check_number(days_per_unit, "days_per_unit", low=0, low_open=True)
     if category is not None and not isinstance(category, str):
         raise ModelError(f"category: expected a category name or None, got {category!r}.")
-    tx = transactions_of(data, columns, validated=validated)
+    tx = transactions_of(data, columns, validate=validate)
     tx, day, end = history(tx, cutoff)
     if base is None:
         base = _customer_table_from_orders(orders_table(tx), end)
