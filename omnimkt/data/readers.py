@@ -95,14 +95,14 @@ def _gunzip(data: bytes, kind: str, path: Path) -> bytes:
 
 
 # --------------------------------------------------------------------------- encodings
-def _decode(data: bytes, encoding: str | None, kind: str, path: Path) -> tuple[str, str]:
-    """The text of ``data`` and the encoding used (explicit, or decided safely)."""
+def _decode(data: bytes, encoding: str | None, kind: str, path: Path) -> tuple[bytes, str]:
+    """``data`` as UTF-8 bytes without a byte-order mark, and the encoding it was read as."""
     if encoding is not None:
         if encoding.lower().replace("_", "-") in ("utf-8", "utf8") and data.startswith(
                 b"\xef\xbb\xbf"):
             encoding = "utf-8-sig"  # the byte-order mark is not part of the first column name
         try:
-            return data.decode(encoding), encoding
+            return data.decode(encoding).encode("utf-8"), encoding
         except LookupError:
             raise DataError(f"{kind}: encoding={encoding!r} is not an encoding Python knows; "
                             "use e.g. 'utf-8', 'gbk' or 'gb18030'.") from None
@@ -111,22 +111,15 @@ def _decode(data: bytes, encoding: str | None, kind: str, path: Path) -> tuple[s
                 f"{_where(kind, path)} is not valid {encoding} text (byte {exc.start:,}). "
                 f"{_guess_note(data)}Pass the right encoding=, or encoding=None to detect "
                 "it.") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass  # a stray BOM on non-UTF-8 text: decide from the bytes below
-    if data.isascii():
-        return data.decode("ascii"), "utf-8"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    if data.startswith(b"\xef\xbb\xbf") and _is_utf8(data[3:]):
+        return data[3:], "utf-8-sig"
+    if data.isascii() or _is_utf8(data):  # isascii: no copy for the common large file
+        return data, "utf-8"
     guess = _guess(data)
     if guess in _GB:
         for enc in ("gbk", "gb18030"):
             try:
-                return data.decode(enc), enc
+                return data.decode(enc).encode("utf-8"), enc
             except UnicodeDecodeError:
                 continue
     looks = f"it looks like {guess}, but that cannot be confirmed" if guess else \
@@ -163,31 +156,37 @@ def _is_utf8(data: bytes) -> bool:
 
 
 # --------------------------------------------------------------------------- csv
-def _check_complete(text: str, kind: str, path: Path) -> None:
-    """A CSV cut off mid-row, or with a quote never closed, is an error, not a shorter table."""
-    if text.count('"') % 2:  # quotes inside values are doubled, so a whole file has pairs
-        start = text.rfind('"')
-        line = text.count("\n", 0, start) + 1
+def _check_complete(data: bytes, kind: str, path: Path) -> None:
+    """A CSV cut off mid-row, or with a quote never closed, is an error, not a shorter table.
+
+    ``data`` is UTF-8; only counts and the first and last lines are looked at.
+    """
+    if data.count(b'"') % 2:  # quotes inside values are doubled, so a whole file has pairs
+        start = data.rfind(b'"')
+        line = data.count(b"\n", 0, start) + 1
         raise DataError(
             f"{_where(kind, path)} is not a well-formed CSV table (a quote opened on line "
-            f"{line:,} is never closed: {text[start:start + 30]!r}). The file was cut off, or "
-            "a value holds a stray quote (write it as \"\"); fix it or export it again.")
-    if not text or text.endswith(("\n", "\r")):
+            f"{line:,} is never closed: {_text(data[start:start + 30])!r}). The file was cut "
+            "off, or a value holds a stray quote (write it as \"\"); fix it or export it "
+            "again.")
+    if not data or data.endswith((b"\n", b"\r")):
         return
-    lines = text.splitlines()
-    header, last = lines[0], lines[-1]
-    if len(lines) < 2:
-        return
-    n_head = len(next(csv.reader([header])))
-    try:
-        n_last = len(next(csv.reader([last], strict=True)))
-    except csv.Error:
-        n_last = -1
-    if last.count('"') % 2 or n_last < n_head:
+    cut = data.rfind(b"\n")
+    if cut < 0:
+        return  # a header alone: the validators say the table is empty
+    header, last = _text(data[: data.find(b"\n")]), _text(data[cut + 1:])
+    n_head = len(next(csv.reader([header.rstrip("\r")])))
+    n_last = len(next(csv.reader([last])))
+    if n_last < n_head:
+        line = data.count(b"\n") + 1
         raise DataError(
-            f"{_where(kind, path)} ends in the middle of a row (line {len(lines):,}, "
-            f"{last[-40:]!r}, has {max(n_last, 0)} of {n_head} fields and no line end): the "
+            f"{_where(kind, path)} ends in the middle of a row (line {line:,}, "
+            f"{last[-40:]!r}, has {n_last} of {n_head} fields and no line end): the "
             "file was cut off while saving or copying. Export or copy it again.")
+
+
+def _text(b: bytes) -> str:
+    return b.decode("utf-8", errors="replace")
 
 
 def _parse_csv(text_bytes: bytes, kind: str, path: Path, cols: Columns) -> pd.DataFrame:
@@ -219,10 +218,9 @@ def _read_csv(data: bytes, fmt: str, kind: str, path: Path, cols: Columns,
               encoding: str | None) -> tuple[pd.DataFrame, str]:
     if fmt == "csv.gz":
         data = _gunzip(data, kind, path)
-    text, used = _decode(data, encoding, kind, path)
-    _check_complete(text, kind, path)
-    raw = data if used in ("utf-8", "ascii") else text.encode("utf-8")
-    return _parse_csv(raw, kind, path, cols), used
+    utf8, used = _decode(data, encoding, kind, path)
+    _check_complete(utf8, kind, path)
+    return _parse_csv(utf8, kind, path, cols), used
 
 
 # --------------------------------------------------------------------------- parquet, excel
