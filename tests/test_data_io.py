@@ -358,3 +358,9 @@ def test_check_dataset_on_a_good_folder_and_a_missing_one(tmp_path):
     assert report.warnings == []
     missing = check_dataset(tmp_path / "nope")
     assert not missing.ok and "does not exist" in missing.problems[0].message
+
+
+def test_xls_files_are_found_and_damage_is_named(tmp_path):
+    (tmp_path / "transactions.xls").write_bytes(b"\xd0\xcf\x11\xe0 not really a workbook")
+    with pytest.raises(DataError, match=r"transactions.xls' is not a readable Excel file"):
+        load_dataset(tmp_path)
