@@ -74,7 +74,8 @@ def test_format_table_has_no_nan_and_no_raw_floats():
 def _text_of(fn, *args, **kwargs) -> tuple[object, str]:
     # Outside Jupyter an Output widget's content prints to stdout: read it there.
     buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
+    with contextlib.redirect_stdout(buf), pd.option_context("display.max_columns", None,
+                                                            "display.width", 400):
         box = fn(*args, **kwargs)
     return box, buf.getvalue()
 
@@ -102,3 +103,16 @@ def test_attribution_explorer_table_is_formatted_and_labels_are_full_width():
     assert "门店" in text
     labelled = _descriptions(box)
     assert labelled and all(w.style.description_width == "initial" for w in labelled)
+
+
+def test_funnel_explorer_table_shows_shares_and_days():
+    from omnimkt.widgets.funnel import funnel_explorer
+
+    ev = pd.DataFrame({"customer_id": [1, 1, 2, 3], "event": ["visit", "buy", "visit", "visit"],
+                       "channel": ["门店", "门店", "京东", "京东"],
+                       "timestamp": pd.to_datetime(["2025-01-01 00:00", "2025-01-02 12:00",
+                                                    "2025-01-03 00:00", "2025-01-04 00:00"])})
+    _, text = _text_of(funnel_explorer, ev, ["visit", "buy"], breakdowns=["channel"])
+    # By hand: 3 visitors, 1 buyer 1.5 days later -> 33.3% convert.
+    assert "33.3%" in text and "1.5 d" in text
+    assert "NaN" not in text and "days 12:00" not in text

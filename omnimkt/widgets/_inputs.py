@@ -131,9 +131,10 @@ def format_table(table: pd.DataFrame, percent: Iterable[str] = ()) -> pd.DataFra
     Examples
     --------
     >>> t = pd.DataFrame({"n": [1200, None], "rate": [0.1234, float("nan")],
-    ...                   "cpa": [3.14159, 12345.678]})
+    ...                   "cpa": [3.14159, 12345.678],
+    ...                   "wait": pd.to_timedelta(["1 days 12:00:00", None])})
     >>> format_table(t, percent=["rate"]).to_dict("list")
-    {'n': ['1,200', '–'], 'rate': ['12.3%', '–'], 'cpa': ['3.142', '12,346']}
+    {'n': ['1,200', '–'], 'rate': ['12.3%', '–'], 'cpa': ['3.142', '12,346'], 'wait': ['1.5 d', '–']}
     """
     pct = set(percent)
     out = table.copy()
@@ -144,7 +145,11 @@ def format_table(table: pd.DataFrame, percent: Iterable[str] = ()) -> pd.DataFra
 
 
 def _cell_text(value: Any) -> str:
-    return value if isinstance(value, str) else format_number(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, pd.Timedelta):  # waiting times: days, not "1 days 02:24:00"
+        return f"{format_number(value / pd.Timedelta(days=1))} d"
+    return format_number(value)
 
 
 def _percent_text(value: Any) -> str:

@@ -19,11 +19,12 @@ from typing import Any
 import ipywidgets as w
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import display
 
-from omnimkt.errors import DataError
+from omnimkt._gate import check_number
+from omnimkt.errors import OmnimktError
 from omnimkt.funnel import funnel
 from omnimkt.plotting.funnel import plot_funnel, plot_funnel_breakdown
+from omnimkt.widgets._inputs import LABEL_STYLE, display_table
 
 __all__ = ["funnel_explorer"]
 
@@ -49,13 +50,16 @@ def funnel_explorer(events: pd.DataFrame, steps: Sequence[Any], *,
         Controls above a figure (funnel bars, and conversion by group when a breakdown is
         chosen) and the summary table.
     """
+    max_window_days = check_number(max_window_days, "max_window_days", low=1, integer=True)
+    window_days = check_number(window_days, "window_days", low=1, high=max_window_days,
+                               integer=True)
     window = w.IntSlider(value=window_days, min=1, max=max_window_days, step=1,
                          description="window (days)", continuous_update=False,
                          style={"description_width": "initial"})
     order = w.ToggleButtons(options=["strict", "any", "exact"], value="strict",
-                            description="order")
+                            description="order", style=LABEL_STYLE)
     breakdown = w.Dropdown(options=["(none)", *breakdowns], value="(none)",
-                           description="breakdown")
+                           description="breakdown", style=LABEL_STYLE)
     out = w.Output()
 
     def redraw(_: Any = None) -> None:
@@ -63,9 +67,9 @@ def funnel_explorer(events: pd.DataFrame, steps: Sequence[Any], *,
         with out:
             by = None if breakdown.value == "(none)" else breakdown.value
             try:
-                res = funnel(events, steps, window=f"{window.value}D", order=order.value,
+                res = funnel(events, steps, window_days=window.value, order=order.value,
                              breakdown=by, step_column=step_column, **options)
-            except DataError as exc:  # show the message, keep the explorer alive
+            except OmnimktError as exc:  # show the message, keep the explorer alive
                 print(exc)
                 return
             ncols = 2 if by else 1
@@ -75,7 +79,8 @@ def funnel_explorer(events: pd.DataFrame, steps: Sequence[Any], *,
                 plot_funnel_breakdown(res, ax=axes[0, 1])
             fig.tight_layout()
             plt.show()
-            display(res.summary.round({"conversion_from_previous": 3, "conversion_from_first": 3}))
+            display_table(res.summary,
+                          percent=["conversion_from_previous", "conversion_from_first"])
 
     for control in (window, order, breakdown):
         control.observe(redraw, names="value")
