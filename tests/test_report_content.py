@@ -123,9 +123,7 @@ def test_summary_has_five_findings_and_actions_whose_numbers_match(sample, repor
     # churn win-back: recomputed from the model calls with the default assumptions
     cut = tx["timestamp"].max().normalize() - pd.Timedelta(days=90)
     kw = {"customers": sample.customers, "touchpoints": sample.touchpoints}
-    import inspect
-    cut_kw = "cutoff" if "cutoff" in inspect.signature(churn_backtest).parameters else "calibration_end"
-    cmp = churn_backtest(tx, horizon_days=90, seed=0, **{cut_kw: cut}, **kw)
+    cmp = churn_backtest(tx, cut, horizon_days=90, seed=0, **kw)
     value = saved_customer_value(tx, margin=0.30)
     plan = winback_thresholds(cmp.scores[cmp.summary.index[-1]], y_true=cmp.labels,
                               cost_per_contact=20.0, saved_value=value, success_rate=0.10)

@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import inspect
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["call", "contact_value", "period_text", "quiet"]
-
-
-def call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``func(*args, **kwargs)`` where a key ``"new|old"`` is passed under whichever of the
-    two names ``func`` takes (the families are renaming arguments to the shared vocabulary
-    while the report is written; this keeps both spellings working until they land)."""
-    params = inspect.signature(func).parameters
-    out = {}
-    for key, value in kwargs.items():
-        names = key.split("|")
-        name = next((n for n in names if n in params), names[0])
-        out[name] = value
-    with warnings.catch_warnings():
-        # Data oddities are reported once when the data are loaded; sections stay quiet.
-        warnings.simplefilter("ignore")
-        return func(*args, **out)
+__all__ = ["contact_value", "data_span", "period_text", "quiet"]
 
 
 def quiet(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``func(...)`` with warnings silenced (they were shown when the data were loaded)."""
+    """``func(...)`` with warnings silenced: data oddities are reported once, when the data
+    are loaded, not again by every section."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return func(*args, **kwargs)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from omnimkt.attribution import build_paths, channel_costs, channel_roi, compare_models
 from omnimkt.plotting.attribution import plot_model_comparison
-from omnimkt.report_sections._common import call
+from omnimkt.report_sections._common import quiet
 from omnimkt.report_sections._section import (
     Action,
     Finding,
@@ -45,8 +45,7 @@ def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     tp = getattr(data, "touchpoints", None)
     if tp is None or len(tp) == 0:
         return {"skip": ("no_touch",)}
-    paths = call(build_paths, tp, data.transactions,
-                 **{"window_days|lookback_days": cfg["lookback_days"]})
+    paths = quiet(build_paths, tp, data.transactions, window_days=cfg["attribution_window_days"])
     if len(paths) == 0 or paths.total_conversions == 0:
         return {"skip": ("no_paths",)}
     cmp = compare_models(paths, list(MODELS))
@@ -130,7 +129,7 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
                   glossary=["attribution", "last_touch", "data_driven", "roas"])
     if "skip" in an:
         sec.skipped = (tr("attribution.no_touch") if an["skip"][0] == "no_touch" else
-                       tr("attribution.no_paths", days=tr.count(cfg["lookback_days"], "day")))
+                       tr("attribution.no_paths", days=tr.count(cfg["attribution_window_days"], "day")))
         return sec
     share = an["cmp"].summary
     lt, dd = share["last_touch"], (share["markov"] + share["shapley"]) / 2

@@ -20,7 +20,7 @@ import pandas as pd
 from omnimkt.churn import channel_retention, churn_backtest, winback_thresholds
 from omnimkt.errors import DataError, ModelError
 from omnimkt.plotting.churn import plot_gains
-from omnimkt.report_sections._common import call, data_span
+from omnimkt.report_sections._common import data_span, quiet
 from omnimkt.report_sections._section import (
     Action,
     Finding,
@@ -45,18 +45,18 @@ def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     extra = {k: getattr(data, k) for k in ("customers", "touchpoints")
              if getattr(data, k, None) is not None}
     try:
-        cmp = call(churn_backtest, tx, **{"cutoff|calibration_end": cut}, horizon_days=h,
+        cmp = quiet(churn_backtest, tx, cut, horizon_days=h,
                    seed=cfg["seed"], **extra)
     except (DataError, ModelError) as exc:
         return {"skip": ("error", str(exc))}
     sup = list(cmp.summary.index)[-1]
-    plan = call(winback_thresholds, cmp.scores[sup], y_true=cmp.labels,
+    plan = quiet(winback_thresholds, cmp.scores[sup], y_true=cmp.labels,
                 cost_per_contact=cfg["contact_cost"], saved_value=cfg["_saved_value"],
                 success_rate=cfg["success_rate"])
     ch = None
     if "channel" in tx.columns:
         try:
-            ch = call(channel_retention, tx, **{"cutoff|calibration_end": cut}, horizon_days=h)
+            ch = quiet(channel_retention, tx, cut, horizon_days=h)
         except DataError:
             ch = None
     return {"cmp": cmp, "plan": plan, "channels": ch, "cut": cut, "sup": sup}

@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -24,7 +23,7 @@ import pandas as pd
 
 from omnimkt.clv import analyse_clv, win_back_list
 from omnimkt.plotting.clv import plot_clv_distribution, plot_value_concentration
-from omnimkt.report_sections._common import call, contact_value, period_text
+from omnimkt.report_sections._common import contact_value, period_text, quiet
 from omnimkt.report_sections._section import (
     Action,
     Finding,
@@ -41,11 +40,9 @@ __all__ = ["analyse", "build"]
 
 def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     """The fitted CLV result and the win-back list (language-free)."""
-    params = inspect.signature(analyse_clv).parameters
-    horizon = ({"horizon_days": cfg["horizon_days"]} if "horizon_days" in params
-               else {"horizon": cfg["horizon_days"] / 7})  # until the clv rename lands
-    result = call(analyse_clv, data.transactions, models=("BG/NBD", "MBG/NBD"),
-                  annual_discount_rate=cfg["annual_discount_rate"], **horizon)
+    result = quiet(analyse_clv, data.transactions, models=("BG/NBD", "MBG/NBD"),
+                   horizon_days=cfg["horizon_days"],
+                   annual_discount_rate=cfg["annual_discount_rate"])
     return {"result": result, "winback": win_back_list(result.customers)}
 
 

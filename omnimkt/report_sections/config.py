@@ -69,7 +69,7 @@ ASSUMPTIONS: dict[str, tuple[Any, dict[str, Any], tuple[str, str]]] = {
     "clock_history_days": (150, {"low": 30, "integer": True},
                            ("days of history needed to check the consumption clock",
                             "检验消耗周期规则所需的历史天数")),
-    "lookback_days": (30, {"low": 1, "integer": True},
+    "attribution_window_days": (30, {"low": 1, "integer": True},
                       ("days before a first purchase in which touches get credit", "归因回溯天数")),
     "funnel_window_days": (365, {"low": 1, "integer": True},
                            ("days a journey step still counts", "旅程漏斗的转化窗口（天）")),

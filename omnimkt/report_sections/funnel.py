@@ -22,7 +22,7 @@ import pandas as pd
 
 from omnimkt.funnel import campaign_funnel, purchase_funnel
 from omnimkt.plotting.funnel import plot_funnel
-from omnimkt.report_sections._common import call, contact_value, data_span
+from omnimkt.report_sections._common import contact_value, data_span, quiet
 from omnimkt.report_sections._section import Action, Finding, Section, Table, figure_png, relabel
 
 __all__ = ["analyse", "build"]
@@ -31,24 +31,16 @@ __all__ = ["analyse", "build"]
 def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     """Purchase and journey funnels and the recent one-time buyers (language-free)."""
     tx = data.transactions
-    buy = call(purchase_funnel, tx, 3)
+    buy = quiet(purchase_funnel, tx, 3)
     journey = None
     if data.touchpoints is not None and len(data.touchpoints):
-        w = cfg["funnel_window_days"]
-        journey = call(campaign_funnel, data, **{"window_days|window": w} if _takes_days()
-                       else {"window": f"{w}D"})
+        journey = quiet(campaign_funnel, data, window_days=cfg["funnel_window_days"])
     _, last = data_span(tx)
     per = tx.groupby("customer_id")["timestamp"].agg(["count", "max"])
     recent_once = per[(per["count"] == 1)
                       & (per["max"] >= last - pd.Timedelta(days=cfg["recent_days"] - 1))]
     return {"buy": buy, "journey": journey, "recent_once": len(recent_once),
             "mean_order": float(tx["amount"].sum() / max(len(tx), 1))}
-
-
-def _takes_days() -> bool:
-    import inspect
-
-    return "window_days" in inspect.signature(campaign_funnel).parameters
 
 
 def _table(s: pd.DataFrame, tr: Any) -> pd.DataFrame:

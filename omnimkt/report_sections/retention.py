@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from omnimkt.errors import DataError, ModelError
-from omnimkt.report_sections._common import call, contact_value, data_span, quiet
+from omnimkt.report_sections._common import contact_value, data_span, quiet
 from omnimkt.report_sections._section import Action, Finding, Section, Table
 from omnimkt.retention import ReplenishmentModel, backtest
 
@@ -51,7 +51,7 @@ def clock_check(tx: pd.DataFrame, model: ReplenishmentModel, cfg: dict[str, Any]
         return None
     end = last - pd.Timedelta(days=31)  # the last replay's cutoff: 30 days to observe after
     try:
-        bt = call(backtest, tx, start=end - pd.Timedelta(weeks=11), end=end, model=model,
+        bt = quiet(backtest, tx, start=end - pd.Timedelta(weeks=11), end=end, model=model,
                   seed=cfg["seed"], validate=False, progress=False)
     except (DataError, ModelError):
         return None
@@ -66,7 +66,7 @@ def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     tx = data.transactions
     try:
         model = _model(tx, cfg)
-        acts = call(model.actions, None, horizon_days=cfg["action_days"])
+        acts = quiet(model.actions, None, horizon_days=cfg["action_days"])
         dep = model.depletion(None)
     except (DataError, ModelError) as exc:
         return {"skip": str(exc)}

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from omnimkt.plotting.segments import plot_pareto, plot_rfm_segments
-from omnimkt.report_sections._common import call, contact_value, quiet
+from omnimkt.report_sections._common import contact_value, quiet
 from omnimkt.report_sections._section import (
     Action,
     Finding,
@@ -46,7 +46,7 @@ def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
            "rfm": rfm_scores(table), "classes": None}
     customers = getattr(data, "customers", None)
     if customers is not None and len(customers):
-        out["classes"] = call(four_classes, table, customers=customers,
+        out["classes"] = quiet(four_classes, table, customers=customers,
                               recent_days=cfg["recent_days"], loyal_orders=cfg["loyal_orders"])
     return out
 
