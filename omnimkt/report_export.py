@@ -6,8 +6,8 @@
   and renames them only when all succeeded, so a failure or Ctrl-C leaves no
   partial file.
 * :func:`finish_html` removes what varies between runs (random element ids,
-  kernel and temp-folder traces), sets an escaped ``<title>`` and drops scripts
-  fetched from the web.
+  kernel and temp-folder traces), sets an escaped ``<title>`` and drops every
+  script (the report is static and loads nothing from the web).
 * :func:`write_pdf` prints the HTML with WeasyPrint, Chinese drawn with the Noto
   Sans CJK SC font that ships with ``mplfonts``.
 """
@@ -28,7 +28,9 @@ from omnimkt.errors import ModelError
 
 __all__ = ["Staging", "check_output", "finish_html", "write_pdf"]
 
-_REMOTE_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']?https?://[^>]*>\s*</script>\s*", re.I)
+# The report is static: no script runs in it (nbconvert's page would load MathJax,
+# require.js and mermaid from the web).
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.I | re.S)
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
 # Random ids that differ run to run: pandas Styler table ids (T_1a2b3) and uuid4s of
 # outputs. Neither shape can occur inside base64 image data ("_" and "-" are not in
@@ -181,15 +183,15 @@ def finish_html(page: str, title: str, strip: Iterable[str] = ()) -> str:
     """The exported page made static and reproducible, with ``title`` escaped.
 
     Random ids are renumbered in order of appearance, each text of ``strip``
-    (e.g. the temporary folder the notebook ran in) is removed, and scripts
-    fetched from the web are dropped.
+    (e.g. the temporary folder the notebook ran in) is removed, and every script
+    is dropped (nothing runs, nothing is fetched from the web).
 
     Examples
     --------
     >>> finish_html("<title>x</title><table id='T_1a2b3'>", "A&B <Q3> \\\\1")
     "<title>A&amp;B &lt;Q3&gt; \\\\1</title><table id='T_omnimkt0'>"
     """
-    page = _REMOTE_SCRIPT.sub("", page)
+    page = _SCRIPT.sub("", page)
     for i, pattern in enumerate(_RANDOM_IDS):
         page = _renumber(page, pattern, ("T_omnimkt", "omnimkt-id-")[i])
     for text in strip:
@@ -235,7 +237,6 @@ def write_pdf(page: str, target: Path) -> None:
     head, sep, rest = page.partition("<body")
     # The notebook's screen styles live in <head>; the report's own styles (in the body) stay.
     body = re.sub(r"<style[^>]*>.*?</style>", "", head, flags=re.S | re.I) + sep + rest
-    body = re.sub(r"<script[^>]*>.*?</script>", "", body, flags=re.S | re.I)
     # Heading permalinks ("¶") are for the browser, not for paper.
     body = re.sub(r"<a class=\"anchor-link\"[^>]*>.*?</a>", "", body, flags=re.S)
     quiet = [logging.getLogger(n) for n in ("weasyprint", "fontTools")]
