@@ -182,13 +182,35 @@ def test_clock_actions_withheld_where_the_median_gap_rule_predicts_better():
     for lang, word in (("en", "No:"), ("zh", "否。")):
         sec = retention_section.build(an, Tr(lang), cfg)
         assert sec.answer.startswith(word)
-        assert sec.actions == [] and "actions" not in sec.exports
+        assert "actions" not in sec.exports and not any(t.note for t in sec.tables)
+        # the one action is the plain rule, not the clock's reminders
+        assert [a.key for a in sec.actions] == ["retention.median_gap"]
+        assert sec.actions[0].expected_value is None
     # one or two customers above ¥400: the price lines are not applied, with the counts
     basket = pd.Series([450.0, 150.0, 120.0])
     sec_note = retention_section._price_lines(basket, Tr("en"), cfg)
     assert "not applied" in sec_note
     assert "1 customer at ¥400 or more and 2 customers below ¥200" in sec_note
     assert "100%" not in sec_note
+
+
+def test_campaigns_that_lose_money_name_their_break_even_cost():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = Dataset(transactions=load_cdnow("sample"))
+    an = analyse_all(data)
+    rep = build_report_content(data, lang="en", analysis=an)
+    acts = rep.actions()
+    assert 3 <= len(acts) <= 5
+    assert all(a.expected_value is None or a.expected_value > 0 for a in acts)
+    # CLV win-back at ¥20 a contact: 243 customers x (10% x value - 20) < 0
+    from omnimkt.churn import saved_customer_value
+
+    value = saved_customer_value(data.transactions, margin=0.30)
+    winback = next(a for a in acts if a.key == "clv.winback")
+    assert f"under ¥{0.10 * value:,.2f} per contact" in winback.text
+    assert f"lose ¥{-243 * (0.10 * value - 20):,.0f}" in winback.text
+    assert "No:" in rep.sections[4].answer
 
 
 def test_budget_moves_only_between_channels_with_enough_spend_and_conversions(reports):

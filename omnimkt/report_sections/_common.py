@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["contact_value", "data_span", "period_text", "quiet"]
+__all__ = ["contact_action", "contact_value", "data_span", "period_text", "quiet"]
 
 
 def quiet(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -30,6 +30,27 @@ def period_text(tr: Any, days: int) -> str:
 def contact_value(n: int, cfg: dict[str, Any], value_per_success: float) -> float:
     """Expected net value of contacting ``n`` customers: n × (success rate × value − cost)."""
     return float(n) * (cfg["success_rate"] * float(value_per_success) - cfg["contact_cost"])
+
+
+def contact_action(tr: Any, text: str, n: int, cfg: dict[str, Any], value_per_success: float,
+                   key: str) -> Any:
+    """A contact campaign as an action: with its expected value when it pays, otherwise as a
+    conditional action naming the break-even cost per contact and the loss at the assumed
+    cost (None when nobody is to be contacted or a success is worth nothing)."""
+    from omnimkt.report_sections._section import Action
+
+    ev = contact_value(n, cfg, value_per_success)
+    if n <= 0:
+        return None
+    if ev > 0:
+        return Action(text, ev, key)
+    limit = cfg["success_rate"] * float(value_per_success)
+    if limit <= 0:
+        return None
+    join = " " if tr.lang == "en" else ""
+    return Action(text + join + tr("report.breakeven", limit=tr.money(limit),
+                                   cost=tr.money(cfg["contact_cost"]), loss=tr.money(-ev)),
+                  None, key)
 
 
 def data_span(tx: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:

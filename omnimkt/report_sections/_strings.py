@@ -15,6 +15,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.expected": ("expected value {value}", "预期价值{value}"),
     "report.expected_range": ("expected value {value}; range {low} to {high}",
                               "预期价值{value}，区间{low}至{high}"),
+    "report.breakeven": ("Only worth it through a channel costing under {limit} per contact: at "
+                         "{cost} per contact it would lose {loss}.",
+                         "仅当每次触达成本低于{limit}时才划算：按每次{cost}计算将亏损{loss}。"),
     "report.default_title": ("Customer data report", "客户数据分析报告"),
     "report.ev_basis": ("Expected values are net of contact costs and use the assumptions listed "
                         "at the end of the report.",

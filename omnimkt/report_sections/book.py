@@ -89,9 +89,12 @@ class Report:
         return sorted(every, key=lambda f: -f.importance)[:n]
 
     def actions(self, n: int = 5) -> list[Action]:
-        """Up to ``n`` recommended actions, largest expected value first."""
+        """Up to ``n`` recommended actions: those that pay, largest expected value first,
+        then those that pay only at a lower contact cost (they name the break-even cost)."""
         every = [a for s in self.sections for a in s.actions]
-        return sorted(every, key=lambda a: -(a.expected_value or float("-inf")))[:n]
+        paying = sorted((a for a in every if a.expected_value is not None),
+                        key=lambda a: -a.expected_value)
+        return (paying + [a for a in every if a.expected_value is None])[:n]
 
     def exports(self) -> dict[str, pd.DataFrame]:
         """Workbook sheets: sheet name (report language) -> full table."""

@@ -23,9 +23,8 @@ import pandas as pd
 
 from omnimkt.clv import analyse_clv, win_back_list
 from omnimkt.plotting.clv import plot_clv_distribution, plot_value_concentration
-from omnimkt.report_sections._common import contact_value, period_text, quiet
+from omnimkt.report_sections._common import contact_action, period_text, quiet
 from omnimkt.report_sections._section import (
-    Action,
     Finding,
     Section,
     Table,
@@ -93,13 +92,12 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
                            alive=tr.pct(t.iloc[-1]["p_alive"])),
                         float(top["share_clv"]), 80, "clv.top")]
     actions = []
-    ev = contact_value(len(wb), cfg, cfg["_saved_value"])
     if len(wb):
         findings.append(Finding(tr("clv.finding_risk", n=tr.count(len(wb), "customer")),
                                 len(wb), 70, "clv.winback"))
-    if len(wb) and ev > 0:
-        actions.append(Action(tr("clv.action", n=tr.count(len(wb), "repeat_buyer")), ev,
-                              "clv.winback"))
+    action = contact_action(tr, tr("clv.action", n=tr.count(len(wb), "repeat_buyer")), len(wb),
+                            cfg, cfg["_saved_value"], "clv.winback")
+    actions += [action] if action else []
     notes = []
     corr = getattr(r.spend_model, "independence_corr_", 0.0)
     if abs(corr) > 0.3:

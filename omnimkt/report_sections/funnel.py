@@ -22,8 +22,8 @@ import pandas as pd
 
 from omnimkt.funnel import campaign_funnel, purchase_funnel
 from omnimkt.plotting.funnel import plot_funnel
-from omnimkt.report_sections._common import contact_value, data_span, quiet
-from omnimkt.report_sections._section import Action, Finding, Section, Table, figure_png, relabel
+from omnimkt.report_sections._common import contact_action, data_span, quiet
+from omnimkt.report_sections._section import Finding, Section, Table, figure_png, relabel
 
 __all__ = ["analyse", "build"]
 
@@ -84,11 +84,10 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     todo = ("funnel.todo" if len(later) and later.min() > s["conversion_from_previous"].iloc[1]
             else "funnel.todo_plain")
     n = an["recent_once"]
-    ev = contact_value(n, cfg, cfg["margin"] * an["mean_order"])
-    # an action whose expected value is not positive on these assumptions is not recommended
-    actions = [Action(tr("funnel.action", n=tr.count(n, "customer"),
-                         days=tr.count(cfg["recent_days"], "day")), ev, "funnel.second")
-               ] if n and ev > 0 else []
+    action = contact_action(tr, tr("funnel.action", n=tr.count(n, "customer"),
+                                   days=tr.count(cfg["recent_days"], "day")),
+                            n, cfg, cfg["margin"] * an["mean_order"], "funnel.second")
+    actions = [action] if action else []
     return Section("funnel", tr("funnel.heading"), tr("funnel.question"), answer,
                    figures=[figure_png(fig)], tables=tables, todo=[tr(todo)], findings=findings,
                    actions=actions, glossary=["funnel", "expected_value"])

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from omnimkt.errors import DataError, ModelError
-from omnimkt.report_sections._common import contact_value, data_span, quiet
+from omnimkt.report_sections._common import contact_action, data_span, quiet
 from omnimkt.report_sections._section import Action, Finding, Section, Table
 from omnimkt.retention import ReplenishmentModel, backtest
 
@@ -103,10 +103,6 @@ def _price_lines(basket: pd.Series, tr: Any, cfg: dict[str, Any]) -> str:
               need=tr.count(cfg["min_customers_per_side"], "customer"))
 
 
-def _positive(n: int, acts: pd.DataFrame, cfg: dict[str, Any]) -> bool:
-    return contact_value(n, cfg, cfg["margin"] * float(acts["mean_basket"].mean())) > 0
-
-
 def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     """The replenishment section in the report language."""
     sec = Section("retention", tr("retention.heading"),
@@ -137,15 +133,19 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
             tr("col.mae"): [tr.number(chk["clock"], 1), tr.number(chk["naive"], 1)],
             tr("col.predictions"): [tr.number(chk["n"]), tr.number(chk["n_naive"])]})))
     sec.notes.append(_price_lines(an["basket"], tr, cfg))
-    if ok and n and _positive(n, acts, cfg):
+    if ok and n:
         full = export_table(acts, tr)
         sec.exports["actions"] = full
         sec.tables.append(Table(tr("report.first_rows", n=min(10, n), rows=tr.count(n, "row")),
                                 full.head(10), tr("report.workbook_note",
                                                   rows=tr.count(n, "row"),
                                                   sheet=tr("sheet.actions"))))
-        ev = contact_value(n, cfg, cfg["margin"] * float(acts["mean_basket"].mean()))
-        sec.actions.append(Action(tr("retention.action", n=tr.count(n, "reminder"), when=when),
-                                  ev, "retention.actions"))
-    sec.todo.append(tr("retention.todo_yes" if ok else "retention.todo_no"))
+        action = contact_action(tr, tr("retention.action", n=tr.count(n, "reminder"), when=when),
+                                n, cfg, cfg["margin"] * float(acts["mean_basket"].mean()),
+                                "retention.actions")
+        sec.actions += [action] if action else []
+    if ok:
+        sec.todo.append(tr("retention.todo_yes"))
+    else:  # the plain rule is the recommendation (its value is not estimated here)
+        sec.actions.append(Action(tr("retention.todo_no"), None, "retention.median_gap"))
     return sec

@@ -22,9 +22,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from omnimkt.plotting.segments import plot_pareto, plot_rfm_segments
-from omnimkt.report_sections._common import contact_value, quiet
+from omnimkt.report_sections._common import contact_action, quiet
 from omnimkt.report_sections._section import (
-    Action,
     Finding,
     Section,
     Table,
@@ -99,10 +98,9 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
                            spend=tr.pct(quiet_rows["spend_share"].sum())), n_quiet, 65,
                         "segments.quiet")]
     actions = []
-    ev = contact_value(n_quiet, cfg, cfg["_saved_value"])
-    if n_quiet and ev > 0:
-        actions.append(Action(tr("segments.action", n=tr.count(n_quiet, "quiet_vip")), ev,
-                              "segments.quiet"))
+    action = contact_action(tr, tr("segments.action", n=tr.count(n_quiet, "quiet_vip")),
+                            n_quiet, cfg, cfg["_saved_value"], "segments.quiet")
+    actions += [action] if action else []
     tables = [Table("", _rfm_table(s, tr))]
     if an["classes"] is not None:
         cs = an["classes"].summary
