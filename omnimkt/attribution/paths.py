@@ -262,6 +262,27 @@ def _canonical_tables(touchpoints: Any, transactions: Any,
     return tp, None
 
 
+def _runs(s: pd.Series) -> np.ndarray:
+    """First row of every run of equal ids (validated tables are sorted by customer_id)."""
+    a = s.to_numpy()
+    return np.r_[True, a[1:] != a[:-1]] if len(a) else np.zeros(0, bool)
+
+
+def _aligned_ids(t_ids: pd.Series, x_ids: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Text ids in one table and integer ids in the other would silently match nothing:
+    ``align_ids`` matches them as text or raises. It runs on each table's distinct ids
+    (one per run of the sorted tables) so millions of touches cost no hashing."""
+    out = []
+    firsts = [_runs(t_ids), _runs(x_ids)]
+    uniq = align_ids(t_ids[firsts[0]], x_ids[firsts[1]], "touchpoints", "transactions")
+    for full, first, u in zip((t_ids, x_ids), firsts, uniq, strict=True):
+        if u.dtype == full.dtype:
+            out.append(full)
+        else:  # reconciled as text: spread the distinct ids back over their runs
+            out.append(pd.Series(u.to_numpy()[np.cumsum(first) - 1], index=full.index))
+    return out[0], out[1]
+
+
 def _prepare(touchpoints: Any, transactions: Any, columns: Any) -> dict:
     """Validated tables as plain numpy arrays (int64 ns timestamps, customer codes)."""
     tp, tx = _canonical_tables(touchpoints, transactions, as_columns(columns))
@@ -269,8 +290,7 @@ def _prepare(touchpoints: Any, transactions: Any, columns: Any) -> dict:
     if tx is None:
         x_ids, x_ts, x_amt = t_ids[:0], np.zeros(0, np.int64), np.zeros(0)
     else:
-        # Text ids in one table and integer ids in the other would silently match nothing.
-        t_ids, x_ids = align_ids(t_ids, tx["customer_id"], "touchpoints", "transactions")
+        t_ids, x_ids = _aligned_ids(t_ids, tx["customer_id"])
         x_ts = tx["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
         x_amt = tx["amount"].to_numpy(dtype=float)
     codes, names = pd.factorize(tp["channel"].astype("str"), sort=True)
