@@ -221,10 +221,10 @@ def _run_template(params: Mapping[str, Any], title: str, kernel_name: str | None
                 kernel_manager_class=_quiet_kernel_manager(),
             )
         except papermill.PapermillExecutionError as exc:
-            raise ReportError(
-                f"report: the section in cell {exc.exec_count} failed with {exc.ename}: "
-                f"{exc.evalue}. Check the data with "
-                f"omnimkt check --data {params['data_dir']!r}.") from None
+            hint = (f" Check the data with omnimkt check --data {params['data_dir']!r}."
+                    if exc.ename == "DataError" else "")
+            raise ReportError(f"report: the section in cell {exc.exec_count} failed with "
+                              f"{exc.ename}: {exc.evalue}.{hint}") from None
         except (DeadKernelError, CellTimeoutError) as exc:
             raise ReportError(f"report: the notebook kernel stopped ({exc}).") from None
         nb = nbformat.read(executed, as_version=4)
