@@ -92,6 +92,8 @@ def test_currency_with_separators_from_independent_sum(sample, reports):
     for lang in ("zh", "en"):
         assert _money(revenue) in reports[lang].sections[0].answer
     assert Tr("en", "USD").money(1234.5) == "$1,234"
+    assert Tr("en", "USD")("axis.revenue") == "revenue ($)"
+    assert Tr("en", "XYZ").money(-5) == "-5 XYZ"
     assert Tr("en").money(20) == "¥20" and Tr("en").money(2.5) == "¥2.50"
 
 

@@ -163,7 +163,7 @@ class Report:
                                                   "voucher_breakage")
                      else tr.money(self.cfg["_saved_value"]) if v is None else tr.number(v, 0
                      if float(v) == int(v) else 2))
-            rows.append((desc[i], shown))
+            rows.append((tr.cur(desc[i]), shown))
         ladder = "; ".join(f"{tr.number(p)}: {tr.pct(d)} + {tr.money(v)}" for p, d, v in
                            self.cfg["ladder"])
         rows.append(("points ladder (points: discount + voucher)" if i == 0

@@ -187,6 +187,7 @@ class Tr:
             template = STRINGS[key][self._i]
         except KeyError:
             raise KeyError(f"report text {key!r} is missing from omnimkt.report_sections") from None
+        template = self.cur(template)
         return template.format(**values) if values else template
 
     @property
@@ -197,7 +198,14 @@ class Tr:
     def glossary(self, term: str) -> tuple[str, str]:
         """(term, explanation) of a glossary entry in the report language."""
         en, zh = GLOSSARY[term]
-        return en if self._i == 0 else zh
+        term, meaning = en if self._i == 0 else zh
+        return self.cur(term), self.cur(meaning)
+
+    def cur(self, text: str) -> str:
+        """``text`` with the ¥ of the built-in wording turned into the report currency."""
+        if self.symbol == "¥":
+            return text
+        return text.replace("¥", self.symbol or f"{self.currency} ")
 
     def label(self, code: Any) -> str:
         """Display label of a code: the client's label, else omnimkt's, else the code as text."""
@@ -217,7 +225,7 @@ class Tr:
         for pattern, en, zh in CHART_TEXTS:
             m = re.fullmatch(pattern, text.strip())
             if m:
-                return (en if self._i == 0 else zh).format(*m.groups())
+                return self.cur(en if self._i == 0 else zh).format(*m.groups())
         return text
 
     # ------------------------------------------------------------------ numbers
