@@ -199,7 +199,8 @@ def _run(ladder: PointsLadder, seg, is_own, gross, credit, apply_discounts):
 
 # ---------------------------------------------------------------- inputs
 def _inputs(transactions: Any, customers: Any, columns: Any) -> tuple[dict, Any, Any]:
-    """Validated transaction arrays and the customers' ids and referrer ids (or None).
+    """Validated transaction arrays (ids as codes into ``uniq``) and the customers' ids
+    and referrer ids (or None).
 
     Both tables go through :mod:`omnimkt.data`'s validators; integer ids in one
     table and text ids in the other are reconciled as text (``align_ids``).
@@ -211,18 +212,20 @@ def _inputs(transactions: Any, customers: Any, columns: Any) -> tuple[dict, Any,
         # one member is a perfectly good ladder to replay (the warning is for models)
         warnings.filterwarnings("ignore", message=".*single customer", category=DataWarning)
         tx = validate_transactions(transactions, columns, duplicates="keep")
-    tx_ids = tx["customer_id"]
+    # factorize first (hashing the log once); only the few unique ids are compared
+    codes, uniq = pd.factorize(tx["customer_id"])
+    uniq = pd.Series(uniq)
     cust_ids = ref_ids = None
     if customers is not None:
         cu = validate_customers(check_frame(customers, "customers"), columns)
-        tx_ids, cust = align_ids(tx_ids, cu["customer_id"], "transactions", "customers")
+        uniq, cust = align_ids(uniq, cu["customer_id"], "transactions", "customers")
         cust_ids = cust.to_numpy()
         if "referrer_id" in cu.columns:
             ref = cu["referrer_id"]
             if cust_ids.dtype.kind not in "iu" and pd.api.types.is_integer_dtype(ref.dtype):
                 ref = ref.astype("Int64").astype("str").where(ref.notna())
             ref_ids = ref.to_numpy()
-    arrays = {"customer_id": tx_ids.to_numpy(),
+    arrays = {"codes": codes, "uniq": uniq.to_numpy(),
               "timestamp": tx["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64"),
               "amount": tx["amount"].to_numpy(dtype="float64")}
     return arrays, cust_ids, ref_ids
@@ -345,8 +348,7 @@ def apply_ladder(transactions: pd.DataFrame, customers: pd.DataFrame | None = No
     apply_discounts = check_bool(apply_discounts, "apply_discounts")
     columns = as_columns(columns)
     tx, cust_ids, ref_ids = _inputs(transactions, customers, columns)
-    # factorize first (hashing once), then map the few unique ids
-    codes_tx, uniq = pd.factorize(tx["customer_id"])
+    codes_tx, uniq = tx["codes"], tx["uniq"]
     ids = pd.Index(uniq)
     if cust_ids is not None:
         ids = pd.Index(cust_ids).append(ids).unique()
