@@ -7,19 +7,22 @@ OMNIMKT := $(VENV)/bin/omnimkt
 
 .PHONY: demo check-demo test install system-libs lint bench sample clean
 
-# WeasyPrint (the PDF) needs Pango and HarfBuzz (with its font subsetter) from the
-# system; install them from Debian's packages only when they are missing.
+# WeasyPrint (the PDF) needs Pango from the system, and is faster with HarfBuzz's font
+# subsetter; install them from Debian's packages only when they are missing.
+has_lib = ldconfig -p 2>/dev/null | grep -q '$(1)'
+APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
+      DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq
+
 system-libs:
-	@if ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' && \
-	    ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' && \
-	    ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0'; then :; \
+	@if $(call has_lib,libpango-1.0.so.0) && $(call has_lib,libpangoft2-1.0.so.0); then :; \
 	elif command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing the PDF libraries (pango) from Debian's packages"; \
-	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
+	    echo "Installing Pango (for the PDF) from Debian's packages"; \
+	    $(APT) libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	else \
-	    echo "warning: libpango is missing and apt-get is not available; install Pango for PDF output" >&2; \
+	    echo "warning: Pango is missing and apt-get is not available; omnimkt report needs --no-pdf" >&2; \
+	fi
+	@if $(call has_lib,libharfbuzz-subset.so.0) || ! command -v apt-get >/dev/null 2>&1; then :; \
+	else ($(APT) libharfbuzz-subset0 >/dev/null) || echo "note: libharfbuzz-subset0 not installed (optional)"; \
 	fi
 
 $(STAMP): pyproject.toml
