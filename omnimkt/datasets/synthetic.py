@@ -476,7 +476,11 @@ def _journeys(r_j: np.random.Generator, r_c: np.random.Generator, cfg: _Settings
     counts = np.bincount(cell, minlength=n_j * len(names)).astype(np.int16).reshape(n_j, -1)
     del cell
     log_keep = np.log1p(-effect)
-    log_no = np.log1p(-p["base_rate"]) + counts @ log_keep
+    # A fixed-order sum, not ``counts @ log_keep``: BLAS kernels differ between CPUs in
+    # their last bit, and the sample's truth files must rebuild bit for bit anywhere.
+    log_no = np.full(n_j, np.log1p(-p["base_rate"]))
+    for c in range(len(names)):
+        log_no += counts[:, c] * log_keep[c]
     p_full = -np.expm1(log_no)
     return {"names": names, "length": length, "jch": jch, "jend": jend, "conv": conv,
             "jid_conv": jid_conv, "first_buy": first_buy, "owner": journey_owner,
