@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "data", "datasets", "overview", "clv", "churn", "funnel", "lifecycle", "attribution",
-    "segments", "retention", "loyalty", "plotting", "widgets", "report",
+    "segments", "retention", "loyalty", "plotting", "widgets", "report", "behaviour",
 }
 
 __all__ = [

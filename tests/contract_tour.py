@@ -204,10 +204,34 @@ def _data(t: Tour) -> None:
     t.keep(check_dataset(Path(__file__).resolve().parents[1] / "sample_data"))
 
 
+def _behaviour(t: Tour) -> None:
+    from omnimkt import behaviour as B
+    from omnimkt.funnel import event_log
+    from omnimkt.plotting import behaviour as P
+    from omnimkt.segments import customer_table
+
+    w = world()
+    coh = t.keep(B.cohort_retention(w.transactions, customers=w.customers, breakdown="channel"))
+    t.plot(P.plot_cohort_triangle, coh)
+    t.plot(P.plot_retention_curves, coh)
+    paths = t.keep(B.user_paths(event_log(w), anchor_event="purchase", direction="before",
+                                steps=3, top_steps=5))
+    t.plot(P.plot_path_flow, paths)
+    t.plot(P.plot_path_lengths, paths)
+    gaps = t.keep(B.event_intervals(w, "signup", ["purchase", "repeat_purchase"], pairs="each"))
+    t.plot(P.plot_intervals, gaps)
+    t.plot(P.plot_interval_ecdf, gaps)
+    t.plot(P.plot_distribution, t.keep(B.event_distribution(w, "repeat_purchase")))
+    table = customer_table(w.transactions)
+    prof = t.keep(B.segment_profile(table.index[table["orders"] >= 10], w.transactions,
+                                    customers=w.customers))
+    t.plot(P.plot_profile, prof)
+
+
 def run_tour() -> Tour:
     """Run every family once; return what was fitted, built and plotted."""
     t = Tour()
     for step in (_clv, _churn, _overview, _segments, _retention, _funnel, _attribution,
-                 _loyalty, _data):
+                 _loyalty, _data, _behaviour):
         step(t)
     return t
