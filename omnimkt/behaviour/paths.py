@@ -161,7 +161,7 @@ def _fold(matrix: np.ndarray, names: np.ndarray, top_steps: int | None,
     order = used[np.lexsort((names[used].astype(str), -counts[used]))]
     kept = order if top_steps is None else order[:top_steps]
     labels = list(names[kept])
-    remap = np.full(len(names) + 1, len(kept) + (len(order) > len(kept)), dtype="int64")
+    remap = np.full(len(names) + 1, len(kept), dtype="int64")  # folded codes -> "other"
     remap[kept] = np.arange(len(kept))
     if len(order) > len(kept):
         labels.append("other")
