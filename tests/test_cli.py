@@ -153,7 +153,7 @@ def test_config_file_holds_settings_and_assumptions_flags_override(data, tmp_pat
         "Q3", "某母婴品牌", "en", "USD")
     assert json.loads(seen["labels_json"]) == {"store_visit": "门店到访"}
     assumptions = json.loads(seen["config_json"])
-    assert assumptions["margin"] == 0.25 and assumptions["contact_cost"] == 15
+    assert assumptions["margin"] == 0.25 and assumptions["cost_per_contact"] == 15
     assert json.loads(seen["dayfirst_json"]) is None
 
 

@@ -157,14 +157,14 @@ def test_escaping_of_title_client_labels_and_data_values(sample, reports, analys
 
 
 def test_resolve_config_checks_every_value():
-    cfg = resolve_config({"contact_cost": 15, "ladder": [[1000, 0.05, 50]]})
-    assert cfg["contact_cost"] == 15.0 and cfg["margin"] == 0.30 and cfg["horizon_days"] == 364
-    with pytest.raises(ModelError, match="unknown key 'contact_costs'.*Allowed keys: .*contact_cost"):
-        resolve_config({"contact_costs": 15})
+    cfg = resolve_config({"cost_per_contact": 15, "ladder": [[1000, 0.05, 50]]})
+    assert cfg["cost_per_contact"] == 15.0 and cfg["margin"] == 0.30 and cfg["horizon_days"] == 364
+    with pytest.raises(ModelError, match="unknown key 'cost_per_contacts'.*Allowed keys: .*cost_per_contact"):
+        resolve_config({"cost_per_contacts": 15})
     with pytest.raises(ModelError, match="margin: .*nan"):
         resolve_config({"margin": float("nan")})
-    with pytest.raises(ModelError, match="contact_cost: .*>= 0.*-5"):
-        resolve_config({"contact_cost": -5})
+    with pytest.raises(ModelError, match="cost_per_contact: .*>= 0.*-5"):
+        resolve_config({"cost_per_contact": -5})
     with pytest.raises(ModelError, match="horizon_days: must be a whole number"):
         resolve_config({"horizon_days": 2.5})
     with pytest.raises(ModelError, match="ladder tiers must need increasing points"):

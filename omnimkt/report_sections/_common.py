@@ -29,7 +29,7 @@ def period_text(tr: Any, days: int) -> str:
 
 def contact_value(n: int, cfg: dict[str, Any], value_per_success: float) -> float:
     """Expected net value of contacting ``n`` customers: n × (success rate × value − cost)."""
-    return float(n) * (cfg["success_rate"] * float(value_per_success) - cfg["contact_cost"])
+    return float(n) * (cfg["success_rate"] * float(value_per_success) - cfg["cost_per_contact"])
 
 
 def contact_action(tr: Any, text: str, n: int, cfg: dict[str, Any], value_per_success: float,
@@ -49,7 +49,7 @@ def contact_action(tr: Any, text: str, n: int, cfg: dict[str, Any], value_per_su
         return None
     join = " " if tr.lang == "en" else ""
     return Action(text + join + tr("report.breakeven", limit=tr.money(limit),
-                                   cost=tr.money(cfg["contact_cost"]), loss=tr.money(-ev)),
+                                   cost=tr.money(cfg["cost_per_contact"]), loss=tr.money(-ev)),
                   None, key)
 
 

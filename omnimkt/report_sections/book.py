@@ -156,7 +156,7 @@ class Report:
         rows = []
         for key, (_, _, desc) in ASSUMPTIONS.items():
             v = self.cfg[key]
-            shown = (tr.money(v) if key in ("contact_cost", "service_threshold", "price_threshold",
+            shown = (tr.money(v) if key in ("cost_per_contact", "service_threshold", "price_threshold",
                                             "min_channel_spend", "saved_value") and v is not None
                      else tr.pct(v, 1) if key in ("annual_discount_rate", "success_rate", "margin",
                                                   "top_share", "max_budget_shift",

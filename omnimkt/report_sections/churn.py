@@ -51,7 +51,7 @@ def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
         return {"skip": ("error", str(exc))}
     sup = list(cmp.summary.index)[-1]
     plan = quiet(winback_thresholds, cmp.scores[sup], y_true=cmp.labels,
-                cost_per_contact=cfg["contact_cost"], saved_value=cfg["_saved_value"],
+                cost_per_contact=cfg["cost_per_contact"], saved_value=cfg["_saved_value"],
                 success_rate=cfg["success_rate"])
     ch = None
     if "channel" in tx.columns:
@@ -110,7 +110,7 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     sec.tables.append(Table("", _comparison(s, tr)))
     plan = an["plan"]
     if plan.best is None:
-        sec.notes.append(tr("churn.no_pay", cost=tr.money(cfg["contact_cost"]),
+        sec.notes.append(tr("churn.no_pay", cost=tr.money(cfg["cost_per_contact"]),
                             rate=tr.pct(cfg["success_rate"]), value=tr.money(cfg["_saved_value"])))
     else:
         b = plan.best

@@ -6,13 +6,13 @@ in the defaults; the report lists the result in its "Assumptions used" section.
 
 Examples
 --------
->>> cfg = resolve_config({"contact_cost": 15, "margin": 0.25})
->>> cfg["contact_cost"], cfg["margin"], cfg["horizon_days"]
+>>> cfg = resolve_config({"cost_per_contact": 15, "margin": 0.25})
+>>> cfg["cost_per_contact"], cfg["margin"], cfg["horizon_days"]
 (15.0, 0.25, 364)
->>> resolve_config({"contact_costs": 15})
+>>> resolve_config({"cost_per_contacts": 15})
 Traceback (most recent call last):
 ...
-omnimkt.errors.ModelError: config: unknown key 'contact_costs'. Allowed keys: ...
+omnimkt.errors.ModelError: config: unknown key 'cost_per_contacts'. Allowed keys: ...
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ ASSUMPTIONS: dict[str, tuple[Any, dict[str, Any], tuple[str, str]]] = {
     "churn_horizon_days": (90, {"low": 1, "integer": True},
                            ("days without a purchase that count as churn (test period)",
                             "判定流失的无购买天数（检验期）")),
-    "contact_cost": (20.0, {"low": 0}, ("cost per contact", "每次触达成本")),
+    "cost_per_contact": (20.0, {"low": 0}, ("cost per contact", "每次触达成本")),
     "success_rate": (0.10, {"low": 0, "high": 1},
                      ("share of contacted customers who respond", "触达后响应（挽回）比例")),
     "margin": (0.30, {"low": 0, "high": 1}, ("gross margin on sales", "销售毛利率")),
