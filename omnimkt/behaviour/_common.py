@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omnimkt._events import _first_per_group
 from omnimkt._gate import align_ids, check_choice
 from omnimkt.data.dataset import Dataset
 from omnimkt.data.schema import Columns
@@ -39,10 +38,13 @@ class Events:
     cust: np.ndarray
     ids: pd.Index
     ts: np.ndarray
-    names: np.ndarray
+    codes: np.ndarray
+    cats: np.ndarray
 
-    def starts(self) -> np.ndarray:
-        return np.flatnonzero(_first_per_group(self.cust))
+    @property
+    def names(self) -> np.ndarray:
+        """The event name of every row (built on demand: text for 10M rows is slow)."""
+        return self.cats[self.codes]
 
 
 def event_table(data: Any, cols: Columns) -> Events:
@@ -75,12 +77,20 @@ def event_table(data: Any, cols: Columns) -> Events:
             raise DataError(f"events.{cols.source_name('event')}: "
                             f"{int(frame['event'].isna().sum()):,} rows have no event name; "
                             "drop them or fill them in.")
-    codes, uniques = pd.factorize(ids)
-    order = np.lexsort((ts, codes))  # stable: ties keep the table's order
-    frame = frame.iloc[order].reset_index(drop=True)
-    return Events(frame=frame, cust=codes[order], ids=pd.Index(uniques, name="customer_id"),
-                  ts=ts[order].view("datetime64[ns]"),
-                  names=frame["event"].astype(str).to_numpy())
+    cust, uniques = pd.factorize(ids)
+    step = np.diff(cust)
+    if not np.all((step > 0) | (step == 0) & (np.diff(ts) >= 0)):
+        order = np.lexsort((ts, cust))  # stable: ties keep the table's order
+        frame = frame.iloc[order].reset_index(drop=True)
+        cust, ts = cust[order], ts[order]
+    event = frame["event"]
+    if isinstance(event.dtype, pd.CategoricalDtype):
+        codes, cats = event.cat.codes.to_numpy(), event.cat.categories.astype(str)
+    else:
+        codes, cats = pd.factorize(event.astype(str).to_numpy())
+    return Events(frame=frame, cust=cust, ids=pd.Index(uniques, name="customer_id"),
+                  ts=ts.view("datetime64[ns]"), codes=np.asarray(codes, dtype="int64"),
+                  cats=np.asarray(cats, dtype=object))
 
 
 def event_names(value: Any, name: str) -> list[str]:
@@ -96,9 +106,10 @@ def event_names(value: Any, name: str) -> list[str]:
 
 def match_events(ev: Events, wanted: list[str], name: str) -> np.ndarray:
     """Mask of the rows whose event is one of ``wanted``; a ModelError when none occurs."""
-    mask = np.isin(ev.names, wanted)
+    mask = np.isin(ev.codes, np.flatnonzero(np.isin(ev.cats, wanted)))
     if not mask.any():
-        seen = pd.Series(ev.names).value_counts().index[:8].tolist()
+        counts = np.bincount(ev.codes[ev.codes >= 0], minlength=len(ev.cats))
+        seen = ev.cats[np.argsort(-counts, kind="stable")][:8].tolist()
         raise ModelError(f"{name}: event {examples(wanted)} never occurs in the events; "
                          f"the most frequent events are {examples(seen, 8)}.")
     return mask

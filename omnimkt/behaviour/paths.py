@@ -110,8 +110,7 @@ def user_paths(
     top_paths = check_number(top_paths, "top_paths", low=1, integer=True)
     anchors = None if anchor_event is None else event_names(anchor_event, "anchor_event")
     ev = event_table(events, as_columns(columns))
-    codes, uniq = pd.factorize(ev.names)
-    cust = ev.cust
+    codes, uniq, cust = ev.codes, ev.cats, ev.cust
     if collapse_repeats:
         keep = _first_per_group(cust) | np.r_[True, codes[1:] != codes[:-1]]
         codes, cust = codes[keep], cust[keep]
@@ -124,7 +123,7 @@ def user_paths(
         label = "(first event)" if direction == "after" else "(last event)"
     else:
         match_events(ev, anchors, "anchor_event")
-        rows = np.flatnonzero(np.isin(np.asarray(uniq)[codes], anchors))
+        rows = np.flatnonzero(np.isin(codes, np.flatnonzero(np.isin(uniq, anchors))))
         rows = rows[_first_per_group(cust[rows])]
         anchor_pos, lo = rows, start_of[rows]
         hi = last[np.searchsorted(first, lo)]
@@ -175,7 +174,15 @@ def _count(matrix: np.ndarray, labels: np.ndarray, direction: str) -> pd.DataFra
     if n == 0:
         return pd.DataFrame(columns=[*(f"step_{i + 1}" for i in range(steps)), "path",
                                      "users", "share"])
-    uniq, index, counts = np.unique(matrix, axis=0, return_index=True, return_counts=True)
+    base = len(labels)
+    if base ** steps < 2**62:  # one integer per path: sorting ints beats np.unique(axis=0)
+        key = np.zeros(n, dtype="int64")
+        for i in range(steps):  # a handful of step columns, not users
+            key = key * base + matrix[:, i]
+        _, index, counts = np.unique(key, return_index=True, return_counts=True)
+        uniq = matrix[index]
+    else:
+        uniq, counts = np.unique(matrix, axis=0, return_counts=True)
     table = pd.DataFrame({f"step_{i + 1}": labels[uniq[:, i]] for i in range(steps)})
     missing = len(labels) - 1
     table["path"] = [ARROW.join(labels[c] for c in row) for row in uniq]
@@ -188,17 +195,18 @@ def _count(matrix: np.ndarray, labels: np.ndarray, direction: str) -> pd.DataFra
 
 
 def _flows(matrix: np.ndarray, labels: np.ndarray, anchor: str, direction: str) -> pd.DataFrame:
-    full = labels[matrix].astype(object)
-    anchor_col = np.full((len(full), 1), anchor, dtype=object)
-    full = np.hstack([anchor_col, full] if direction == "after" else [full, anchor_col])
+    labels = np.append(labels, anchor)
+    base = len(labels)
+    anchor_col = np.full((len(matrix), 1), base - 1, dtype="int64")
+    full = np.hstack([anchor_col, matrix] if direction == "after" else [matrix, anchor_col])
     parts = []
     for j in range(full.shape[1] - 1):  # a handful of step columns, not users
-        pair = pd.DataFrame({"source": full[:, j], "target": full[:, j + 1]})
-        counts = pair.value_counts().rename("users").reset_index()
-        counts.insert(0, "from_step", j)
-        parts.append(counts)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["from_step", "source", "target", "users"])
+        counts = np.bincount(full[:, j] * base + full[:, j + 1], minlength=base * base)
+        hit = np.flatnonzero(counts)
+        part = pd.DataFrame({"from_step": j, "source": labels[hit // base],
+                             "target": labels[hit % base], "users": counts[hit]})
+        parts.append(part.sort_values("users", ascending=False, kind="stable"))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _lengths(length: np.ndarray) -> pd.DataFrame:
