@@ -314,8 +314,10 @@ def minimum_detectable_effect(metric: str = "proportion", *, n_total: int,
         return _power_of(metric, sign * h, float(n_t), r, alpha, alternative) - pw
 
     if metric == "mean":
-        h_max = 1.0
-        while gap(h_max) < 0:  # Cohen's d grows until the power is reached
+        # Cohen's d grows from a quarter of the usual answer until the power is reached
+        # (a large d makes scipy's noncentral t return NaN, so no fixed upper bound).
+        h_max = 0.25 / math.sqrt(n_t * r / (1 + r))
+        while gap(h_max) < 0:
             h_max *= 2
     if gap(h_max * (1 - 1e-12)) < 0:
         raise ModelError(f"n_total: {n_total} customers cannot reach power {pw:g} for any "
