@@ -20,6 +20,7 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     "data", "datasets", "overview", "clv", "churn", "funnel", "lifecycle", "attribution",
     "segments", "retention", "loyalty", "plotting", "widgets", "report", "behaviour",
+    "experiments",
 }
 
 __all__ = [

@@ -228,10 +228,37 @@ def _behaviour(t: Tour) -> None:
     t.plot(P.plot_profile, prof)
 
 
+def _experiments(t: Tour) -> None:
+    from omnimkt import experiments as X
+    from omnimkt.datasets.campaign import CAMPAIGN_FEATURES, campaign_experiment
+    from omnimkt.plotting import experiments as P
+    from omnimkt.retention import ReplenishmentModel
+
+    w = world()
+    design = t.keep(X.sample_size(baseline=0.06, lift=-0.02, control_share=0.1))
+    t.keep(X.power(baseline=0.06, lift=0.02, n_total=5000),
+           X.minimum_detectable_effect("mean", sd=40, n_total=5000))
+    t.plot(P.plot_power_curve, design)
+    camp = campaign_experiment(w, seed=1)
+    t.keep(X.assign(camp, control_share=0.1, strata="acquisition_channel", seed=1))
+    test = t.keep(X.analyse_test(camp, outcome="converted", pre="n_orders",
+                                 planned_n=len(camp) * 2))
+    t.plot(P.plot_test_result, test)
+    seg = t.keep(X.uplift_by_segment(camp, segment="acquisition_channel", outcome="converted"))
+    t.plot(P.plot_uplift_by_segment, seg)
+    feats = camp[list(CAMPAIGN_FEATURES)]
+    model = t.fit(X.UpliftModel(), feats, camp["converted"], camp["treated"])
+    qini = t.keep(X.qini_curve(model.predict(feats), camp["converted"], camp["treated"]))
+    t.plot(P.plot_qini, qini)
+    actions = ReplenishmentModel().fit(w.transactions).actions(horizon_days=14)
+    t.keep(X.target_actions(actions, model, feats.set_index(camp["customer_id"]),
+                            cost_per_contact=5, value_per_conversion=200))
+
+
 def run_tour() -> Tour:
     """Run every family once; return what was fitted, built and plotted."""
     t = Tour()
     for step in (_clv, _churn, _overview, _segments, _retention, _funnel, _attribution,
-                 _loyalty, _data, _behaviour):
+                 _loyalty, _data, _behaviour, _experiments):
         step(t)
     return t
