@@ -38,8 +38,9 @@ def synthetic(seed: int = 0) -> pd.DataFrame:
     ts = np.datetime64("2023-01-01", "s") + np.minimum(seconds, 759 * 86400)
     return pd.DataFrame({"customer_id": ids, "timestamp": ts.astype("datetime64[ns]"),
                          "amount": rng.gamma(2.0, 80.0, len(ids)).round(2),
-                         "event": pd.Categorical.from_codes(
-                             rng.integers(0, len(EVENT_NAMES), len(ids)), EVENT_NAMES)})
+                         "event": pd.Categorical.from_codes(  # text, as event_log gives
+                             rng.integers(0, len(EVENT_NAMES), len(ids)), EVENT_NAMES
+                         ).astype(str)})
 
 
 def _peak_gb() -> float:

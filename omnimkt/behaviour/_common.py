@@ -87,7 +87,8 @@ def event_table(data: Any, cols: Columns) -> Events:
     if isinstance(event.dtype, pd.CategoricalDtype):
         codes, cats = event.cat.codes.to_numpy(), event.cat.categories.astype(str)
     else:
-        codes, cats = pd.factorize(event.astype(str).to_numpy())
+        codes, cats = pd.factorize(event)  # before any text conversion: 10M rows
+        cats = np.asarray(cats).astype(str)
     return Events(frame=frame, cust=cust, ids=pd.Index(uniques, name="customer_id"),
                   ts=ts.view("datetime64[ns]"), codes=np.asarray(codes, dtype="int64"),
                   cats=np.asarray(cats, dtype=object))
@@ -125,10 +126,16 @@ def check_period(period: Any) -> str:
 
 def period_code(ts: np.ndarray, period: str) -> np.ndarray:
     """Calendar period number of each time (days, Monday weeks or months since 1970)."""
-    ts = np.asarray(ts).astype("datetime64[ns]")
+    ns = np.asarray(ts).astype("datetime64[ns]").view("int64")
+    days = ns // 86_400_000_000_000
     if period == "M":
-        return ts.astype("datetime64[M]").astype("int64")
-    days = ts.astype("datetime64[D]").astype("int64")
+        if len(days) == 0:
+            return days
+        # months of each distinct day from a small table: astype("datetime64[M]") on
+        # 10M rows costs seconds
+        lo = int(days.min())
+        table = np.arange(lo, int(days.max()) + 1).astype("datetime64[D]")
+        return table.astype("datetime64[M]").astype("int64")[days - lo]
     # 1970-01-01 was a Thursday: shifting by 3 days makes weeks start on Monday.
     return (days + 3) // 7 if period == "W" else days
 
