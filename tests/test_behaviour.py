@@ -383,3 +383,17 @@ def test_plots_draw_and_accept_chinese_labels():
     with pytest.raises(ModelError, match="metric"):
         P.plot_cohort_triangle(coh, metric="churn")
     plt.close("all")
+
+
+def test_dataset_inputs_supply_customers():
+    ds = Dataset(transactions=SIX, customers=SIX_CUSTOMERS)
+    r = B.cohort_retention(ds, cutoff="2025-04-15", breakdown="channel")
+    assert r.channel_sizes.to_dict() == {"app": 3, "store": 3}
+    p = B.segment_profile(["A", "B", "D"], ds)
+    assert p.categorical.set_index("level").loc["app", "index"] == pytest.approx(200)
+
+
+def test_paths_note_users_without_the_anchor():
+    extra = pd.concat([PATHS, _log([(4, "2025-01-01", "ad")])])
+    r = B.user_paths(extra, anchor_event="buy", steps=1)
+    assert r.users == 3 and any("1 users never did buy" in n for n in r.notes)

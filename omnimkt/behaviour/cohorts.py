@@ -30,6 +30,7 @@ from omnimkt.behaviour._common import (
     period_code,
     period_start,
 )
+from omnimkt.data.dataset import Dataset
 from omnimkt.data.schema import Columns
 from omnimkt.data.validate import validate_customers, validate_transactions
 from omnimkt.errors import DataError, ModelError
@@ -94,9 +95,10 @@ def cohort_retention(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or Dataset
         Purchases (customer_id, timestamp, amount); rows with amount > 0 are
-        activity, every row counts in revenue (refunds reduce it).
+        activity, every row counts in revenue (refunds reduce it). A Dataset
+        also supplies ``customers``.
     period : {"D", "W", "M"}, default "M"
         Calendar period of cohorts and retention (weeks start on Monday).
     cohort_by : {"first_purchase", "signup", "event"}, default "first_purchase"
@@ -132,6 +134,9 @@ def cohort_retention(
     n_periods = check_number(n_periods, "n_periods", low=1, integer=True, allow_none=True)
     check_choice(breakdown, "breakdown", (None, "channel"))
     cols = as_columns(columns)
+    if isinstance(transactions, Dataset):
+        customers = transactions.customers if customers is None else customers
+        transactions = transactions.transactions
     tx = validate_transactions(transactions, cols, allow_refunds=True, duplicates="keep")
     day = as_day(cutoff, "cutoff", allow_none=True)
     day = tx["timestamp"].max().normalize() if day is None else day

@@ -56,6 +56,9 @@ class UserPaths(Result):
         top = self.paths["share"].iloc[0] if len(self.paths) else float("nan")
         self.notes = [f"{self.users:,} users; the most frequent path is taken by "
                       f"{top:.1%} of them."]
+        if self.without_anchor:
+            self.notes.append(f"{self.without_anchor:,} users never did {self.anchor} and "
+                              "are not counted.")
 
     def _settings(self) -> str:
         return f"{self.steps} steps {self.direction} {self.anchor}"
@@ -133,7 +136,8 @@ def user_paths(
                            "(end)" if direction == "after" else "(start)")
     return UserPaths(paths=_count(matrix, labels, direction), flows=_flows(matrix, labels,
                      label, direction), lengths=_lengths(length), users=len(anchor_pos),
-                     steps=steps, direction=direction, anchor=label, top_paths=top_paths)
+                     steps=steps, direction=direction, anchor=label, top_paths=top_paths,
+                     without_anchor=len(first) - len(anchor_pos))
 
 
 def _gather(codes: np.ndarray, pos: np.ndarray, lo: np.ndarray, hi: np.ndarray, steps: int,

@@ -21,6 +21,7 @@ from scipy import stats
 
 from omnimkt._gate import align_ids, as_columns
 from omnimkt._result import Result
+from omnimkt.data.dataset import Dataset
 from omnimkt.data.schema import Columns
 from omnimkt.data.validate import validate_customers
 from omnimkt.errors import DataError, ModelError, examples
@@ -72,8 +73,8 @@ def segment_profile(
     ----------
     segment : Index, list, array or Series
         Customer ids of the segment (a boolean Series selects its index where True).
-    transactions : DataFrame
-        Purchases; behaviour metrics come from
+    transactions : DataFrame or Dataset
+        Purchases (a Dataset also supplies ``customers``); behaviour metrics come from
         :func:`omnimkt.segments.customer_table` (``cutoff`` as there).
     customers : DataFrame, optional
         Customer attributes; when given, its customers are the base (buyers and
@@ -94,6 +95,8 @@ def segment_profile(
     from omnimkt.segments import customer_table
 
     cols = as_columns(columns)
+    if isinstance(transactions, Dataset) and customers is None:
+        customers = transactions.customers
     metrics = customer_table(transactions, cutoff=cutoff, columns=cols)
     metrics = metrics.select_dtypes("number")
     if customers is not None:

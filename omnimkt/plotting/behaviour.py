@@ -148,7 +148,9 @@ def plot_path_flow(result: Any, *, ax: Axes | None = None, max_nodes: int = 8,
         if height >= 0.02 * total:
             ax.text(j + width * 1.3, bottom + height / 2, f"{label} ({height / total:.0%})",
                     va="center", fontsize=7)
-    ax.set_xticks(range(n_cols), [f"step {j}" for j in range(n_cols)])
+    offsets = range(n_cols) if result.direction == "after" else range(1 - n_cols, 1)
+    ax.set_xticks(range(n_cols), [result.anchor if o == 0 else f"{o:+d}" for o in offsets],
+                  fontsize=8)
     ax.set_yticks([])
     ax.invert_yaxis()
     for spine in ("left", "right", "top"):
