@@ -31,7 +31,7 @@ import pandas as pd
 from omnimkt.errors import DataError, ModelError, examples
 
 __all__ = [
-    "align_ids", "as_columns", "canonical_names", "as_day", "as_rng", "as_seed_int", "check_bool", "check_choice",
+    "align_ids", "as_columns", "as_text_ids", "canonical_names", "as_day", "as_rng", "as_seed_int", "check_bool", "check_choice",
     "check_frame", "check_n_jobs", "check_number", "check_progress", "day_after",
     "to_local_naive",
 ]
@@ -293,8 +293,8 @@ def align_ids(left: pd.Series, right: pd.Series, left_name: str,
             f"({right.dtype}) hold ids of different types (e.g. {examples(left.dropna())} vs "
             f"{examples(right.dropna())}). Load both with the same id type.")
     if len(kinds) > 1:
-        left = _as_text_ids(left)
-        right = _as_text_ids(right)
+        left = as_text_ids(left)
+        right = as_text_ids(right)
     if len(left) and len(right) and not right.isin(left).any():
         raise DataError(
             f"{right_name}.customer_id: none of its {right.nunique():,} ids occurs in "
@@ -304,7 +304,12 @@ def align_ids(left: pd.Series, right: pd.Series, left_name: str,
     return left, right
 
 
-def _as_text_ids(s: pd.Series) -> pd.Series:
+def as_text_ids(s: pd.Series) -> pd.Series:
+    """Ids as text, integers written without a decimal point; missing stays missing.
+
+    >>> list(as_text_ids(pd.Series([7, None], dtype="Int64")))
+    ['7', nan]
+    """
     if pd.api.types.is_integer_dtype(s.dtype):
-        return s.astype("Int64").astype("str").where(s.notna()).astype("str")
-    return s.astype("str")
+        return s.astype("Int64").astype("str").where(s.notna())
+    return s.astype("str").where(s.notna())

@@ -587,3 +587,22 @@ def test_other_bad_numbers_are_model_errors(tx):
         channel_retention(tx, CUT, 19, bands=(1, -2))
     with pytest.raises(ModelError, match="method: 'forest'"):
         churn_backtest(tx, CUT, method="forest")
+
+
+def test_text_and_integer_ids_across_tables_are_matched_or_rejected():
+    # Hand-built: customer 1 was referred by 2 and touched twice before the cut-off.
+    tx = pd.DataFrame({"customer_id": [1, 1, 2],
+                       "timestamp": pd.to_datetime(["2025-01-01", "2025-01-20", "2025-01-05"]),
+                       "amount": [10.0, 20.0, 5.0]})
+    customers = pd.DataFrame({"customer_id": ["1", "2"], "referrer_id": ["2", None]})
+    touches = pd.DataFrame({"customer_id": ["1", "1"], "channel": ["sms", "app_push"],
+                            "timestamp": pd.to_datetime(["2025-01-02", "2025-01-03"])})
+    f = churn_features(tx, "2025-01-31", customers=customers, touchpoints=touches)
+    assert f.loc["1", "n_touchpoints"] == 2 and f.loc["2", "n_touchpoints"] == 0
+    as_ints = churn_features(tx, "2025-01-31", customers=customers.assign(
+        customer_id=[1, 2], referrer_id=pd.array([2, None], dtype="Int64")))
+    mixed = churn_features(tx, "2025-01-31", customers=customers)
+    pd.testing.assert_frame_equal(mixed.reset_index(drop=True), as_ints.reset_index(drop=True))
+    assert mixed.loc["1", "was_referred"] == 1 and mixed.loc["2", "n_referred"] == 1
+    with pytest.raises(DataError, match="touchpoints.customer_id: none of its 1 ids occurs"):
+        churn_features(tx, "2025-01-31", touchpoints=touches.assign(customer_id="C-9"))

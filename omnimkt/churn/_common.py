@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from omnimkt._gate import as_columns, as_day, check_frame, check_number
+from omnimkt._gate import align_ids, as_columns, as_text_ids, as_day, check_frame, check_number
 from omnimkt.errors import DataError, examples
 
 
@@ -24,9 +24,11 @@ def _transactions(transactions: Any, columns: Any = None) -> pd.DataFrame:
     return validate_transactions(transactions, as_columns(columns), duplicates="keep")
 
 
-def _prepare_side(customers: pd.DataFrame | None, touchpoints: pd.DataFrame | None,
-                  columns: Any = None) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """Canonical customers and touchpoints tables (None stays None)."""
+def _prepare_side(tx: pd.DataFrame, customers: pd.DataFrame | None,
+                  touchpoints: pd.DataFrame | None, columns: Any = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+    """Canonical customers and touchpoints tables (None stays None), their ids made
+    comparable with the transactions' (integer and text ids are matched as text)."""
     from omnimkt.data import validate_customers, validate_touchpoints
 
     for name, table in (("customers", customers), ("touchpoints", touchpoints)):
@@ -37,7 +39,28 @@ def _prepare_side(customers: pd.DataFrame | None, touchpoints: pd.DataFrame | No
     cu = None if customers is None else validate_customers(customers, cols)
     tp = None if touchpoints is None else validate_touchpoints(touchpoints, cols,
                                                                duplicates="keep")
-    return cu, tp
+    for name in ("customers", "touchpoints"):
+        table = cu if name == "customers" else tp
+        if table is None:
+            continue
+        left, right = align_ids(tx["customer_id"], table["customer_id"], "transactions", name)
+        if left.dtype != tx["customer_id"].dtype:  # ids became text: everywhere, then
+            tx = tx.assign(customer_id=left)
+            cu = None if cu is None else _text_ids(cu)
+            tp = None if tp is None else tp.assign(customer_id=as_text_ids(tp["customer_id"]))
+        elif name == "customers":
+            cu = cu.assign(customer_id=right)
+        else:
+            tp = tp.assign(customer_id=right)
+    return tx, cu, tp
+
+
+def _text_ids(customers: pd.DataFrame) -> pd.DataFrame:
+    """Customers with ``customer_id`` and ``referrer_id`` as text ids."""
+    out = customers.assign(customer_id=as_text_ids(customers["customer_id"]))
+    if "referrer_id" in out.columns:
+        out["referrer_id"] = as_text_ids(out["referrer_id"])
+    return out
 
 
 def _cutoff(tx: pd.DataFrame, cutoff: Any) -> pd.Timestamp:

@@ -85,7 +85,7 @@ def churn_backtest(transactions: pd.DataFrame, cutoff: Any, horizon_days: int = 
     sup = SupervisedChurnModel(method, seed=seed, n_jobs=n_jobs)
     sup._check_settings()  # a bad setting fails before the slow steps
     tx = _transactions(transactions, columns)
-    customers, touchpoints = _prepare_side(customers, touchpoints, columns)
+    tx, customers, touchpoints = _prepare_side(tx, customers, touchpoints, columns)
     cut = _cutoff(tx, cutoff)
     labels = _labels(tx, cut, _holdout_end(tx, cut, horizon_days, observation_end))
     train_cut = _train_cut(tx, cut, horizon_days, "cutoff",
@@ -148,7 +148,7 @@ def churn_scores(transactions: pd.DataFrame, cutoff: Any = None, horizon_days: i
     sup = SupervisedChurnModel(method, seed=seed, n_jobs=n_jobs)
     sup._check_settings()  # a bad setting fails before the slow steps
     tx = _transactions(transactions, columns)
-    customers, touchpoints = _prepare_side(customers, touchpoints, columns)
+    tx, customers, touchpoints = _prepare_side(tx, customers, touchpoints, columns)
     cut = tx["timestamp"].max().normalize() if cutoff is None else _cutoff(tx, cutoff)
     train_cut = _train_cut(tx, cut, horizon_days, "cutoff",
                            "Give more history or a shorter horizon_days.")

@@ -70,7 +70,7 @@ def churn_features(transactions: pd.DataFrame, cutoff: Any, *,
     [3.0, 10.0, 20.0, 15.0]
     """
     tx = _transactions(transactions, columns)
-    customers, touchpoints = _prepare_side(customers, touchpoints, columns)
+    tx, customers, touchpoints = _prepare_side(tx, customers, touchpoints, columns)
     return _features(tx, _cutoff(tx, cutoff), customers, touchpoints)
 
 
