@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from omnimkt._gate import align_ids, as_columns, as_text_ids, as_day, check_frame, check_number
+from omnimkt._gate import align_ids, as_columns, as_day, as_text_ids, check_frame, check_number
 from omnimkt.errors import DataError, examples
 
 
