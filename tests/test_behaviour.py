@@ -236,7 +236,7 @@ PACK = pd.Series({"c1": "big", "c2": "small", "c3": "small"})
 
 
 def test_intervals_first_by_hand():
-    r = B.event_intervals(INTERVALS, "click", "buy", by=PACK)
+    r = B.event_intervals(INTERVALS, "click", "buy", breakdown=PACK)
     s = r.summary.set_index("group")
     assert s.loc["big", ["pairs", "not_reached", "mean"]].tolist() == [1, 0, 2.5]
     assert s.loc["small", ["pairs", "not_reached", "mean"]].tolist() == [1, 1, 6.0]
@@ -267,7 +267,7 @@ def test_intervals_signup_to_first_order_from_a_dataset():
 
 @pytest.mark.parametrize(("kwargs", "match"), [
     ({"pairs": "all"}, "pairs"), ({"from_event": "visit"}, "from_event"),
-    ({"to_event": 3}, "to_event"), ({"by": "pack"}, "by"), ({"by": 3}, "by"),
+    ({"to_event": 3}, "to_event"), ({"breakdown": "pack"}, "breakdown"), ({"breakdown": 3}, "breakdown"),
 ])
 def test_intervals_bad_parameters(kwargs, match):
     args = {"from_event": "click", "to_event": "buy", **kwargs}
@@ -302,7 +302,7 @@ def test_distribution_period_and_groups():
     ev = pd.concat([_buys({1: 1, 2: 2, 3: 3, 4: 4}),
                     _buys({4: 1}, day="2025-02-01"), _buys({2: 5}, day="2024-12-31")])
     region = pd.Series({1: "n", 2: "n", 3: "s", 4: "s"})
-    r = B.event_distribution(ev, "buy", start="2025-01-01", end="2025-01-31", by=region,
+    r = B.event_distribution(ev, "buy", start="2025-01-01", end="2025-01-31", breakdown=region,
                              buckets=(1, 2, 4))
     assert r.counts.loc["n"].tolist() == [1, 1, 0]
     assert r.counts.loc["s"].tolist() == [0, 1, 1]

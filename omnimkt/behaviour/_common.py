@@ -156,7 +156,7 @@ def last_full_period(cutoff: pd.Timestamp, period: str) -> int:
 
 
 # --------------------------------------------------------------------------- groups
-def customer_groups(by: Any, ev: Events, rows: np.ndarray, name: str = "by") -> np.ndarray:
+def customer_groups(by: Any, ev: Events, rows: np.ndarray, name: str = "breakdown") -> np.ndarray:
     """The group of each row in ``rows``: a column of the events (value on that row) or a
     Series indexed by customer_id (value of that row's customer); None is one group."""
     if by is None:

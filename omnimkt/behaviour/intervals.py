@@ -76,7 +76,7 @@ def event_intervals(
     to_event: str | list[str],
     *,
     pairs: str = "first",
-    by: str | pd.Series | None = None,
+    breakdown: str | pd.Series | None = None,
     columns: Columns | Mapping[str, str] | None = None,
 ) -> EventIntervals:
     """Time from one event to the next occurrence of another, per user, by group.
@@ -91,7 +91,7 @@ def event_intervals(
     pairs : {"first", "each"}, default "first"
         "first": the user's first from-event and the first to-event after it;
         "each": every from-event and the next to-event after it.
-    by : str or Series, optional
+    breakdown : str or Series, optional
         A column of the events (value on the from-event) or a Series indexed by
         customer_id (e.g. pack size, channel).
     columns : omnimkt.Columns or dict, optional
@@ -116,7 +116,7 @@ def event_intervals(
     ok = nxt < len(t_rows)
     to = t_rows[np.minimum(nxt, len(t_rows) - 1)]
     ok &= ev.cust[to] == ev.cust[f_rows]
-    group = customer_groups(by, ev, f_rows)
+    group = customer_groups(breakdown, ev, f_rows)
     days = (ev.ts[to] - ev.ts[f_rows]) / np.timedelta64(1, "D")
     table = pd.DataFrame({"customer_id": np.asarray(ev.ids)[ev.cust[f_rows]], "group": group,
                           "from_time": ev.ts[f_rows], "to_time": ev.ts[to], "days": days})
@@ -125,12 +125,12 @@ def event_intervals(
     if table.empty:
         raise DataError(f"to_event: {t_names!r} never follows {f_names!r} for any user; "
                         "no interval to measure.")
-    return EventIntervals(intervals=table, summary=_interval_summary(table, missed, by),
+    return EventIntervals(intervals=table, summary=_interval_summary(table, missed, breakdown),
                           from_label=" / ".join(f_names), to_label=" / ".join(t_names),
                           pairs=pairs)
 
 
-def _interval_summary(table: pd.DataFrame, missed: pd.Series, by: Any) -> pd.DataFrame:
+def _interval_summary(table: pd.DataFrame, missed: pd.Series, breakdown: Any) -> pd.DataFrame:
     def row(days: np.ndarray, n_missed: int) -> dict[str, float]:
         out = {"pairs": len(days), "not_reached": n_missed, "mean": float(np.mean(days))}
         out.update({k: float(np.percentile(days, q)) for k, q in _QUANTILES.items()})
@@ -138,7 +138,7 @@ def _interval_summary(table: pd.DataFrame, missed: pd.Series, by: Any) -> pd.Dat
 
     groups = table.groupby("group", sort=True)["days"]
     rows = {g: row(d.to_numpy(), int(missed.get(g, 0))) for g, d in groups}
-    if by is not None:
+    if breakdown is not None:
         rows["all"] = row(table["days"].to_numpy(), int(missed.sum()))
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "group"
@@ -169,7 +169,7 @@ def event_distribution(
     buckets: Sequence[int] = (1, 2, 4, 7),
     start: Any = None,
     end: Any = None,
-    by: str | pd.Series | None = None,
+    breakdown: str | pd.Series | None = None,
     columns: Columns | Mapping[str, str] | None = None,
 ) -> EventDistribution:
     """How many users did an event 1, 2-3, 4-6, 7+ times between ``start`` and ``end``.
@@ -185,7 +185,7 @@ def event_distribution(
         (1, 2, 4, 7) means 1, 2-3, 4-6 and 7+ times.
     start, end : date-like, optional
         Reporting period, both days inclusive (default: the whole log).
-    by : str or Series, optional
+    breakdown : str or Series, optional
         A column of the events (value on the user's first counted event) or a
         Series indexed by customer_id.
     columns : omnimkt.Columns or dict, optional
@@ -215,7 +215,7 @@ def event_distribution(
                         f"{hi:%Y-%m-%d}.")
     firsts = rows[_first_per_group(ev.cust[rows])]
     per_user = np.bincount(ev.cust[rows])[ev.cust[firsts]]
-    group = customer_groups(by, ev, firsts)
+    group = customer_groups(breakdown, ev, firsts)
     bucket = np.searchsorted(values, per_user, side="right") - 1
     shown = bucket >= 0
     labels = _bucket_labels(values)
