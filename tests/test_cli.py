@@ -145,7 +145,7 @@ def test_config_file_holds_settings_and_assumptions_flags_override(data, tmp_pat
     monkeypatch.setattr(report_module, "_run_template", fake_template)
     cfg = tmp_path / "client.toml"
     cfg.write_text('title = "季度复盘"\nclient = "某母婴品牌"\nlang = "en"\ncurrency = "usd"\n'
-                   "margin = 0.25\ncontact_cost = 15\n"
+                   "margin = 0.25\ncost_per_contact = 15\n"
                    '[labels]\nstore_visit = "门店到访"\n', encoding="utf-8")
     assert _report(data, tmp_path / "r.html", "--config", str(cfg), "--title", "Q3",
                    "--no-pdf", "--no-workbook") == 0

@@ -193,7 +193,7 @@ def test_export_csv_and_excel(tmp_path):
                                       "offer_type"]
     assert len(back) == 5 and back["due_date"].iloc[0] == "2025-01-06"
     x = m.to_excel(tmp_path / "actions.xlsx", day(0), horizon_days=100)
-    sheets = pd.read_excel(x, sheet_name=None)
+    sheets = pd.read_excel(x, sheet_name=None, engine="calamine")
     assert set(sheets) == {"actions", "summary"} and len(sheets["actions"]) == 5
 
 
