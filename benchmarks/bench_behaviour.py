@@ -53,7 +53,7 @@ def run(which: str) -> None:
     df = synthetic()
     t0 = time.perf_counter()
     if which == "cohort":
-        r = B.cohort_retention(df[["customer_id", "timestamp", "amount"]], period="M",
+        r = B.cohort_retention(df[["customer_id", "timestamp", "amount"]], freq="M",
                                n_periods=24, cutoff="2025-01-31")
         what = f"{len(r.sizes)} cohorts, {int(r.sizes.sum()):,} customers"
     else:

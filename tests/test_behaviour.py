@@ -90,7 +90,7 @@ def test_cohort_on_or_after_counts_purchases_past_the_shown_periods():
 
 def test_weekly_cohorts_start_on_monday():
     tx = _tx([(1, "2025-01-05 10:00", 5), (1, "2025-01-06 09:00", 5), (2, "2025-01-06 00:00", 5)])
-    r = B.cohort_retention(tx, period="w", cutoff="2025-01-19")
+    r = B.cohort_retention(tx, freq="w", cutoff="2025-01-19")
     # Sunday 5 Jan closes the week of Monday 30 Dec; Monday 6 Jan opens the next one
     assert list(r.sizes.index) == list(pd.to_datetime(["2024-12-30", "2025-01-06"]))
     assert _rows(r.on) == [[1, 1, 0], [1, 0, None]]
@@ -125,15 +125,15 @@ def test_cohort_properties_on_random_logs():
                            "timestamp": pd.Timestamp("2024-01-01")
                            + pd.to_timedelta(rng.integers(0, 400, n), unit="D"),
                            "amount": rng.uniform(1, 50, n)})
-        r = B.cohort_retention(tx, period=str(rng.choice(["D", "W", "M"])))
+        r = B.cohort_retention(tx, freq=str(rng.choice(["D", "W", "M"])))
         assert r.sizes.sum() == tx["customer_id"].nunique()
         assert (r.on_or_after.fillna(0) >= r.on.fillna(0)).all().all()
         assert r.on_or_after.isna().equals(r.on.isna())
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
-    ({"period": "Q"}, "period"), ({"period": "0D"}, "period"), ({"period": ""}, "period"),
-    ({"period": None}, "period"), ({"n_periods": 0}, "n_periods"),
+    ({"freq": "Q"}, "freq"), ({"freq": "0D"}, "freq"), ({"freq": ""}, "freq"),
+    ({"freq": None}, "freq"), ({"n_periods": 0}, "n_periods"),
     ({"n_periods": float("nan")}, "n_periods"), ({"n_periods": True}, "n_periods"),
     ({"cohort_by": "birthday"}, "cohort_by"), ({"breakdown": "region"}, "breakdown"),
     ({"cohort_by": "signup"}, "customers"), ({"cohort_by": "event"}, "events"),

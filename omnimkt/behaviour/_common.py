@@ -117,11 +117,11 @@ def match_events(ev: Events, wanted: list[str], name: str) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- periods
-def check_period(period: Any) -> str:
-    """``period`` as "D", "W" or "M" (case and spaces ignored), else a ModelError."""
-    if isinstance(period, str) and period.strip().upper() in PERIODS:
-        period = period.strip().upper()
-    return check_choice(period, "period", PERIODS)
+def check_freq(freq: Any) -> str:
+    """``freq`` as "D", "W" or "M" (case and spaces ignored), else a ModelError."""
+    if isinstance(freq, str) and freq.strip().upper() in PERIODS:
+        freq = freq.strip().upper()
+    return check_choice(freq, "freq", PERIODS)
 
 
 def period_code(ts: np.ndarray, period: str) -> np.ndarray:

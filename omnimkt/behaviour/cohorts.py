@@ -22,7 +22,7 @@ from omnimkt._gate import align_ids, as_columns, as_day, check_choice, check_num
 from omnimkt._result import Result
 from omnimkt.behaviour._common import (
     PERIOD_NAMES,
-    check_period,
+    check_freq,
     event_names,
     event_table,
     last_full_period,
@@ -69,19 +69,19 @@ class CohortRetention(Result):
         self.__dict__.update(parts)
         self.notes = [
             f"{int(self.sizes.sum()):,} customers in {len(self.sizes):,} cohorts; retention "
-            f"\"on\" period N = bought in {PERIOD_NAMES[self.period]} N after joining.",
+            f"\"on\" period N = bought in {PERIOD_NAMES[self.freq]} N after joining.",
             f"Periods ending after {self.cutoff:%Y-%m-%d} are not observed and shown blank.",
         ]
 
     def _settings(self) -> str:
         return (f"cohorts by {self.cohort_by.replace('_', ' ')}, per "
-                f"{PERIOD_NAMES[self.period]}, cut-off {self.cutoff:%Y-%m-%d}")
+                f"{PERIOD_NAMES[self.freq]}, cut-off {self.cutoff:%Y-%m-%d}")
 
 
 def cohort_retention(
     transactions: pd.DataFrame,
     *,
-    period: str = "M",
+    freq: str = "M",
     cohort_by: str = "first_purchase",
     customers: pd.DataFrame | None = None,
     events: pd.DataFrame | None = None,
@@ -99,7 +99,7 @@ def cohort_retention(
         Purchases (customer_id, timestamp, amount); rows with amount > 0 are
         activity, every row counts in revenue (refunds reduce it). A Dataset
         also supplies ``customers``.
-    period : {"D", "W", "M"}, default "M"
+    freq : {"D", "W", "M"}, default "M"
         Calendar period of cohorts and retention (weeks start on Monday).
     cohort_by : {"first_purchase", "signup", "event"}, default "first_purchase"
         Acquisition: the first purchase, ``customers.signup_date`` or the first
@@ -129,7 +129,7 @@ def cohort_retention(
     >>> r.on.iloc[0].tolist(), r.on_or_after.iloc[0].tolist()
     ([1.0, 0.5, 0.5], [1.0, 1.0, 0.5])
     """
-    period = check_period(period)
+    freq = check_freq(freq)
     check_choice(cohort_by, "cohort_by", _COHORT_BY)
     n_periods = check_number(n_periods, "n_periods", low=1, integer=True, allow_none=True)
     check_choice(breakdown, "breakdown", (None, "channel"))
@@ -148,7 +148,7 @@ def cohort_retention(
         acq["group"] = _channels(acq, tx, customers, cols)
     else:
         acq["group"] = "all"
-    return _build(tx, acq, period, day, n_periods, cohort_by, breakdown)
+    return _build(tx, acq, freq, day, n_periods, cohort_by, breakdown)
 
 
 def _first_rows(cid: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -254,7 +254,7 @@ def _build(tx: pd.DataFrame, acq: pd.DataFrame, period: str, day: pd.Timestamp,
              range(n_grp)], index=pd.Index(groups, name="channel"))
         parts["channel_sizes"] = pd.Series(sizes.sum(1), index=parts["by_channel"].index,
                                            name="customers")
-    return CohortRetention(period=period, cohort_by=cohort_by, cutoff=day, **parts)
+    return CohortRetention(freq=period, cohort_by=cohort_by, cutoff=day, **parts)
 
 
 def _tables(active: np.ndarray, ooa: np.ndarray, revenue: np.ndarray, sizes: np.ndarray,

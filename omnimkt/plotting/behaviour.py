@@ -60,11 +60,11 @@ def plot_cohort_triangle(result: Any, *, ax: Axes | None = None, metric: str = "
                 ax.text(j, i, text, ha="center", va="center", fontsize=7,
                         color="white" if v > 0.6 * vmax else "black")
     ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
-    fmt = "%Y-%m-%d" if result.period != "M" else "%Y-%m"
+    fmt = "%Y-%m-%d" if result.freq != "M" else "%Y-%m"
     ax.set_yticks(range(table.shape[0]),
                   [f"{c:{fmt}} (n={n:,})" for c, n in zip(table.index, result.sizes,
                                                           strict=True)])
-    unit = PERIOD_NAMES[result.period]
+    unit = PERIOD_NAMES[result.freq]
     return _labels(ax, title, xlabel, ylabel,
                    (_METRIC_LABEL[metric], f"{unit}s since joining", "cohort"))
 
@@ -84,7 +84,7 @@ def plot_retention_curves(result: Any, *, ax: Axes | None = None, metric: str = 
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_ylim(0, None)
     ax.legend(fontsize=8)
-    unit = PERIOD_NAMES[result.period]
+    unit = PERIOD_NAMES[result.freq]
     return _labels(ax, title, xlabel, ylabel,
                    (_METRIC_LABEL[metric], f"{unit}s since joining", "share of cohort"))
 
