@@ -400,6 +400,8 @@ def test_uplift_model_contract_and_logistic_learner(campaign):
         UpliftModel(learner="forest").fit(X, y, t)
     with pytest.raises(ModelError, match="learning_rate"):
         UpliftModel(learning_rate=float("nan")).fit(X, y, t)
+    with pytest.raises(ModelError, match="n_jobs"):
+        UpliftModel(n_jobs=0).fit(X, y, t)
     with pytest.raises(DataError, match="treatment"):
         m.fit(X, y, np.full(len(X), 2))
     with pytest.raises(DataError, match="treated customers"):

@@ -19,12 +19,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from sklearn.base import clone
+from threadpoolctl import threadpool_limits
 
 from omnimkt._gate import (
     align_ids,
     as_seed_int,
     check_choice,
     check_frame,
+    check_n_jobs,
     check_number,
 )
 from omnimkt._result import Estimator, Result
@@ -117,21 +119,37 @@ def uplift_by_segment(data: pd.DataFrame, *, segment: str, outcome: str,
 
 
 # --------------------------------------------------------------------------- T-learner
-def _design(X: pd.DataFrame, categories: dict[str, list] | None) -> tuple[np.ndarray, dict]:
-    """Numbers as they are, text/categorical columns one-hot on the categories seen at fit."""
+def _design(X: pd.DataFrame, categories: dict[str, list] | None,
+            one_hot: bool) -> tuple[np.ndarray, dict, list[bool]]:
+    """Numbers as they are; text columns one-hot (logistic) or as category codes for the
+    boosting learner's native categorical splits (faster than one-hot on large tables).
+    Categories are those seen at fit; an unseen one is all-zero / missing."""
     frame = check_frame(X, "X")
     if categories is None:
         categories = {c: sorted(map(str, frame[c].dropna().unique())) for c in frame.columns
                       if not (pd.api.types.is_numeric_dtype(frame[c])
                               or pd.api.types.is_bool_dtype(frame[c]))}
-    blocks = []
+        wide = [c for c, v in categories.items() if len(v) > 250 and not one_hot]
+        if wide:
+            raise DataError(f"X.{wide[0]}: {len(categories[wide[0]])} categories; the "
+                            "boosting learner takes at most 250 (group the rare ones).")
+    blocks, is_cat = [], []
     for c in frame.columns:
-        if c in categories:
-            text = frame[c].astype("str").to_numpy()
-            blocks.extend((text == v).astype(np.float32)[:, None] for v in categories[c])
-        else:
+        if c not in categories:
             blocks.append(frame[c].to_numpy(dtype=np.float64, na_value=np.nan)[:, None])
-    return np.hstack(blocks) if blocks else np.empty((len(frame), 0)), categories
+            is_cat.append(False)
+            continue
+        text = pd.Categorical(frame[c].astype("str"), categories=categories[c])
+        if one_hot:
+            codes = text.codes
+            blocks.extend((codes == i).astype(np.float64)[:, None]
+                          for i in range(len(categories[c])))
+            is_cat.extend([False] * len(categories[c]))
+        else:
+            blocks.append(np.where(text.codes < 0, np.nan, text.codes)[:, None])
+            is_cat.append(True)
+    Z = np.hstack(blocks) if blocks else np.empty((len(frame), 0))
+    return Z, categories, is_cat
 
 
 class UpliftModel(Estimator):
@@ -141,7 +159,9 @@ class UpliftModel(Estimator):
     ----------
     learner : "hist_gradient_boosting" or "logistic"
         scikit-learn's ``HistGradientBoostingClassifier`` (missing values
-        allowed) or ``LogisticRegression`` (standardised inputs).
+        allowed; text columns as native categorical features, early stopping
+        off) or ``LogisticRegression`` (standardised inputs; text columns
+        one-hot).
     max_iter : int
         Boosting rounds, or solver iterations for the logistic learner.
     learning_rate : float
@@ -153,6 +173,9 @@ class UpliftModel(Estimator):
     C : float
         Inverse regularisation of the logistic learner.
     seed : int >= 0 or numpy Generator
+    n_jobs : int >= 1, or -1 for all cores
+        Threads for fitting and scoring (default 1: on a shared machine one
+        thread per model avoids waiting on busy cores).
 
     Attributes
     ----------
@@ -178,7 +201,7 @@ class UpliftModel(Estimator):
     def __init__(self, learner: str = "hist_gradient_boosting", *, max_iter: int = 100,
                  learning_rate: float = 0.1, max_leaf_nodes: int = 31,
                  min_samples_leaf: int = 100, C: float = 1.0,
-                 seed: int | np.random.Generator = 0) -> None:
+                 seed: int | np.random.Generator = 0, n_jobs: int = 1) -> None:
         self.learner = learner
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -186,6 +209,7 @@ class UpliftModel(Estimator):
         self.min_samples_leaf = min_samples_leaf
         self.C = C
         self.seed = seed
+        self.n_jobs = n_jobs
 
     def _check_settings(self) -> None:
         check_choice(self.learner, "learner", LEARNERS)
@@ -194,8 +218,9 @@ class UpliftModel(Estimator):
         check_number(self.max_leaf_nodes, "max_leaf_nodes", low=2, integer=True)
         check_number(self.min_samples_leaf, "min_samples_leaf", low=1, integer=True)
         check_number(self.C, "C", low=0, low_open=True)
+        check_n_jobs(self.n_jobs)
 
-    def _base(self, seed: int) -> Any:
+    def _base(self, seed: int, is_cat: list[bool]) -> Any:
         if self.learner == "logistic":
             from sklearn.linear_model import LogisticRegression
             from sklearn.pipeline import make_pipeline
@@ -208,7 +233,8 @@ class UpliftModel(Estimator):
         return HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=self.min_samples_leaf,
-            early_stopping=False, random_state=seed)
+            early_stopping=False, random_state=seed,
+            categorical_features=np.array(is_cat, dtype=bool) if any(is_cat) else None)
 
     def fit(self, X: pd.DataFrame, y: Any, treatment: Any) -> UpliftModel:
         """Fit one classifier on the treated customers and one on the control.
@@ -217,7 +243,8 @@ class UpliftModel(Estimator):
         """
         self._start_fit()
         seed = as_seed_int(self.seed)
-        Z, categories = _design(X, None)
+        one_hot = self.learner == "logistic"
+        Z, categories, is_cat = _design(X, None, one_hot)
         y_arr = _binary(y, "y", len(Z))
         t_arr = _binary(treatment, "treatment", len(Z)).astype(bool)
         for label, mask in (("treated", t_arr), ("control", ~t_arr)):
@@ -225,9 +252,10 @@ class UpliftModel(Estimator):
                 raise DataError(f"{label} customers: need at least 2, with both outcomes "
                                 f"(got {int(mask.sum())} customers, "
                                 f"{int(y_arr[mask].sum())} converted).")
-        base = self._base(seed)
-        self.treated_model_ = clone(base).fit(Z[t_arr], y_arr[t_arr])
-        self.control_model_ = clone(base).fit(Z[~t_arr], y_arr[~t_arr])
+        base = self._base(seed, is_cat)
+        with threadpool_limits(check_n_jobs(self.n_jobs)):
+            self.treated_model_ = clone(base).fit(Z[t_arr], y_arr[t_arr])
+            self.control_model_ = clone(base).fit(Z[~t_arr], y_arr[~t_arr])
         self.categories_ = categories
         self.feature_names_in_ = [str(c) for c in X.columns]
         self.n_treatment_, self.n_control_ = int(t_arr.sum()), int((~t_arr).sum())
@@ -242,9 +270,11 @@ class UpliftModel(Estimator):
         missing = [c for c in self.feature_names_in_ if c not in frame.columns]
         if missing:
             raise DataError(f"X: the columns {missing[:5]} used at fit are missing.")
-        Z, _ = _design(frame[self.feature_names_in_], self.categories_)
-        p_t = self.treated_model_.predict_proba(Z)[:, 1]
-        p_c = self.control_model_.predict_proba(Z)[:, 1]
+        Z, _, _ = _design(frame[self.feature_names_in_], self.categories_,
+                          self.learner == "logistic")
+        with threadpool_limits(check_n_jobs(self.n_jobs)):
+            p_t = self.treated_model_.predict_proba(Z)[:, 1]
+            p_c = self.control_model_.predict_proba(Z)[:, 1]
         return pd.DataFrame({"p_treated": p_t, "p_control": p_c, "uplift": p_t - p_c},
                             index=frame.index)
 
