@@ -425,3 +425,41 @@ def test_targeted_action_list_keeps_customers_the_call_helps(campaign):
     assert kept.mean() > dropped.mean()
     with pytest.raises(ModelError, match="cost_per_contact"):
         target_actions(actions, model, feats, cost_per_contact=-1)
+
+
+def test_target_actions_on_a_plain_list_with_unknown_customers(campaign):
+    _, table = campaign
+    feats = table.set_index("customer_id")[list(CAMPAIGN_FEATURES)].iloc[:3000]
+    model = UpliftModel(learner="logistic", max_iter=500).fit(
+        feats, table["converted"].iloc[:3000], table["treated"].iloc[:3000])
+    ids = [*feats.index[:20], -1, -2]
+    res = target_actions(pd.DataFrame({"customer_id": ids}), model, feats)
+    expected = model.predict(feats.iloc[:20]) > 0
+    assert sorted(res.actions["customer_id"]) == sorted(np.array(ids[:20])[expected])
+    assert res.summary.loc[0, "listed"] == 22
+    assert any("2 listed customers had no features" in n for n in res.notes)
+    with pytest.raises(DataError, match="actions"):
+        target_actions(pd.DataFrame({"member": ids}), model, feats)
+
+
+def test_campaign_rejects_bad_input(campaign):
+    world, _ = campaign
+    for bad in (0, 1, float("nan"), True):
+        with pytest.raises(ModelError, match="treat_share"):
+            campaign_experiment(world, treat_share=bad)
+    with pytest.raises(ModelError, match="window_days"):
+        campaign_experiment(world, window_days=0)
+    with pytest.raises(DataError, match="world"):
+        campaign_experiment(object())
+    none = campaign_experiment(world, effect_scale=0, seed=3)
+    assert (none["true_effect"] == 0).all()
+
+
+def test_uplift_by_segment_rejects_bad_input():
+    df = pd.DataFrame({"tier": ["A"] * 4, "group": ["treatment", "control"] * 2, "y": [1, 0] * 2})
+    with pytest.raises(ModelError, match="segment"):
+        uplift_by_segment(df, segment="value_tier", outcome="y")
+    with pytest.raises(ModelError, match="alpha"):
+        uplift_by_segment(df, segment="tier", outcome="y", alpha=1.0)
+    with pytest.raises(DataError, match="two customers in each group"):
+        uplift_by_segment(df.iloc[:3], segment="tier", outcome="y")
