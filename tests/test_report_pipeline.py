@@ -119,3 +119,34 @@ def test_html_is_byte_identical_across_runs(built, folder, tmp_path):
                          pdf=False, workbook=False, progress=False)
     assert again.pdf is None and again.workbook is None
     assert again.html.read_bytes() == built["out"].read_bytes()
+
+
+@pytest.fixture(scope="module")
+def team_folders(tmp_path_factory) -> dict[str, Path]:
+    return chinese_folders.make_chinese_folders(tmp_path_factory.mktemp("teams"),
+                                                n_customers=300)
+
+
+@pytest.mark.parametrize("name", ["gbk_csv", "xlsx", "yuan_amounts", "chinese_dates",
+                                  "chinese_channels", "transactions_only"])
+def test_check_and_chinese_report_on_every_team_folder(team_folders, name, tmp_path):
+    from openpyxl import load_workbook
+
+    data = team_folders[name]
+    columns = (data / "columns.json").read_text(encoding="utf-8")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        assert main(["check", "--data", str(data), "--columns", columns]) == 0, err.getvalue()
+        status = main(["report", "--data", str(data), "--out", str(tmp_path / "r.html"),
+                       "--lang", "zh", "--columns", columns, "--no-pdf"])
+    assert status == 0, err.getvalue()
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    headings = [_text(h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)]
+    assert len(headings) >= 5 and all(CJK.search(h) for h in headings)
+    text = _text(page)
+    assert "NaN" not in text and "Traceback" not in text
+    # The workbook's customer count is the one the cover states for the data.
+    book = load_workbook(tmp_path / "r.xlsx", read_only=True)
+    first = book[book.sheetnames[0]]
+    rows = sum(1 for _ in first.iter_rows(min_row=2))
+    assert f"{rows:,}" in text
