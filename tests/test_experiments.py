@@ -463,3 +463,32 @@ def test_uplift_by_segment_rejects_bad_input():
         uplift_by_segment(df, segment="tier", outcome="y", alpha=1.0)
     with pytest.raises(DataError, match="two customers in each group"):
         uplift_by_segment(df.iloc[:3], segment="tier", outcome="y")
+
+
+def test_targeting_compared_with_contacting_everyone_by_hand():
+    feats = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]}, index=[1, 2, 3, 4])
+
+    class Fixed(UpliftModel):  # uplift 0.30, 0.02, -0.05, 0.10 for customers 1-4
+        def predict(self, X):
+            return np.array([0.30, 0.02, -0.05, 0.10])[X["x"].to_numpy().astype(int)]
+
+    model = Fixed()
+    model.treated_model_ = object()
+    actions = pd.DataFrame({"customer_id": [1, 2, 3, 4, 9]})  # 9 has no features
+    res = target_actions(actions, model, feats, cost_per_contact=4, value_per_conversion=100)
+    out = res.compare(pd.Series([0.2, 0.0, -0.1, 0.05, 0.01], index=[1, 2, 3, 4, 9]))
+    # everyone: 5 contacts, cost 20; uplift 0.30+0.02-0.05+0.10 = 0.37 -> 37 - 20 = 17
+    # targeted (uplift > 0.04): customers 1 and 4, cost 8; 0.40 -> 40 - 8 = 32
+    everyone, targeted = out.loc["contact everyone listed"], out.loc["contact the targeted"]
+    assert everyone["contacts"] == 5 and everyone["cost"] == 20
+    assert everyone["incremental_conversions"] == pytest.approx(0.37)
+    assert everyone["net_value"] == pytest.approx(17.0)
+    assert targeted["contacts"] == 2 and targeted["net_value"] == pytest.approx(32.0)
+    # truth: everyone 0.2+0-0.1+0.05+0.01 = 0.16 -> 16 - 20 = -4; targeted 0.25 -> 25 - 8 = 17
+    assert everyone["true_net_value"] == pytest.approx(-4.0)
+    assert targeted["true_incremental_conversions"] == pytest.approx(0.25)
+    assert targeted["true_net_value"] == pytest.approx(17.0)
+    with pytest.raises(DataError, match="true_effect"):
+        res.compare(pd.Series([0.1], index=[1]))
+    with pytest.raises(DataError, match="true_effect"):
+        res.compare([0.1, 0.2])

@@ -388,6 +388,8 @@ class TargetedActions(Result):
         The rows left out (uplift at or below the threshold), with ``uplift``.
     threshold : float
         ``cost_per_contact / value_per_conversion`` (0 without a cost).
+    cost_per_contact, value_per_conversion : float
+        The economics the list was cut with (used by :meth:`compare`).
     summary : DataFrame
         Per action: listed, kept, dropped, mean_uplift_kept.
     """
@@ -395,8 +397,11 @@ class TargetedActions(Result):
     title = "Uplift-targeted action list"
 
     def __init__(self, actions: pd.DataFrame, dropped: pd.DataFrame, threshold: float,
-                 unscored: int) -> None:
+                 unscored: int, *, cost_per_contact: float = 0.0,
+                 value_per_conversion: float = 1.0) -> None:
         self.actions, self.dropped, self.threshold = actions, dropped, threshold
+        self.cost_per_contact = cost_per_contact
+        self.value_per_conversion = value_per_conversion
         both = pd.concat([actions.assign(kept=True), dropped.assign(kept=False)])
         key = "action" if "action" in both.columns else None
         grouped = both.groupby(key, observed=True) if key else both.groupby(lambda _: "all")
@@ -414,6 +419,61 @@ class TargetedActions(Result):
 
     def _settings(self) -> str:
         return f"threshold {self.threshold:.4g}"
+
+    def compare(self, true_effect: pd.Series | None = None) -> pd.DataFrame:
+        """Contacting everyone listed against contacting only the kept customers.
+
+        Each row of the action list is one contact costing ``cost_per_contact``;
+        its expected incremental conversions are its uplift (unscored rows count
+        0), each worth ``value_per_conversion``.
+
+        Parameters
+        ----------
+        true_effect : Series indexed by customer_id, optional
+            Each customer's true change in the probability of converting (a
+            synthetic world knows it, e.g. ``campaign_experiment``'s
+            ``true_effect``); adds the realised ``true_*`` columns.
+
+        Returns
+        -------
+        DataFrame indexed by plan ("contact everyone listed", "contact the
+        targeted"): contacts, cost, incremental_conversions, incremental_value,
+        net_value (incremental value − cost), and with ``true_effect``
+        true_incremental_conversions and true_net_value.
+
+        Examples
+        --------
+        >>> t = TargetedActions(pd.DataFrame({"customer_id": [1], "uplift": [0.3]}),
+        ...                     pd.DataFrame({"customer_id": [2], "uplift": [-0.1]}), 0.05, 0,
+        ...                     cost_per_contact=5, value_per_conversion=100)
+        >>> t.compare()["net_value"].round(2).tolist()
+        [10.0, 25.0]
+        """
+        plans = {"contact everyone listed": pd.concat([self.actions, self.dropped]),
+                 "contact the targeted": self.actions}
+        cost, value = self.cost_per_contact, self.value_per_conversion
+        truth = None
+        if true_effect is not None:
+            if not isinstance(true_effect, pd.Series):
+                raise DataError("true_effect: expected a pandas Series indexed by "
+                                "customer_id.")
+            truth = true_effect[~true_effect.index.duplicated()]
+        rows = {}
+        for plan, frame in plans.items():
+            gain = float(frame["uplift"].fillna(0.0).sum())
+            row = {"contacts": len(frame), "cost": len(frame) * cost,
+                   "incremental_conversions": gain, "incremental_value": gain * value,
+                   "net_value": gain * value - len(frame) * cost}
+            if truth is not None:
+                real = truth.reindex(frame["customer_id"].to_numpy())
+                if real.isna().any():
+                    raise DataError(f"true_effect: no value for {int(real.isna().sum())} "
+                                    "listed customers (e.g. "
+                                    f"{frame['customer_id'][real.isna().to_numpy()].head(3).tolist()}).")
+                row["true_incremental_conversions"] = float(real.sum())
+                row["true_net_value"] = float(real.sum()) * value - len(frame) * cost
+            rows[plan] = row
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("plan")
 
 
 def target_actions(actions: pd.DataFrame, model: UpliftModel, features: pd.DataFrame, *,
@@ -453,5 +513,6 @@ def target_actions(actions: pd.DataFrame, model: UpliftModel, features: pd.DataF
     unscored = int(out["uplift"].isna().sum())
     kept = out[keep].sort_values("uplift", ascending=False, kind="stable")
     return TargetedActions(kept.reset_index(drop=True), out[~keep].reset_index(drop=True),
-                           threshold, unscored)
+                           threshold, unscored, cost_per_contact=cost,
+                           value_per_conversion=value)
 
