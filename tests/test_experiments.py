@@ -492,3 +492,15 @@ def test_targeting_compared_with_contacting_everyone_by_hand():
         res.compare(pd.Series([0.1], index=[1]))
     with pytest.raises(DataError, match="true_effect"):
         res.compare([0.1, 0.2])
+
+
+def test_test_result_plot_with_cuped_draws_one_interval_per_analysis():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from omnimkt.plotting.experiments import plot_test_result
+
+    df = pd.DataFrame({"group": ["treatment"] * 4 + ["control"] * 4,
+                       "bought": [1, 1, 1, 0, 1, 0, 0, 0], "before": [1, 1, 0, 0, 1, 0, 1, 0]})
+    ax = plot_test_result(analyse_test(df, outcome="bought", pre="before"))
+    assert len(ax.containers) == 2  # unadjusted and CUPED (two colours used to fail)

@@ -32,7 +32,9 @@ def plot_test_result(result: TestResult, *, ax: Axes | None = None) -> Axes:
     err = np.vstack([diff - s["ci_low"].to_numpy(dtype=float),
                      s["ci_high"].to_numpy(dtype=float) - diff])
     colors = ["#2ca02c" if sig else "#7f7f7f" for sig in s["significant"]]
-    ax.errorbar(diff, y, xerr=err, fmt="none", ecolor=colors, capsize=6, lw=2)
+    for i, color in enumerate(colors):  # errorbar takes one colour per call
+        ax.errorbar(diff[i], y[i], xerr=err[:, i:i + 1], fmt="none", ecolor=color,
+                    capsize=6, lw=2)
     ax.scatter(diff, y, color=colors, zorder=3)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, s["analysis"].tolist())
