@@ -28,7 +28,8 @@ __all__ = ["SECTIONS", "Report", "analyse_all", "analyse_section", "build_report
            "start_analysis"]
 
 SECTIONS: tuple[str, ...] = (
-    "overview", "clv", "churn", "segments", "retention", "funnel", "attribution", "loyalty",
+    "overview", "clv", "churn", "segments", "retention", "funnel", "cohorts", "paths",
+    "attribution", "loyalty",
 )
 _TABLES = ("transactions", "touchpoints", "customers", "stage_events")
 _SHEETS = ("clv", "segments", "winback", "actions", "channels")
@@ -146,9 +147,13 @@ class Report:
         e, seen = _html.escape, []
         for s in self.sections:
             seen += [g for g in s.glossary if g not in seen]
-        rows = "".join(f"<dt><strong>{e(t)}</strong></dt><dd>{e(m)}</dd>"
+        # A table, not <dl>: the notebook's page style floats <dt>, which split terms
+        # from their meanings in the browser.
+        left = 'style="text-align:left;vertical-align:top"'
+        rows = "".join(f"<tr><th {left}>{e(t)}</th><td {left}>{e(m)}</td></tr>"
                        for t, m in (self.tr.glossary(g) for g in seen))
-        return f'<section id="glossary"><h2>{e(self.tr("report.glossary"))}</h2><dl>{rows}</dl></section>'
+        return (f'<section id="glossary"><h2>{e(self.tr("report.glossary"))}</h2>'
+                f"<table><tbody>{rows}</tbody></table></section>")
 
     def assumptions_table(self) -> pd.DataFrame:
         """Every assumption with its description and the value used."""
