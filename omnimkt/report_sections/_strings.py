@@ -400,6 +400,87 @@ STRINGS: dict[str, tuple[str, str]] = {
     "loyalty.no_referral": ("No referral data, so referral points are not counted.",
                             "没有推荐关系数据，未计入推荐积分。"),
     "loyalty.benefit": ("{discount} off + {voucher} voucher", "{discount}折扣+{voucher}代金券"),
+    # ------------------------------------------------------------------ cohorts
+    "cohorts.heading": ("Cohort retention: do the customers we win stay?",
+                        "留存分析：新客户能否留下来（同期群）"),
+    "cohorts.question": ("Of the customers won each month, how many still buy one, three, six "
+                         "and twelve months later, and how much have they spent by then?",
+                         "每月新增的客户在1个月、3个月、6个月、12个月后还有多少人在购买？"
+                         "届时人均累计贡献多少销售额？"),
+    "cohorts.answer": ("{m1} of new customers buy again in the month after their first "
+                       "purchase and {mk} in month {k}; by month {k} a customer has brought "
+                       "{ltv} on average.",
+                       "新客户中有{m1}在首购后的次月再次购买，第{k}个月仍有{mk}购买；"
+                       "截至第{k}个月，人均累计贡献{ltv}。"),
+    "cohorts.answer_one": ("{m1} of new customers buy again in the month after their first "
+                           "purchase; by then a customer has brought {ltv} on average.",
+                           "新客户中有{m1}在首购后的次月再次购买；截至次月，人均累计贡献{ltv}。"),
+    "cohorts.finding": ("{m1} of new customers buy again the month after their first purchase; "
+                        "in month {k}, {mk} still buy that month and {after} buy in it or later.",
+                        "新客户中有{m1}在首购次月复购；到第{k}个月，当月仍购买的占{mk}，"
+                        "当月及以后仍有购买的占{after}。"),
+    "cohorts.table": ("All cohorts together (each month over the cohorts observed that long):",
+                      "全部同期群合计（每个月份只计入已观察到该月的同期群）："),
+    "cohorts.by_channel": ("By acquisition channel:", "按获客渠道："),
+    "cohorts.note": ("A cohort is the customers whose first purchase fell in the same calendar "
+                     "month; months that end after {day} are not observed and left blank.",
+                     "同期群指首购发生在同一自然月的客户；{day}之后才结束的月份尚未观察到，留空。"),
+    "cohorts.todo": ("Watch the month-1 figure of every new cohort: a cohort well below its "
+                     "neighbours points to a weak campaign or first experience, and the second "
+                     "purchase is won or lost in that first month.",
+                     "持续跟踪每个新同期群的次月留存：明显低于相邻月份的同期群，往往意味着获客活动"
+                     "或首单体验有问题；第二单能否促成，关键就在首购后的第一个月。"),
+    "cohorts.short": ("the data cover less than two full calendar months after the first "
+                      "purchases, too short to follow a cohort.",
+                      "首购之后的数据不足两个完整自然月，无法跟踪同期群留存。"),
+    "col.month_n": ("months after the first purchase", "首购后第N个月"),
+    "col.cohort_customers": ("customers observed", "已观察客户数"),
+    "col.retained_on": ("bought in that month", "当月购买比例"),
+    "col.retained_after": ("bought in that month or later", "当月及以后仍购买比例"),
+    "col.ltv_cum": ("cumulative revenue per customer", "人均累计销售额"),
+    "col.retained_month": ("bought in month {k}", "第{k}个月购买比例"),
+    "chart.cohort_triangle": ("Share of each cohort buying N months after joining",
+                              "同期群留存三角：首购后第N个月的购买比例"),
+    "chart.retention_curve": ("Retention curve", "留存曲线"),
+    "axis.months_since": ("months since the first purchase", "距首购月数"),
+    "axis.cohort": ("cohort (month of first purchase)", "同期群（首购月份）"),
+    "axis.share_cohort": ("share of the cohort", "占同期群比例"),
+    # ------------------------------------------------------------------ paths
+    "paths.heading": ("User paths: the touches before the first purchase",
+                      "用户路径：首购前的触点"),
+    "paths.question": ("Which marketing touches do people have just before they first buy?",
+                       "客户在首次购买之前，最后接触的是哪些营销触点？"),
+    "paths.answer": ("Journeys to a first purchase are spread out: the most common path, {path}, "
+                     "is taken by {share} of the {n}, and the last touch before buying is most "
+                     "often {last} ({last_share}).",
+                     "首购前的路径十分分散：最常见的路径“{path}”仅占{n}中的{share}；购买前的"
+                     "最后一个触点最常见的是{last}（占{last_share}）。"),
+    "paths.finding": ("The last touch before a first purchase is {last} for {share} of first "
+                      "buyers; a last-touch report credits it with sales other channels started.",
+                      "{share}的首购客户在购买前最后接触的是{last}；只看末次触点，会把其他渠道"
+                      "开启的销售都算到它头上。"),
+    "paths.table": ("The {n} most frequent paths of the last three touches before the first "
+                    "purchase:", "首购前最后三个触点最常见的{n}条路径："),
+    "paths.last_table": ("The last touch before the first purchase:", "首购前的最后一个触点："),
+    "paths.note": ("Repeats of one channel in a row count once; channels beyond the {top} most "
+                   "frequent are shown as “other”; “no earlier touch” fills a path with fewer "
+                   "than {k} touches.",
+                   "同一渠道的连续触达只计一次；{top}个最常见渠道以外的渠道归为“其他”；"
+                   "触点少于{k}个的路径以“无更早触点”补足。"),
+    "paths.todo": ("Judge each channel by the journeys it starts as well as those it ends, and "
+                   "decide budgets on the shared credit of the attribution section rather than "
+                   "on the last touch.",
+                   "评估渠道时，既要看它促成了多少成交，也要看它开启了多少旅程；预算决策请参考"
+                   "渠道归因部分的数据驱动归因，而不是只看末次触点。"),
+    "paths.no_touch": ("no touchpoint table was provided, so the touches before the first "
+                       "purchase cannot be traced.",
+                       "未提供营销触点数据，无法追踪首购前的用户路径。"),
+    "paths.first_purchase": ("first purchase", "首购"),
+    "chart.paths": ("The last {k} touches before the first purchase", "首购前的最后{k}个触点"),
+    "col.path": ("path", "用户路径"),
+    "col.first_buyers": ("first buyers", "首购客户数"),
+    "col.share_first_buyers": ("share of first buyers", "占首购客户比例"),
+    "col.last_touch": ("last touch", "最后触点"),
 }
 
 #: Glossary: key -> ((term, explanation) in English, (term, explanation) in Chinese).
@@ -468,4 +549,18 @@ GLOSSARY: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "expected_value": (("expected value", "The net gain an action is expected to bring: "
                         "customers reached × success rate × value of a success − contact costs."),
                        ("预期价值", "一项行动预计带来的净收益：触达人数×成功率×单次成功价值−触达成本。")),
+    "cohort": (("cohort", "The customers whose first purchase fell in the same calendar month, "
+                "followed together month by month."),
+               ("同期群", "首购发生在同一自然月的客户，按月一起跟踪其后续购买。")),
+    "retention_after": (("retention in month N, and in month N or later", "The share of a "
+                         "cohort that buys in month N after joining; “or later” also counts "
+                         "those who skip that month but buy afterwards (not yet lost)."),
+                        ("第N月留存与第N月及以后留存", "同期群中在首购后第N个月购买的比例；"
+                         "“及以后”还计入当月未购买、但之后又购买的客户（尚未流失）。")),
+    "ltv_cum": (("cumulative revenue per customer", "A cohort's revenue from its first month "
+                 "up to month N, divided by its customers (before margin and discounting)."),
+                ("人均累计销售额", "同期群从首购当月到第N个月的销售额之和除以客户数（未扣除成本、未折现）。")),
+    "user_path": (("user path", "The sequence of marketing touches a person had, here the last "
+                   "ones before the first purchase."),
+                  ("用户路径", "客户依次经历的营销触点序列；本报告指首购前的最后几个触点。")),
 }

@@ -52,6 +52,7 @@ NOUNS: dict[str, tuple[str, str, str]] = {
                   "high-value customers who have gone quiet", "位已沉默的高价值客户"),
     "reminder": ("replenishment reminder", "replenishment reminders", "条补货提醒"),
     "unit": ("unit", "units", "件"),
+    "first_buyer": ("first buyer", "first buyers", "位首购客户"),
 }
 
 #: Display labels of omnimkt's own codes (channels, segments, models, actions, tiers, stages).
@@ -121,10 +122,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "exposure": ("exposure", "曝光"), "interaction": ("interaction", "互动"),
     "effective member": ("effective member", "有效会员"), "sales": ("sales", "成交"),
     "repeat purchase": ("repeat purchase", "复购"),
+    # user paths
+    "(start)": ("no earlier touch", "无更早触点"),
 }
 
 #: Words omnimkt's plots write inside charts: (pattern, English, Chinese); groups fill {0}, {1}.
 CHART_TEXTS: list[tuple[str, str, str]] = [
+    (r"all customers", "all customers", "全部客户"),
     (r"median", "median", "中位数"), (r"mean", "mean", "均值"), (r"random", "random", "随机"),
     (r"top (\d+)% (?:hold|bring) (\d+)%", "top {0}% hold {1}%", "前{0}%客户占{1}%"),
     (r"customers ranked by value", "customers ranked by value", "按价值排序的客户"),
