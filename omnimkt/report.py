@@ -228,10 +228,10 @@ def _run_template(params: Mapping[str, Any], title: str, kernel_name: str | None
         except (DeadKernelError, CellTimeoutError) as exc:
             raise ReportError(f"report: the notebook kernel stopped ({exc}).") from None
         nb = nbformat.read(executed, as_version=4)
-        _make_stable(nb)
         for w in _strip_stderr(nb):
             print(f"omnimkt report: a section printed a warning (left out of the report): {w}",
                   file=sys.stderr)
+        _make_stable(nb)
         exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
                                 exclude_output_prompt=True)
         page, _ = exporter.from_notebook_node(nb)
@@ -239,8 +239,14 @@ def _run_template(params: Mapping[str, Any], title: str, kernel_name: str | None
 
 
 def _make_stable(nb: Any) -> None:
-    """Drop the injected-parameters cell and give cells ids that do not change run to run."""
-    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    """Keep only cells that show something and give them ids that do not change run to run.
+
+    Code cells without outputs (set-up, parameters, computations) would each leave an
+    empty padded block in the page: a blank band above the cover.
+    """
+    nb.cells = [c for c in nb.cells
+                if "injected-parameters" not in c.metadata.get("tags", [])
+                and (c.cell_type != "code" or c.get("outputs"))]
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"
     nb.metadata = {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
