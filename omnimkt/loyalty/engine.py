@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from omnimkt._gate import align_ids, as_columns, check_bool, check_frame
+from omnimkt._gate import align_ids, as_columns, as_text_ids, check_bool, check_frame
 from omnimkt.errors import DataWarning, ModelError
 from omnimkt.loyalty.books import LadderResult
 from omnimkt.loyalty.referrals import _lookup, _referrers, referral_heights
@@ -223,7 +223,7 @@ def _inputs(transactions: Any, customers: Any, columns: Any) -> tuple[dict, Any,
         if "referrer_id" in cu.columns:
             ref = cu["referrer_id"]
             if cust_ids.dtype.kind not in "iu" and pd.api.types.is_integer_dtype(ref.dtype):
-                ref = ref.astype("Int64").astype("str").where(ref.notna())
+                ref = as_text_ids(ref)
             ref_ids = ref.to_numpy()
     arrays = {"codes": codes, "uniq": uniq.to_numpy(),
               "timestamp": tx["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64"),

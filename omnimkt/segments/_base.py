@@ -11,6 +11,7 @@ from omnimkt._gate import (
     align_ids,
     as_columns,
     as_day,
+    as_text_ids,
     check_bool,
     check_frame,
     day_after,
@@ -254,14 +255,5 @@ def align_side(index: pd.Index, side: pd.DataFrame | None, table: str
         return index, side
     side = side.assign(customer_id=right.to_numpy())
     if "referrer_id" in side.columns:
-        side = side.assign(referrer_id=_text_ids(side["referrer_id"]))
+        side = side.assign(referrer_id=as_text_ids(side["referrer_id"]))
     return pd.Index(left.to_numpy(), name=index.name), side
-
-
-def _text_ids(s: pd.Series) -> pd.Series:
-    """Ids as text (integers without a decimal point), missing values kept missing."""
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        txt = s.astype("Int64").astype("str")
-    else:
-        txt = s.astype("str")
-    return txt.where(s.notna(), None)
