@@ -62,12 +62,11 @@ def event_table(data: Any, cols: Columns) -> Events:
             cu = validate_customers(cu, cols)
             if "signup_date" in cu:
                 cu = cu[cu["signup_date"].notna()]
-                _, sid = align_ids(frame["customer_id"], cu["customer_id"], "transactions",
-                                   "customers")
+                fid, sid = align_ids(frame["customer_id"], cu["customer_id"], "transactions",
+                                     "customers")
                 su = pd.DataFrame({"customer_id": sid.to_numpy(), "timestamp": cu["signup_date"],
                                    "event": "signup", "source": "customer"})
-                if frame["customer_id"].dtype != su["customer_id"].dtype:
-                    frame = frame.assign(customer_id=frame["customer_id"].astype(str))
+                frame = frame.assign(customer_id=fid.to_numpy())
                 frame = pd.concat([su, frame], ignore_index=True)
         ids = frame["customer_id"].to_numpy()
         ts = frame["timestamp"].to_numpy().astype("datetime64[ns]").view("int64")
