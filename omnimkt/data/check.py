@@ -101,21 +101,23 @@ def _catching(problems: list[Problem], notes: list[str], table: str, fn: Any, *a
 
 def _table_problems(kind: str, raw: pd.DataFrame, cols: Columns, opts: Mapping[str, Any],
                     problems: list[Problem], notes: list[str]) -> pd.DataFrame | None:
-    """Every column check of one table, then the full validator (rows, duplicates)."""
+    """The full validator; when it fails, every column check on its own as well, so that
+    all problems are listed (a clean table is validated once)."""
+    failed: list[Problem] = []
+    out = _catching(failed, notes, kind, validate_table, kind, raw, cols, **opts)
+    if out is not None:
+        return out
     step_opts = {k: opts[k] for k in ("now", "id_type", "dayfirst")}
     if kind == "transactions":
         step_opts["allow_refunds"] = opts["allow_refunds"]
     before = len(problems)
     got = _catching(problems, [], kind, _frame_and_steps, raw, SPECS[kind], cols, **step_opts)
-    if got is None:  # missing columns or no rows: nothing else can be checked
-        return None
-    for _, step in got[2]:
-        _catching(problems, [], kind, step)
+    if got is not None:  # None: missing columns or no rows, nothing else can be checked
+        for _, step in got[2]:
+            _catching(problems, [], kind, step)
     found = {p.message for p in problems[before:]}
-    extra: list[Problem] = []
-    out = _catching(extra, notes, kind, validate_table, kind, raw, cols, **opts)
-    problems.extend(p for p in extra if p.message not in found)
-    return out
+    problems.extend(p for p in failed if p.message not in found)
+    return None
 
 
 def check_dataset(
