@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omnimkt._gate import to_local_naive
+from omnimkt._gate import as_text_ids, to_local_naive
 from omnimkt.data.parsing import ParseProblem, money_values, parse_date_text, parse_yyyymmdd
 from omnimkt.data.schema import Columns
 from omnimkt.errors import DataError, DataWarning, ModelError, examples
@@ -145,8 +145,7 @@ def clean_ids(
                 DataWarning, stacklevel=5,
             )
     elif id_type == "str" and is_intlike(s.dtype):
-        s = s.astype("str") if not s.isna().any() else s.astype("Int64").astype("str").mask(
-            s.isna())
+        s = as_text_ids(s)
     if is_intlike(s.dtype):
         if not s.isna().any():
             return s.astype("int64")
