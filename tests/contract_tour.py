@@ -255,10 +255,24 @@ def _experiments(t: Tour) -> None:
                             cost_per_contact=5, value_per_conversion=200))
 
 
+def _family_tours() -> list:
+    """The ``tour(t)`` of every ``tests/tours/tour_*.py`` (one file per newer family)."""
+    import importlib.util
+    from pathlib import Path
+
+    steps = []
+    for path in sorted((Path(__file__).parent / "tours").glob("tour_*.py")):
+        spec = importlib.util.spec_from_file_location(f"tours.{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        steps.append(module.tour)
+    return steps
+
+
 def run_tour() -> Tour:
     """Run every family once; return what was fitted, built and plotted."""
     t = Tour()
     for step in (_clv, _churn, _overview, _segments, _retention, _funnel, _attribution,
-                 _loyalty, _data, _behaviour, _experiments):
+                 _loyalty, _data, _behaviour, _experiments, *_family_tours()):
         step(t)
     return t
