@@ -43,13 +43,16 @@ class Ctx:
         self, canon: str, bad: np.ndarray, what: str, raw: pd.Series, todo: str
     ) -> DataError:
         """A DataError naming table, column, count of bad rows, examples and the fix."""
-        n_bad = int(np.count_nonzero(bad))
         pos = np.flatnonzero(bad)[:3]
-        vals = examples(raw.iloc[pos])
-        rows = examples(self.index[pos])
+        return self.counted_error(canon, int(np.count_nonzero(bad)), len(bad), what,
+                                  raw.iloc[pos], self.index[pos], todo)
+
+    def counted_error(self, canon: str, n_bad: int, n_rows: int, what: str, values: Any,
+                      rows: Any, todo: str) -> DataError:
+        """The same DataError from counts and example values (the engines count in queries)."""
         return DataError(
-            f"{self.table}.{self.label(canon)}: {n_bad:,} of {len(bad):,} rows {what} "
-            f"(e.g. {vals} at rows {rows}). {todo}"
+            f"{self.table}.{self.label(canon)}: {n_bad:,} of {n_rows:,} rows {what} "
+            f"(e.g. {examples(values)} at rows {examples(rows)}). {todo}"
         )
 
     def require_values(self, df: pd.DataFrame, canon: str) -> None:

@@ -78,32 +78,43 @@ def _canonical_frame(df: Any, spec: TableSpec, cols: Columns) -> pd.DataFrame:
         )
     missing = [c for c in spec.required if c not in out.columns]
     if missing:
-        found = ", ".join(repr(str(c)) for c in df.columns[:30]) or "none"
-        more = f" (and {len(df.columns) - 30} more)" if len(df.columns) > 30 else ""
-        wanted = ", ".join(
-            repr(c) if cols.source_name(c) == c else f"{c!r} (your column {cols.source_name(c)!r})"
-            for c in missing
-        )
-        near = {
-            c: difflib.get_close_matches(cols.source_name(c).lower(),
-                                         [str(x).lower() for x in df.columns], n=1, cutoff=0.6)
-            for c in missing
-        }
-        names = {str(x).lower(): str(x) for x in df.columns}
-        hint = ", ".join(
-            f"{c}={names[near[c][0]]!r}" if near[c] else f"{c}='<your column>'" for c in missing
-        )
-        raise DataError(
-            f"{spec.name}: missing required column(s) {wanted}. Available columns: {found}{more}. "
-            f"If your data names them differently, map them with omnimkt.Columns({hint})."
-        )
+        raise missing_columns_error(spec, cols, list(df.columns), missing)
     if len(out) == 0:
-        raise DataError(
-            f"{spec.name}: the table is empty (0 rows). Pass a table with at least one row; "
-            "check the file or the filter that produced it."
-        )
+        raise empty_table_error(spec)
     order = list(spec.required) + [c for c in out.columns if c not in spec.required]
     return out[order]
+
+
+def empty_table_error(spec: TableSpec) -> DataError:
+    return DataError(
+        f"{spec.name}: the table is empty (0 rows). Pass a table with at least one row; "
+        "check the file or the filter that produced it."
+    )
+
+
+def missing_columns_error(spec: TableSpec, cols: Columns, columns: list[Any],
+                          missing: list[str]) -> DataError:
+    """The DataError for required columns absent from ``columns`` (the user's names)."""
+    names_in = [str(c) for c in columns]
+    found = ", ".join(repr(c) for c in names_in[:30]) or "none"
+    more = f" (and {len(names_in) - 30} more)" if len(names_in) > 30 else ""
+    wanted = ", ".join(
+        repr(c) if cols.source_name(c) == c else f"{c!r} (your column {cols.source_name(c)!r})"
+        for c in missing
+    )
+    near = {
+        c: difflib.get_close_matches(cols.source_name(c).lower(),
+                                     [x.lower() for x in names_in], n=1, cutoff=0.6)
+        for c in missing
+    }
+    names = {x.lower(): x for x in names_in}
+    hint = ", ".join(
+        f"{c}={names[near[c][0]]!r}" if near[c] else f"{c}='<your column>'" for c in missing
+    )
+    return DataError(
+        f"{spec.name}: missing required column(s) {wanted}. Available columns: {found}{more}. "
+        f"If your data names them differently, map them with omnimkt.Columns({hint})."
+    )
 
 
 # --------------------------------------------------------------------------- sorting
@@ -216,31 +227,40 @@ def _finish(
     order, dup = _order_rows(df, keys, rank or {})
     n_dup = int(dup.sum())
     if n_dup and duplicates != "keep":
-        first = df.iloc[order[dup][:3]]
-        when = first["timestamp"] if "timestamp" in first else first["customer_id"]
-        ex = ", ".join(
-            f"{c!r}" + (f" at {t}" if "timestamp" in first else "")
-            for c, t in zip(first["customer_id"].tolist(), when.tolist(), strict=True)
-        )
-        msg = (
-            f"{ctx.table}: {n_dup:,} of {len(df):,} rows are exact duplicates of another row "
-            f"(e.g. customer_id {ex})"
-        )
-        if duplicates == "raise":
-            raise DataError(
-                msg + ". Drop them with df.drop_duplicates(), or pass duplicates='warn' to drop "
-                "them with a warning, or duplicates='keep' if repeated identical rows are real."
-            )
-        warnings.warn(
-            msg + "; dropped them. Pass duplicates='keep' if identical rows are real "
-            "(e.g. two identical order lines) or duplicates='raise' to stop instead.",
-            DataWarning,
-            stacklevel=4,
-        )
+        duplicates_problem(ctx.table, n_dup, len(df), df.iloc[order[dup][:3]], duplicates,
+                           stacklevel=5)
         order = order[~dup]
     if len(order) == len(df) and bool(np.all(order[1:] > order[:-1])):
         return df  # already in canonical order: no copy
     return df.take(order).reset_index(drop=True)
+
+
+def duplicates_problem(table: str, n_dup: int, n_rows: int, first: pd.DataFrame,
+                       duplicates: str, stacklevel: int = 4) -> None:
+    """Raise (duplicates='raise') or warn about ``n_dup`` exact duplicate rows.
+
+    ``first`` holds the first (up to 3) duplicate rows in canonical order.
+    """
+    when = first["timestamp"] if "timestamp" in first else first["customer_id"]
+    ex = ", ".join(
+        f"{c!r}" + (f" at {t}" if "timestamp" in first else "")
+        for c, t in zip(first["customer_id"].tolist(), when.tolist(), strict=True)
+    )
+    msg = (
+        f"{table}: {n_dup:,} of {n_rows:,} rows are exact duplicates of another row "
+        f"(e.g. customer_id {ex})"
+    )
+    if duplicates == "raise":
+        raise DataError(
+            msg + ". Drop them with df.drop_duplicates(), or pass duplicates='warn' to drop "
+            "them with a warning, or duplicates='keep' if repeated identical rows are real."
+        )
+    warnings.warn(
+        msg + "; dropped them. Pass duplicates='keep' if identical rows are real "
+        "(e.g. two identical order lines) or duplicates='raise' to stop instead.",
+        DataWarning,
+        stacklevel=stacklevel,
+    )
 
 
 # --------------------------------------------------------------------------- tables
