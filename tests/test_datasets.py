@@ -264,3 +264,96 @@ def test_progress_bar_only_when_asked_or_large(capsys):
     generate(50, seed=0, tables=("transactions",), progress=True)
     err = capsys.readouterr().err
     assert "generate" in err and "3/3" in err
+
+
+# --- big worlds: blocks of customers, streamed to Parquet (issue #10 item 5) -------------
+
+@pytest.fixture(scope="module")
+def three_blocks(tmp_path_factory):
+    """900 customers in blocks of 300: in memory and written to a folder."""
+    folder = tmp_path_factory.mktemp("world")
+    mem = generate(900, seed=5, _block_size=300)
+    disk = generate(900, seed=5, _block_size=300, out=folder)
+    return mem, disk
+
+
+def test_out_folder_is_the_in_memory_world_bit_for_bit(three_blocks):
+    mem, disk = three_blocks
+    assert sorted(disk.paths) == sorted([*mem.tables(), "truth_customers"])
+    for name in mem.tables():
+        pd.testing.assert_frame_equal(pd.read_parquet(disk.paths[name]), getattr(mem, name))
+    pd.testing.assert_frame_equal(pd.read_parquet(disk.paths["truth_customers"]),
+                                  mem.truth.customers)
+    pd.testing.assert_frame_equal(disk.channels, mem.truth.channels)
+    assert disk.params == mem.truth.params and disk.observation_end == mem.observation_end
+
+
+def test_out_folder_reads_in_duckdb(three_blocks):
+    duckdb = pytest.importorskip("duckdb")
+    mem, disk = three_blocks
+    n, total = duckdb.sql(f"select count(*), sum(amount) from "
+                          f"read_parquet('{disk.paths['transactions']}')").fetchall()[0]
+    assert n == len(mem.transactions)
+    assert total == pytest.approx(mem.transactions["amount"].sum())
+
+
+def test_first_block_is_the_one_block_world_and_ids_cross_blocks_honestly(three_blocks):
+    mem, _ = three_blocks
+    small = generate(300, seed=5)  # block 0 draws from the world's own streams
+    pd.testing.assert_frame_equal(mem.customers.iloc[:300], small.customers)
+    pd.testing.assert_frame_equal(mem.truth.customers.iloc[:300], small.truth.customers)
+    c = mem.customers
+    assert c["customer_id"].tolist() == list(range(1, 901))
+    # a referrer is an earlier customer of the referred one's own block
+    ref = c.dropna(subset=["referrer_id"])
+    assert ((ref["referrer_id"] - 1) // 300 == (ref["customer_id"] - 1) // 300).all()
+    assert (ref["referrer_id"] < ref["customer_id"]).all()
+    # prospects after all customers, one id each; order ids run on over the blocks
+    tp = mem.touchpoints
+    prospects = tp.loc[tp["customer_id"] > 900, "customer_id"].unique()
+    assert sorted(prospects) == list(range(901, 901 + mem.truth.params["n_prospects"]))
+    orders = mem.transactions["order_id"].drop_duplicates()
+    assert orders.tolist() == list(range(1, len(orders) + 1))
+    # channel truth sums the blocks: touches counted in the touchpoints table itself
+    touches = tp["channel"].value_counts().reindex(mem.truth.channels.index)
+    assert touches.tolist() == mem.truth.channels["touches"].tolist()
+    assert mem.truth.params["n_journeys"] == tp.groupby("customer_id").ngroups
+
+
+def test_out_bad_places_are_refused(tmp_path):
+    a_file = tmp_path / "world.parquet"
+    a_file.write_text("x")
+    with pytest.raises(ModelError, match="out: .*world.parquet' is a file, not a folder"):
+        generate(50, seed=0, out=a_file)
+    with pytest.raises(ModelError, match="out: cannot write into"):
+        generate(50, seed=0, out=a_file / "sub")
+    with pytest.raises(ModelError, match="out: expected a folder path, got 5"):
+        generate(50, seed=0, out=5)
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "notes.txt").write_text("keep me")
+    with pytest.raises(ModelError, match="out: the folder .* is not empty; pass overwrite=True"):
+        generate(50, seed=0, out=full)
+    with pytest.raises(ModelError, match="overwrite: must be True or False"):
+        generate(50, seed=0, out=full, overwrite="yes")
+    with pytest.raises(ModelError, match="block_size: must be a whole number >= 1"):
+        generate(50, seed=0, _block_size=0)
+    done = generate(50, seed=0, out=full, overwrite=True, tables="customers")
+    done = generate(50, seed=0, out=full, overwrite=True, tables="customers")
+    assert (full / "notes.txt").read_text() == "keep me"
+    assert len(pd.read_parquet(done.paths["customers"])) == 50
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
+                    reason="root writes into read-only folders")
+def test_out_read_only_folder_is_refused(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    with pytest.raises(ModelError, match="out: cannot write into"):
+        generate(50, seed=0, out=locked)
+
+
+def test_progress_bar_counts_every_block_step(capsys):
+    generate(60, seed=0, tables=("transactions",), progress=True, _block_size=20)
+    err = capsys.readouterr().err
+    assert "9/9" in err and "block 3/3" in err  # 3 blocks x (journeys, orders, transactions)

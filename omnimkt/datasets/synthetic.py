@@ -39,8 +39,10 @@ n-th order):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -49,6 +51,15 @@ from tqdm.auto import tqdm
 
 from omnimkt._gate import as_day, check_number, check_progress
 from omnimkt.data.dataset import Dataset
+from omnimkt.datasets._blocks import (
+    BLOCK_SIZE,
+    ParquetSink,
+    _block,
+    _Blocks,
+    block_seed,
+    block_sizes,
+    check_out,
+)
 from omnimkt.datasets._synthetic_tables import (
     FORMULA_PRICES,
     KOL_ACCOUNTS,
@@ -58,18 +69,12 @@ from omnimkt.datasets._synthetic_tables import (
     SALES_CHANNELS,
     TOUCH_CHANNELS,
     _check_mix,
-    _customers,
-    _shop_hours,
-    _stage_events,
-    _to_ts,
-    _touchpoints,
-    _transactions,
 )
 from omnimkt.errors import ModelError
 
 __all__ = [
     "ALL_TABLES", "FORMULA_PRICES", "KOL_ACCOUNTS", "OTHER_PRODUCTS", "PACK_DISCOUNT", "REGIONS",
-    "SALES_CHANNELS", "TOUCH_CHANNELS", "GroundTruth", "SyntheticWorld", "generate",
+    "SALES_CHANNELS", "TOUCH_CHANNELS", "GroundTruth", "SyntheticWorld", "WorldFiles", "generate",
 ]
 
 ALL_TABLES = ("transactions", "touchpoints", "customers", "stage_events")
@@ -105,99 +110,37 @@ class SyntheticWorld(Dataset):
     observation_end: pd.Timestamp | None = None
 
 
+@dataclass
+class WorldFiles:
+    """A world written to Parquet by ``generate(..., out=folder)``.
+
+    Attributes
+    ----------
+    folder : Path
+        Where the files are.
+    paths : dict
+        Table name -> Parquet file, ``truth_customers`` included (the per-customer
+        truth, indexed by customer_id).
+    channels : DataFrame
+        The channels' truth, as ``GroundTruth.channels``.
+    params : dict
+        The generator's settings, as ``GroundTruth.params``.
+    observation_end : Timestamp
+        The last moment observed.
+    """
+
+    folder: Path
+    paths: dict[str, Path]
+    channels: pd.DataFrame
+    params: dict[str, Any]
+    observation_end: pd.Timestamp
+
+
 def _rng(seed: int | np.random.Generator) -> np.random.SeedSequence:
     """The root of the world's streams (a Generator seed draws one integer from itself)."""
     if isinstance(seed, np.random.Generator):
         return np.random.SeedSequence(int(seed.integers(2**63)))
     return np.random.SeedSequence(check_number(seed, "seed", low=0, integer=True))
-
-
-def _simulate_journeys(rng, n_customers, start_day, span_days, journey_mean, base_rate, channel_mix):
-    """Draw journeys in batches until exactly ``n_customers`` converted."""
-    names = list(TOUCH_CHANNELS)
-    share = np.array([channel_mix.get(c, TOUCH_CHANNELS[c][0]) for c in names], float)
-    share /= share.sum()
-    effect = np.array([TOUCH_CHANNELS[c][1] for c in names])
-    log_keep = np.log1p(-effect)
-    lengths, channels, converted = [], [], []
-    n_conv = 0
-    while n_conv < n_customers:
-        # Oversample by the expected conversion rate, then cut at the n-th conversion.
-        batch = int((n_customers - n_conv) / 0.2) + 1000
-        length = np.minimum(1 + rng.poisson(journey_mean - 1, batch), 10)
-        ch = rng.choice(len(names), size=int(length.sum()), p=share).astype(np.int8)
-        jid = np.repeat(np.arange(batch), length)
-        log_no = np.log1p(-base_rate) + np.bincount(jid, weights=log_keep[ch], minlength=batch)
-        conv = rng.random(batch) < -np.expm1(log_no)
-        need = n_customers - n_conv
-        cum = np.cumsum(conv)
-        if cum[-1] >= need:
-            cut = int(np.searchsorted(cum, need)) + 1
-            length, conv = length[:cut], conv[:cut]
-            ch = ch[: int(length.sum())]
-        lengths.append(length)
-        channels.append(ch)
-        converted.append(conv)
-        n_conv += int(conv.sum())
-    length = np.concatenate(lengths)
-    ch = np.concatenate(channels)
-    conv = np.concatenate(converted)
-    n_j = len(length)
-    end_day = start_day + rng.random(n_j) * span_days  # moment the journey ends
-    return names, effect, length, ch, conv, end_day
-
-
-def _funnel_order(rng, length, ch):
-    """Reorder each journey's touches by the channel's funnel position, with noise."""
-    pos = np.array([TOUCH_CHANNELS[c][2] for c in TOUCH_CHANNELS])
-    jid = np.repeat(np.arange(len(length), dtype=np.float64), length)
-    key = pos[ch] + rng.normal(0, 0.25, len(ch))
-    # Squash the key into [0, 1) and add the journey number: one sort orders every journey,
-    # and the input is already in runs by journey, which the stable sort exploits.
-    jid += 0.5 + np.arctan(key - 0.5) / np.pi * 0.999
-    return ch[np.argsort(jid, kind="stable")]
-
-
-def _touch_times(rng, length, end_day):
-    """Touch moments (days): spread over 1-30 days before the journey's end, in order."""
-    jid = np.repeat(np.arange(len(length)), length)
-    span = np.minimum(rng.uniform(1, 30, len(length)), end_day)  # not before the window
-    frac = np.sort(rng.random(len(jid)) + jid) - jid  # sorted within each journey
-    t = end_day[jid] - span[jid] * (1 - frac)
-    last = np.cumsum(length) - 1
-    t[last] = end_day  # the last touch ends the journey
-    return t
-
-
-def _simulate_orders(rng, t0, g, p, pack, trial, regularity, pack_mix_keys, pack_mix_p,
-                     pack_switch, end_day):
-    """Orders per customer until dropout or the end of observation."""
-    n = len(t0)
-    idx = np.arange(n)
-    cust, times, qty = [idx], [t0], []
-    q = np.where(rng.random(n) < pack_switch, rng.choice(pack_mix_keys, n, p=pack_mix_p), pack)
-    qty.append(q)
-    churn = np.where(trial, t0, np.nan)  # triers leave right after their first order
-    alive_idx, t, q_last = idx[~trial], t0[~trial], q[~trial]
-    while len(alive_idx):
-        weeks = rng.gamma(regularity, q_last / (g[alive_idx] * regularity))
-        t_next = t + weeks * 7.0
-        inside = t_next < end_day
-        alive_idx, t_next = alive_idx[inside], t_next[inside]
-        if not len(alive_idx):
-            break
-        m = len(alive_idx)
-        q_next = np.where(
-            rng.random(m) < pack_switch, rng.choice(pack_mix_keys, m, p=pack_mix_p), pack[alive_idx]
-        )
-        cust.append(alive_idx)
-        times.append(t_next)
-        qty.append(q_next)
-        drop = rng.random(m) < p[alive_idx]
-        churn[alive_idx[drop]] = t_next[drop]
-        keep = ~drop
-        alive_idx, t, q_last = alive_idx[keep], t_next[keep], q_next[keep]
-    return np.concatenate(cust), np.concatenate(times), np.concatenate(qty), churn
 
 
 #: The generator's latest representable moment: pandas' nanosecond timestamps end on
@@ -345,7 +288,10 @@ def generate(
     base_rate: float = 0.02,
     channel_mix: Mapping[str, float] | None = None,
     progress: bool | None = None,
-) -> SyntheticWorld:
+    out: str | os.PathLike | None = None,
+    overwrite: bool = False,
+    _block_size: int = BLOCK_SIZE,
+) -> SyntheticWorld | WorldFiles:
     """Generate a seeded omnichannel world with its ground truth.
 
     Every setting is checked before any work: a value outside its range raises
@@ -392,14 +338,45 @@ def generate(
     channel_mix : mapping
         Override the share of touches by channel (shares >= 0).
     progress : bool, optional
-        Show a progress bar over the generation steps; by default (``None``)
-        only from 200,000 customers on (about a few seconds of work).
+        Show a progress bar over the generation steps of every block; by default
+        (``None``) only from 200,000 customers on (about a few seconds of work).
+    out : path-like, optional
+        A folder to write the world to as Parquet instead of returning it: one
+        ``<table>.parquet`` per table (one row group per block) and
+        ``truth_customers.parquet`` (indexed by customer_id). Only one block of
+        rows is ever held in memory. Read back with ``pd.read_parquet(path)`` or
+        DuckDB's ``read_parquet``; the rows equal the in-memory world's of the
+        same arguments, bit for bit. The folder is created if needed; a file, a
+        folder that cannot be written, or a non-empty folder without
+        ``overwrite`` raise :class:`omnimkt.ModelError`.
+    overwrite : bool
+        Allow ``out`` to be a non-empty folder; the world's files in it are
+        replaced, other files are left alone.
 
     Returns
     -------
     SyntheticWorld
         ``.transactions``, ``.touchpoints``, ``.customers``, ``.stage_events``
         (those asked for), ``.truth`` and ``.observation_end``.
+    WorldFiles
+        With ``out``: the paths written, the channels' truth and the settings.
+
+    Notes
+    -----
+    **Blocks.** Customers are generated in blocks of 500,000. A world of one
+    block is drawn exactly as it always was; block ``b >= 1`` draws from its own
+    random streams spawned from ``seed``, so the in-memory world and the one
+    written to ``out`` are the same. Each block is a complete smaller world over
+    the whole window: its own journeys, prospects, orders and referrals (a
+    referrer is an earlier customer *of the same block*). Put together:
+
+    * customer ids run 1..n block after block (ids follow the first purchase
+      within a block, not across blocks); prospects take ids after all ``n``
+      customers, block after block; order ids run on over the blocks;
+    * rows of every table come block by block (each block's rows sorted as in
+      a one-block world), and ``truth.customers`` is the blocks' concatenation;
+    * ``truth.channels`` sums the blocks' counts and expected incremental
+      conversions; ``truth.params`` sums ``n_journeys`` and ``n_prospects``.
 
     Examples
     --------
@@ -414,162 +391,42 @@ def generate(
         pack_mix=pack_mix, pack_switch=pack_switch, premium_share=premium_share,
         other_item_prob=other_item_prob, promo_prob=promo_prob, journey_mean=journey_mean,
         base_rate=base_rate, channel_mix=channel_mix))
-    # One stream per part, so a table's content does not depend on which others are built.
-    r_j, r_c, r_o, r_b, r_cu, r_tt, r_tp = (np.random.default_rng(s) for s in _rng(seed).spawn(7))
-    steps = ["journeys", "orders", *[x for x in ALL_TABLES if x in cfg.tables]]
-    bar = tqdm(total=len(steps), desc="generate", unit="step", disable=not cfg.show)
-    bar.set_postfix_str(steps[0])
-    jr = _journeys(r_j, r_c, cfg)
-    cu = _customer_traits(r_c, cfg, jr)
-    bar.update()
-    bar.set_postfix_str("orders")
-    p = cfg.params
-    cust, t, qty, churn = _simulate_orders(
-        r_o, jr["first_buy"], cu["g"], cu["p_drop"], cu["pack"], cu["trial"], p["regularity"],
-        cfg.pack_keys, cfg.pack_p, p["pack_switch"], cfg.span
-    )
-    t, churn = _shop_hours(t), _shop_hours(churn)
-    jr["first_buy"] = _shop_hours(jr["first_buy"])
-    world = _world(cfg, jr, cu, churn, str(start), str(end))
-    bar.update()
-    for name in [x for x in ALL_TABLES if x in cfg.tables]:
-        bar.set_postfix_str(name)
-        if name == "transactions":
-            world.transactions = _transactions(
-                r_b, cfg.day0, cust, t, qty, cu["premium"], cu["home"], cu["stickiness"],
-                cu["sales_keys"], cu["sales_p"], p["other_item_prob"], p["promo_prob"],
-            )
-        elif name == "customers":
-            world.customers = _customers(r_cu, cfg.day0, cfg.n, jr["first_buy"], cu["home"],
-                                         cu["sales_keys"], cu["referrer"])
-        else:
-            if "t_touch" not in jr:
-                jr["t_touch"] = _touch_times(r_tt, jr["length"], jr["jend"])
-            setattr(world, name, _journey_table(name, r_tp, cfg, jr, cust, t, cu["referrer"]))
-        bar.update()
+    sizes = block_sizes(cfg.n, _block_size)
+    names = [x for x in ALL_TABLES if x in cfg.tables]
+    folder = None if out is None else check_out(out, overwrite, [*names, "truth_customers"])
+    root = _rng(seed)
+    steps = ["journeys", "orders", *names]
+    bar = tqdm(total=len(sizes) * len(steps), desc="generate", unit="step", disable=not cfg.show)
+    acc = _Blocks(cfg, names, None if folder is None else ParquetSink(folder))
+    for b, n_b in enumerate(sizes):
+        label = f"block {b + 1}/{len(sizes)} " if len(sizes) > 1 else ""
+        acc.add(_block(replace(cfg, n=n_b), block_seed(root, b), names, bar, label))
     bar.close()
-    return world
+    return _finish(acc, str(start), str(end))
 
 
-def _journeys(r_j: np.random.Generator, r_c: np.random.Generator, cfg: _Settings) -> dict:
-    """Journeys until ``n`` converted, owners, first purchases and the channels' truth."""
-    n, p = cfg.n, cfg.params
-    # Journeys: the last ten days are left for orders to follow.
-    names, effect, length, jch, conv, jend = _simulate_journeys(
-        r_j, n, 0.0, cfg.span - 10, p["journey_mean"], p["base_rate"], cfg.channel_mix
-    )
-    n_j = len(length)
-    jch = _funnel_order(r_j, length, jch)
-    jid_conv = np.flatnonzero(conv)
-    # Customers take ids 1..n in order of first purchase; prospects follow. Half a day at
-    # least between the journey's last touch and the order keeps the stages in order.
-    first_buy = jend[jid_conv] + r_c.uniform(0.5, 2.5, n)
-    order = np.argsort(first_buy, kind="stable")
-    jid_conv, first_buy = jid_conv[order], first_buy[order]
-    journey_owner = np.empty(n_j, np.int64)
-    journey_owner[jid_conv] = np.arange(1, n + 1)
-    prospects = np.flatnonzero(~conv)
-    journey_owner[prospects] = n + 1 + np.arange(len(prospects))
-    # Per-journey channel counts give the truth about channels exactly.
-    cell = np.repeat(np.arange(n_j) * len(names), length)
-    cell += jch
-    counts = np.bincount(cell, minlength=n_j * len(names)).astype(np.int16).reshape(n_j, -1)
-    del cell
-    log_keep = np.log1p(-effect)
-    # A fixed-order sum, not ``counts @ log_keep``: BLAS kernels differ between CPUs in
-    # their last bit, and the sample's truth files must rebuild bit for bit anywhere.
-    log_no = np.full(n_j, np.log1p(-p["base_rate"]))
-    for c in range(len(names)):
-        log_no += counts[:, c] * log_keep[c]
-    p_full = -np.expm1(log_no)
-    return {"names": names, "length": length, "jch": jch, "jend": jend, "conv": conv,
-            "jid_conv": jid_conv, "first_buy": first_buy, "owner": journey_owner,
-            "n_prospects": len(prospects),
-            "referred": counts[jid_conv, names.index("referral")] > 0,
-            "truth": _channel_truth(names, effect, log_keep, counts, log_no, p_full, conv)}
-
-
-def _customer_traits(r_c: np.random.Generator, cfg: _Settings, jr: dict) -> dict:
-    """Latent traits, home channel and referrer of every customer (stream ``r_c``)."""
-    n, p, names = cfg.n, cfg.params, jr["names"]
-    first_buy, length = jr["first_buy"], jr["length"]
-    cu = {"g": r_c.gamma(p["r"], 1.0 / p["alpha"], n), "p_drop": r_c.beta(p["a"], p["b"], n)}
-    cu["trial"] = r_c.random(n) < p["trial_dropout"]
-    cu["pack"] = r_c.choice(cfg.pack_keys, n, p=cfg.pack_p).astype(np.int64)
-    cu["premium"] = r_c.random(n) < p["premium_share"]
-    cu["stickiness"] = r_c.beta(4.0, 1.5, n)
-    sales_keys, sales_p = _check_mix("sales channels", SALES_CHANNELS)
-    last_touch = jr["jch"][np.cumsum(length)[jr["jid_conv"]] - 1]
-    cu["home"] = np.where(
-        last_touch == names.index("store_visit"), 0, r_c.choice(len(sales_keys), n, p=sales_p)
-    )
-    # The referrer is a customer who had bought at least a month before the referred one.
-    senior = np.searchsorted(first_buy, first_buy - 30.0)
-    ref_rank = (r_c.random(n) * senior).astype(np.int64)
-    cu["referrer"] = np.where(jr["referred"] & (senior > 0), ref_rank + 1, 0)
-    cu["sales_keys"], cu["sales_p"] = sales_keys, sales_p
-    return cu
-
-
-def _world(cfg: _Settings, jr: dict, cu: dict, churn: np.ndarray, start: str,
-           end: str) -> SyntheticWorld:
-    """An empty world holding the ground truth of the customers and channels."""
-    p, n = cfg.params, cfg.n
-    pack, pack_switch = cu["pack"], p["pack_switch"]
-    mean_q = (1 - pack_switch) * pack + pack_switch * float(cfg.pack_keys @ cfg.pack_p)
-    truth_c = pd.DataFrame(
-        {
-            "purchase_rate": cu["g"] / mean_q,
-            "cans_per_week": cu["g"],
-            "dropout_prob": cu["p_drop"],
-            "trial_only": cu["trial"],
-            "pack_size": pack,
-            "price_tier": np.where(cu["premium"], "premium", "standard"),
-            "referred": jr["referred"],
-            "alive_at_end": np.isnan(churn),
-            "churn_date": np.where(
-                np.isnan(churn), np.datetime64("NaT"), _to_ts(cfg.day0, np.nan_to_num(churn))
-            ).astype("datetime64[ns]"),
-        },
-        index=pd.Index(np.arange(1, n + 1), name="customer_id"),
-    )
-    params = dict(
-        n_customers=n, start=start, end=end, r=p["r"], alpha=p["alpha"], a=p["a"], b=p["b"],
+def _params(cfg: _Settings, start: str, end: str, n_journeys: int, n_prospects: int) -> dict:
+    p = cfg.params
+    return dict(
+        n_customers=cfg.n, start=start, end=end, r=p["r"], alpha=p["alpha"], a=p["a"], b=p["b"],
         regularity=p["regularity"], trial_dropout=p["trial_dropout"],
         pack_mix=dict(zip(cfg.pack_keys.tolist(), cfg.pack_p.tolist(), strict=True)),
-        pack_switch=pack_switch, premium_share=p["premium_share"],
-        journey_mean=p["journey_mean"], base_rate=p["base_rate"], n_journeys=len(jr["length"]),
-        n_prospects=jr["n_prospects"], time_unit_of_rates="weeks",
+        pack_switch=p["pack_switch"], premium_share=p["premium_share"],
+        journey_mean=p["journey_mean"], base_rate=p["base_rate"], n_journeys=n_journeys,
+        n_prospects=n_prospects, time_unit_of_rates="weeks",
     )
-    return SyntheticWorld(transactions=pd.DataFrame(),
-                          truth=GroundTruth(truth_c, jr["truth"], params),
-                          observation_end=pd.Timestamp(cfg.end_ts))
 
 
-def _journey_table(name: str, r_tp: np.random.Generator, cfg: _Settings, jr: dict,
-                   cust: np.ndarray, t: np.ndarray, referrer: np.ndarray) -> pd.DataFrame:
-    """``touchpoints`` or ``stage_events`` from the journeys (and the orders)."""
-    if name == "touchpoints":
-        return _touchpoints(r_tp, cfg.day0, jr["length"], jr["jch"], jr["t_touch"], jr["owner"],
-                            jr["names"])
-    return _stage_events(cfg.day0, jr["length"], jr["jch"], jr["t_touch"], jr["owner"],
-                         jr["jid_conv"], jr["names"], cust, t, jr["first_buy"], referrer)
-
-
-def _channel_truth(names, effect, log_keep, counts, log_no, p_full, conv) -> pd.DataFrame:
-    rows = []
-    for c in range(len(names)):
-        k = counts[:, c]
-        has = k > 0
-        # Removing a channel takes its factor out of the no-conversion probability.
-        p_without = -np.expm1(log_no[has] - k[has] * log_keep[c])
-        rows.append((int(k.sum()), int(has.sum()), int((has & conv).sum()),
-                     float((p_full[has] - p_without).sum())))
-    out = pd.DataFrame(
-        rows, columns=["touches", "journeys_touched", "conversions_touched", "incremental_conversions"],
-        index=pd.Index(names, name="channel"),
-    )
-    out.insert(0, "true_effect", effect)
-    return out
-
-
+def _finish(acc: _Blocks, start: str, end: str) -> SyntheticWorld | WorldFiles:
+    """The world (or the files written) from the blocks put together."""
+    params = _params(acc.cfg, start, end, acc.n_journeys, acc.p_off)
+    end_ts = pd.Timestamp(acc.cfg.end_ts)
+    if acc.sink is not None:
+        paths = acc.sink.close()
+        return WorldFiles(acc.sink.folder, paths, acc.channels, params, end_ts)
+    frames = {name: (dfs[0] if len(dfs) == 1 else pd.concat(dfs, ignore_index=name !=
+                                                            "truth_customers"))
+              for name, dfs in acc.parts.items()}
+    truth = GroundTruth(frames.pop("truth_customers"), acc.channels, params)
+    return SyntheticWorld(transactions=frames.pop("transactions", None), **frames,
+                          truth=truth, observation_end=end_ts)
