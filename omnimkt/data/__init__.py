@@ -1,6 +1,12 @@
 """Canonical tables, column mapping, validation and loading of customer data."""
 
 from omnimkt.data.check import CheckReport, Problem, check_dataset
+from omnimkt.data._validate_leads import (
+    validate_lead_events,
+    validate_lead_orders,
+    validate_leads,
+)
+from omnimkt.data._validate_sessions import validate_sessions
 from omnimkt.data.dataset import Dataset
 from omnimkt.data.io import load_dataset, read_table, write_dataset, write_table
 from omnimkt.data.schema import SPECS, STAGES, Columns, TableSpec
@@ -25,6 +31,10 @@ __all__ = [
     "read_table",
     "validate_customers",
     "validate_dataset",
+    "validate_lead_events",
+    "validate_lead_orders",
+    "validate_leads",
+    "validate_sessions",
     "validate_stage_events",
     "validate_touchpoints",
     "validate_transactions",

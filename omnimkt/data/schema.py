@@ -38,10 +38,11 @@ TRANSACTIONS = TableSpec(
     required=("customer_id", "timestamp", "amount"),
     optional=(
         "order_id", "channel", "store_id", "product", "category",
-        "quantity", "list_price", "discount",
+        "quantity", "list_price", "discount", "margin",
     ),
     timestamps=("timestamp",),
-    numeric=("amount", "quantity", "list_price", "discount"),
+    # margin: gross margin of the row in money (may be negative on a loss-leader order).
+    numeric=("amount", "quantity", "list_price", "discount", "margin"),
 )
 TOUCHPOINTS = TableSpec(
     "touchpoints",
@@ -64,9 +65,45 @@ STAGE_EVENTS = TableSpec(
     timestamps=("timestamp",),
 )
 
+#: One row per website visit (shared case F): where it came from, how deep it went
+#: and which outcome events it produced (0/1 flags; order_value in money).
+SESSIONS = TableSpec(
+    "sessions",
+    required=("customer_id", "timestamp", "source"),
+    optional=(
+        "session_id", "campaign", "region", "returning", "interest", "dwell_seconds", "pages",
+        "registered", "downloaded", "inquiry_online", "inquiry_phone", "inquiry_email",
+        "ordered", "order_value",
+    ),
+    timestamps=("timestamp",),
+    numeric=("dwell_seconds", "pages", "order_value"),
+)
+
+#: Sales leads of a retailer (case H): one row per lead (a prospective customer, whose
+#: orders are rows of transactions), with where it came from and when it was captured,
+#: handed over to the store and first contacted.
+LEADS = TableSpec(
+    "leads",
+    required=("customer_id", "source", "captured"),
+    optional=("event_id", "handed_over", "contacted", "store_id", "voucher_value",
+              "voucher_expiry"),
+    timestamps=("captured", "handed_over", "contacted", "voucher_expiry"),
+    numeric=("voucher_value",),
+)
+#: The events that bring leads (a fair, a canvassing weekend, a call campaign, a
+#: developer deal) with what each cost: a fixed fee and a fee per order taken there.
+LEAD_EVENTS = TableSpec(
+    "lead_events",
+    required=("event_id", "source", "event_date"),
+    optional=("fee", "fee_per_order"),
+    timestamps=("event_date",),
+    numeric=("fee", "fee_per_order"),
+)
+
 SPECS: dict[str, TableSpec] = {
-    s.name: s for s in (TRANSACTIONS, TOUCHPOINTS, CUSTOMERS, STAGE_EVENTS)
+    s.name: s for s in (TRANSACTIONS, TOUCHPOINTS, CUSTOMERS, STAGE_EVENTS, LEADS, LEAD_EVENTS)
 }
+SPECS[SESSIONS.name] = SESSIONS
 
 
 @dataclass(frozen=True)
