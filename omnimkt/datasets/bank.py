@@ -121,7 +121,7 @@ def _customers(scale: float, rng: np.random.Generator) -> pd.DataFrame:
 
 def _history(cust: pd.DataFrame, month_ends: pd.DatetimeIndex, trend: float,
              rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
-    n, m = len(cust), len(month_ends)
+    n = len(cust)
     young = np.nan_to_num((60 - cust["age"].to_numpy()) / 40, nan=0.8).clip(0, 1)
     hazard0 = 0.006 + 0.02 * young
     enrolled = np.zeros(n, dtype=bool)
