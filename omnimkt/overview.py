@@ -61,8 +61,13 @@ def _orders(tx: pd.DataFrame) -> pd.DataFrame:
     return tx.groupby(keys, sort=False).agg(**agg).reset_index()
 
 
-def key_figures(data: Dataset) -> pd.Series:
+def key_figures(data: Any) -> pd.Series:
     """Headline numbers of a data set.
+
+    ``data`` is a :class:`~omnimkt.data.Dataset`, or transactions in an engine
+    (polars/pyarrow table, DuckDB relation, Parquet/CSV path, Spark DataFrame; a
+    Dataset may hold such tables too): the figures are then aggregated in that
+    engine (:mod:`omnimkt.data.engine`).
 
     Returns
     -------
@@ -78,7 +83,13 @@ def key_figures(data: Dataset) -> pd.Series:
     >>> int(key_figures(generate(300, seed=1))["customers"])
     300
     """
+    from omnimkt.data.engine import is_engine_source
+
+    if is_engine_source(data):  # transactions where they live (DuckDB, Spark)
+        return _key_figures_lazy(data, None)
     tx = _dataset(data).transactions
+    if tx is not None and is_engine_source(tx):
+        return _key_figures_lazy(tx, data.touchpoints)
     if tx is None or len(tx) == 0:
         raise DataError("transactions: the table is empty; key figures need at least one purchase.")
     orders = _orders(tx)
@@ -112,6 +123,9 @@ def monthly_sales(transactions: pd.DataFrame, *, by: str | None = "channel",
     """Revenue per calendar month, one column per value of ``by`` (or one total column
     when ``by`` is None or not a column of the transactions).
 
+    ``transactions`` may be in an engine (polars/pyarrow, DuckDB, Parquet/CSV path,
+    Spark): the monthly sums then run there and only the month table comes back.
+
     Examples
     --------
     >>> tx = pd.DataFrame({"customer_id": [1, 2], "amount": [10.0, 5.0],
@@ -121,6 +135,10 @@ def monthly_sales(transactions: pd.DataFrame, *, by: str | None = "channel",
     """
     if by is not None and not isinstance(by, str):
         raise ModelError(f"by: expected a column name or None, got {by!r}.")
+    from omnimkt.data.engine import is_engine_source
+
+    if is_engine_source(transactions):  # summed where the data lives (DuckDB, Spark)
+        return _monthly_sales_lazy(transactions, by, columns)
     transactions = _transactions(transactions, columns)
     month = transactions["timestamp"].dt.to_period("M").rename("month")
     if by is None or by not in transactions.columns:
@@ -128,6 +146,86 @@ def monthly_sales(transactions: pd.DataFrame, *, by: str | None = "channel",
     return transactions.pivot_table(
         index=month, columns=by, values="amount", aggfunc="sum", fill_value=0.0, observed=True
     )
+
+
+def _key_figures_lazy(transactions: Any, touchpoints: Any) -> pd.Series:
+    """:func:`key_figures` with every aggregation in the engine (narwhals)."""
+    import narwhals as nw
+
+    from omnimkt.data.engine import collect, is_engine_source, lazy_table
+
+    lf = lazy_table(transactions, "transactions")
+    names = lf.collect_schema().names()
+    if "order_id" in names:
+        orders = lf.group_by("order_id").agg(nw.col("customer_id").min(),
+                                             nw.col("timestamp").min(), nw.col("amount").sum())
+    else:
+        orders = lf.group_by("customer_id", "timestamp").agg(nw.col("amount").sum())
+    per = orders.group_by("customer_id").agg(nw.len().alias("n"))
+    days = (nw.col("timestamp").diff().over("customer_id", order_by="timestamp")
+            .dt.total_microseconds().cast(nw.Float64) / 86_400e6)
+    top = collect(lf.select(nw.col("timestamp").min().alias("first"),
+                            nw.col("timestamp").max().alias("last"), nw.len().alias("rows")))
+    if int(top["rows"].iloc[0]) == 0:
+        raise DataError("transactions: the table is empty; key figures need at least one purchase.")
+    o = collect(orders.select(nw.len().alias("orders"), nw.col("amount").sum().alias("revenue"),
+                              nw.col("amount").mean().alias("mean_basket")))
+    c = collect(per.select(nw.len().alias("customers"), nw.col("n").mean().alias("opc"),
+                           (nw.col("n") == 1).cast(nw.Float64).mean().alias("one")))
+    gap = collect(orders.select(gap=days).filter(~nw.col("gap").is_null())
+                  .select(nw.col("gap").median().alias("m"), nw.len().alias("k")))
+    out = {
+        "customers": int(c["customers"].iloc[0]),
+        "orders": int(o["orders"].iloc[0]),
+        "revenue": float(o["revenue"].iloc[0]),
+        "first_purchase": pd.Timestamp(top["first"].iloc[0]),
+        "last_purchase": pd.Timestamp(top["last"].iloc[0]),
+        "orders_per_customer": float(c["opc"].iloc[0]),
+        "one_time_buyer_share": float(c["one"].iloc[0]),
+        "mean_basket": float(o["mean_basket"].iloc[0]),
+        "median_days_between_orders": (float(gap["m"].iloc[0]) if int(gap["k"].iloc[0])
+                                       else float("nan")),
+    }
+    if touchpoints is not None and (is_engine_source(touchpoints) or len(touchpoints)):
+        tp = (lazy_table(touchpoints, "touchpoints") if is_engine_source(touchpoints)
+              else None)
+        if tp is not None:
+            people = tp.select("customer_id").unique()
+            bought = people.join(per.select("customer_id"), on="customer_id", how="semi")
+            t = collect(tp.select(nw.len().alias("touches")))
+            p = collect(people.select(nw.len().alias("people")))
+            b = collect(bought.select(nw.len().alias("buyers")))
+            n_people = int(p["people"].iloc[0])
+            if int(t["touches"].iloc[0]):
+                out["touches"] = int(t["touches"].iloc[0])
+                out["people_touched"] = n_people
+                out["touched_who_bought"] = float(int(b["buyers"].iloc[0]) / n_people)
+        else:
+            buyers = collect(per.select("customer_id"))["customer_id"].to_numpy()
+            people_np = touchpoints["customer_id"].unique()
+            out["touches"] = int(len(touchpoints))
+            out["people_touched"] = int(len(people_np))
+            out["touched_who_bought"] = float(np.isin(people_np, buyers).mean())
+    return pd.Series(out, name="value", dtype=object)
+
+
+def _monthly_sales_lazy(transactions: Any, by: str | None, columns: Any) -> pd.DataFrame:
+    """:func:`monthly_sales` summed per month (and ``by``) in the engine."""
+    import narwhals as nw
+
+    from omnimkt.data.engine import collect, lazy_table
+
+    lf = lazy_table(transactions, "transactions", columns)
+    month = nw.col("timestamp").dt.truncate("1mo").alias("month")
+    if by is None or by not in lf.collect_schema().names():
+        sums = collect(lf.group_by(month).agg(nw.col("amount").sum()).sort("month"))
+        idx = pd.PeriodIndex(pd.to_datetime(sums["month"]).dt.to_period("M"), name="month")
+        return pd.DataFrame({"revenue": sums["amount"].to_numpy(dtype=float)}, index=idx)
+    sums = collect(lf.filter(~nw.col(by).is_null()).group_by(month, nw.col(by))
+                   .agg(nw.col("amount").sum()))
+    sums["month"] = pd.to_datetime(sums["month"]).dt.to_period("M")
+    return sums.pivot_table(index="month", columns=by, values="amount", aggfunc="sum",
+                            fill_value=0.0, observed=True)
 
 
 def basket_sizes(transactions: pd.DataFrame, *, columns: Any = None) -> pd.Series:

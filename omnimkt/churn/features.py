@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
@@ -69,6 +70,10 @@ def churn_features(transactions: pd.DataFrame, cutoff: Any, *,
     >>> f.loc[1, ["n_orders", "recency_days", "avg_basket", "gap_mean_days"]].tolist()
     [3.0, 10.0, 20.0, 15.0]
     """
+    from omnimkt.data.engine import is_engine_source
+
+    if is_engine_source(transactions):  # aggregated where the data lives (DuckDB, Spark)
+        return _features_engine(transactions, cutoff, customers, touchpoints, columns)
     tx = _transactions(transactions, columns)
     tx, customers, touchpoints = _prepare_side(tx, customers, touchpoints, columns)
     return _features(tx, _cutoff(tx, cutoff), customers, touchpoints)
@@ -119,6 +124,124 @@ def _features(tx: pd.DataFrame, cut: pd.Timestamp, customers: pd.DataFrame | Non
         feats = feats.join(_touch_features(touchpoints, cut, feats.index))
     feats.index.name = "customer_id"
     return feats
+
+
+def _features_engine(transactions: Any, cutoff: Any, customers: pd.DataFrame | None,
+                     touchpoints: Any, columns: Any) -> pd.DataFrame:
+    """:func:`churn_features` on an engine source; side tables in pandas or in the engine."""
+    from omnimkt.data.engine import collect, is_engine_source, lazy_table
+
+    lf = lazy_table(transactions, "transactions", columns)
+    first, n_rows = collect(lf.select(nw.col("timestamp").min().alias("t"),
+                                      nw.len().alias("n"))).iloc[0]
+    cut = as_day(cutoff, "cutoff")
+    if cut < pd.Timestamp(first).normalize():
+        raise DataError(
+            f"cutoff {cut.date()} is before the first transaction "
+            f"({pd.Timestamp(first).normalize().date()}): no customer is active in the "
+            f"calibration window (transactions.timestamp, 0 of {int(n_rows):,} rows on or "
+            "before it). Choose a cut-off inside the data.")
+    feats = _features_lazy(lf.filter(nw.col("timestamp") < day_after(cut).to_pydatetime()), cut)
+    tp_lazy = touchpoints if touchpoints is not None and is_engine_source(touchpoints) else None
+    ids = pd.DataFrame({"customer_id": feats.index.to_numpy()})
+    ids, customers, touchpoints = _prepare_side(ids, customers,
+                                                None if tp_lazy is not None else touchpoints,
+                                                columns)
+    feats.index = pd.Index(ids["customer_id"].to_numpy(), name="customer_id")
+    if customers is not None:
+        feats = feats.join(_referral_features(customers, ids, cut, feats.index))
+    if touchpoints is not None:
+        feats = feats.join(_touch_features(touchpoints, cut, feats.index))
+    if tp_lazy is not None:
+        tp = lazy_table(tp_lazy, "touchpoints", columns)
+        feats = feats.join(_touch_features_lazy(tp, cut, feats.index))
+    feats.index.name = "customer_id"
+    return feats
+
+
+def _features_lazy(cal: nw.LazyFrame, cut: pd.Timestamp) -> pd.DataFrame:
+    """The per-customer features of :func:`_features` as narwhals aggregations."""
+    from omnimkt.data.engine import collect
+
+    names = cal.collect_schema().names()
+    agg = [nw.col("amount").sum()]
+    if "quantity" in names:
+        agg.append(nw.col("quantity").sum())
+    if "order_id" in names:
+        orders = cal.group_by("customer_id", "order_id").agg(*agg, nw.col("timestamp").min())
+    else:
+        orders = cal.group_by("customer_id", "timestamp").agg(*agg)
+    per = [nw.len().alias("n_orders"), nw.col("amount").sum().alias("total_spend")]
+    if "quantity" in names:
+        per.append(nw.col("quantity").sum().cast(nw.Float64).alias("units"))
+    feats = collect(orders.group_by("customer_id").agg(*per).sort("customer_id"))
+    feats = feats.set_index("customer_id")
+    days = orders.select("customer_id", day=nw.col("timestamp").dt.truncate("1d")).unique()
+    gap = nw.col("day").diff().over("customer_id", order_by="day").dt.total_seconds() // 86400
+    gaps = (days.with_columns(gap=gap.cast(nw.Float64))
+            .group_by("customer_id")
+            .agg(nw.len().alias("n_purchase_days"), nw.col("day").min().alias("first"),
+                 nw.col("day").max().alias("last"), nw.col("gap").count().alias("n"),
+                 nw.col("gap").mean().alias("mean"), nw.col("gap").median().alias("median"),
+                 nw.col("gap").std(ddof=0).alias("std")))
+    g = collect(gaps).set_index("customer_id").reindex(feats.index)
+    out = pd.DataFrame({"n_orders": feats["n_orders"].astype("int64")}, index=feats.index)
+    out["n_purchase_days"] = g["n_purchase_days"].astype("int64")
+    out["recency_days"] = (cut - pd.to_datetime(g["last"])).dt.days.astype("int64")
+    out["tenure_days"] = (cut - pd.to_datetime(g["first"])).dt.days.astype("int64")
+    out["total_spend"] = feats["total_spend"].astype("float64")
+    out["avg_basket"] = out["total_spend"] / out["n_orders"]
+    if "quantity" in names:
+        out["avg_units"] = feats["units"].astype("float64") / out["n_orders"]
+    if "channel" in names:
+        nch = collect(cal.filter(~nw.col("channel").is_null()).group_by("customer_id")
+                      .agg(nw.col("channel").n_unique().alias("n"))).set_index("customer_id")
+        out["n_channels"] = nch["n"].reindex(out.index, fill_value=0).astype("int64")
+    if "category" in names:
+        out = out.join(_category_shares(cal, out.index))
+    if {"discount", "list_price"} <= set(names):
+        sums = collect(cal.group_by("customer_id").agg(
+            nw.col("discount").sum().fill_null(0.0), nw.col("list_price").sum().fill_null(0.0))
+        ).set_index("customer_id").reindex(out.index)
+        out["avg_discount_rate"] = (
+            sums["discount"] / sums["list_price"].replace(0.0, np.nan)).astype("float64")
+    out["gap_mean_days"] = g["mean"].astype("float64")
+    out["gap_median_days"] = g["median"].astype("float64")
+    cv = (g["std"] / g["mean"].replace(0.0, np.nan)).where(g["n"] >= 2)
+    out["gap_cv"] = cv.astype("float64")
+    out["overdue_ratio"] = out["recency_days"] / out["gap_median_days"].replace(0.0, np.nan)
+    return out
+
+
+def _category_shares(cal: nw.LazyFrame, index: pd.Index) -> pd.DataFrame:
+    """``cat_share_<c>``: spend per category summed in the engine, shares in pandas."""
+    from omnimkt.data.engine import collect
+
+    spend = collect(cal.filter(~nw.col("category").is_null())
+                    .group_by("customer_id", "category").agg(nw.col("amount").sum()))
+    wide = spend.pivot_table(index="customer_id", columns="category", values="amount",
+                             aggfunc="sum", fill_value=0.0, observed=True)
+    share = wide.div(wide.sum(axis=1).replace(0.0, np.nan), axis=0).fillna(0.0)
+    share.columns = [f"cat_share_{c}" for c in share.columns]
+    return share.astype("float64").reindex(index)
+
+
+def _touch_features_lazy(tp: nw.LazyFrame, cut: pd.Timestamp, index: pd.Index) -> pd.DataFrame:
+    """:func:`_touch_features` aggregated in the engine."""
+    from omnimkt.data.engine import collect
+
+    g = collect(tp.filter(nw.col("timestamp") < day_after(cut).to_pydatetime())
+                .group_by("customer_id")
+                .agg(nw.len().alias("n"), nw.col("channel").n_unique().alias("k"),
+                     nw.col("timestamp").max().dt.truncate("1d").alias("day")))
+    g = g.set_index("customer_id")
+    g.index = g.index.astype(index.dtype) if len(g) else g.index
+    out = pd.DataFrame(index=index)
+    out["n_touchpoints"] = g["n"].reindex(index, fill_value=0).astype("int64")
+    out["n_touch_channels"] = g["k"].reindex(index, fill_value=0).astype("int64")
+    out["days_since_last_touch"] = (cut - pd.to_datetime(g["day"])).dt.days.reindex(
+        index).astype("float64")
+    return out
 
 
 def _referral_features(customers: pd.DataFrame, cal: pd.DataFrame, cut: pd.Timestamp,

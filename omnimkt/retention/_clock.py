@@ -423,9 +423,11 @@ def depletion_table(
 
     Parameters
     ----------
-    transactions : DataFrame or Dataset
+    transactions : DataFrame, Dataset or engine source
         Order lines: customer_id, timestamp (+ quantity = units, e.g. cans;
-        product; category; amount). Without ``quantity`` each line is 1 unit.
+        product; category; amount). Without ``quantity`` each line is 1 unit. A
+        polars/pyarrow table, DuckDB relation, Parquet/CSV path or Spark DataFrame is
+        reduced in its engine (:mod:`omnimkt.data.engine`) to one row per customer.
     cutoff : date-like, optional
         Last day of history, inclusive: purchases on or before it are used.
         Default: the day of the last row of the log. The table describes the
@@ -478,6 +480,18 @@ def depletion_table(
     habit_units = check_number(habit_units, "habit_units", low=0)
     check_bool(carry_over, "carry_over")
     check_bool(learn_consumption, "learn_consumption")
+    from omnimkt.data.engine import is_engine_source
+
+    if is_engine_source(transactions):  # reduced where the data lives (DuckDB, Spark)
+        from omnimkt.data.engine import lazy_table
+        from omnimkt.retention._lazy import state_lazy
+
+        lf = lazy_table(transactions, "transactions", columns,
+                        validate=check_bool(validate, "validate"))
+        return state_lazy(lf, cutoff=cutoff, days_per_unit=float(days_per_unit),
+                          rates=_check_clock(days_per_unit, consumption, category),
+                          category=category, habit_units=habit_units,
+                          carry_over=carry_over, learn=learn_consumption)
     transactions = _transactions(transactions, columns, validate)
     log = _build_log(transactions, days_per_unit=days_per_unit, consumption=consumption,
                      category=category)

@@ -133,9 +133,11 @@ def customer_table(transactions: pd.DataFrame, *, cutoff: Any = None,
 
     Parameters
     ----------
-    transactions : DataFrame or Dataset
+    transactions : DataFrame, Dataset or engine source
         Transactions (customer_id, timestamp, amount; optional order_id,
-        quantity, list_price).
+        quantity, list_price). A polars/pyarrow table, DuckDB relation, Parquet/CSV
+        path or Spark DataFrame is aggregated in its engine (DuckDB or Spark, see
+        :mod:`omnimkt.data.engine`): same table as from pandas.
     cutoff : date-like, optional
         Last day of history, inclusive: purchases on that day, at any hour,
         count. Default: the day of the last purchase. Recency and tenure are
@@ -167,6 +169,15 @@ def customer_table(transactions: pd.DataFrame, *, cutoff: Any = None,
     >>> t[["orders", "spend", "recency_days", "tenure_days"]].to_dict("list")
     {'orders': [2, 1], 'spend': [400.0, 50.0], 'recency_days': [10.0, 16.0], 'tenure_days': [20.0, 16.0]}
     """
+    from omnimkt.data.engine import is_engine_source
+
+    if is_engine_source(transactions):  # aggregated where the data lives (DuckDB, Spark)
+        from omnimkt.data.engine import lazy_table
+        from omnimkt.segments._lazy import customer_table_lazy
+
+        lf = lazy_table(transactions, "transactions", columns,
+                        validate=check_bool(validate, "validate"))
+        return customer_table_lazy(lf, cutoff)
     tx = transactions_of(transactions, columns, validate=validate)
     tx, _, end = history(tx, cutoff)
     return _customer_table_from_orders(orders_table(tx), end)

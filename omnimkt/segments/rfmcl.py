@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 from omnimkt._gate import (
     as_rng,
     as_seed_int,
+    check_bool,
     check_choice,
     check_n_jobs,
     check_number,
@@ -88,10 +89,21 @@ def rfmcl_table(data: Any, *, cutoff: Any = None, c: str = "auto", days_per_unit
     days_per_unit = check_number(days_per_unit, "days_per_unit", low=0, low_open=True)
     if category is not None and not isinstance(category, str):
         raise ModelError(f"category: expected a category name or None, got {category!r}.")
-    tx = transactions_of(data, columns, validate=validate)
-    tx, day, end = history(tx, cutoff)
-    if base is None:
-        base = _customer_table_from_orders(orders_table(tx), end)
+    from omnimkt.data.engine import is_engine_source
+
+    if is_engine_source(data):  # aggregated where the data lives (DuckDB, Spark)
+        from omnimkt.data.engine import lazy_table
+        from omnimkt.segments._lazy import customer_table_lazy, history_lazy
+
+        lf = lazy_table(data, "transactions", columns, validate=check_bool(validate, "validate"))
+        tx, day, end = history_lazy(lf, cutoff)
+        if base is None:
+            base = customer_table_lazy(tx, day)
+    else:
+        tx = transactions_of(data, columns, validate=validate)
+        tx, day, end = history(tx, cutoff)
+        if base is None:
+            base = _customer_table_from_orders(orders_table(tx), end)
     recency, expected, habit = _consumption_recency(tx, base, day, end, days_per_unit,
                                                     consumption, category)
     out = pd.DataFrame(index=base.index)
@@ -149,11 +161,21 @@ def _median_gap_days(base: pd.DataFrame) -> float:
 
 def _depletion(tx: pd.DataFrame, cutoff: pd.Timestamp, days_per_unit: float, consumption: Any,
                category: str | None) -> pd.DataFrame | None:
-    """The retention module's depletion clock, or None when the data cannot feed it."""
-    if "quantity" not in tx.columns:
+    """The retention module's depletion clock, or None when the data cannot feed it.
+
+    ``tx`` is a pandas frame or (engine sources) a narwhals LazyFrame, which
+    :func:`~omnimkt.retention.depletion_table` reduces in its engine."""
+    if not isinstance(tx, pd.DataFrame):
+        from omnimkt.segments._lazy import has_rows
+
+        names = tx.collect_schema().names()
+        if "quantity" not in names or (category is not None and not has_rows(
+                tx, "category", category)):
+            return None
+    elif "quantity" not in tx.columns:
         return None
-    if category is not None and ("category" not in tx.columns
-                                 or not (tx["category"] == category).any()):
+    elif category is not None and ("category" not in tx.columns
+                                   or not (tx["category"] == category).any()):
         return None
     try:
         from omnimkt.retention import depletion_table
