@@ -176,6 +176,141 @@ def _summarise(ids, cust, days, amount, end_day, unit_days) -> pd.DataFrame:
     return out
 
 
+# --------------------------------------------------------------------------- engines
+def _engine_daily(transactions: Any, columns: Any, validate: bool):
+    """Purchase days in the engine: (daily LazyFrame, has_amount, first day, last day).
+
+    The daily frame has one row per customer and calendar day (``day``, a date) with
+    the day's summed ``amount``; same-day purchases merge as in :func:`_purchase_days`.
+    """
+    import narwhals as nw
+
+    from omnimkt.data import engine as eg
+    from omnimkt.data._engine_validate import canonical_lazy
+    from omnimkt.data.schema import TRANSACTIONS
+
+    check_bool(validate, "validate")
+    cols = as_columns(columns)
+    lf = eg._open(transactions, "transactions")
+    names = lf.collect_schema().names()
+    lf = eg._rename(lf, cols, "transactions")
+    has_amount = "amount" in lf.collect_schema().names()
+    if not has_amount:
+        lf = lf.with_columns(amount=nw.lit(0.0))
+    lf = lf.select("customer_id", "timestamp", "amount")
+    # Identical rows are kept: same-day purchases are summed anyway, as lifetimes does.
+    lf = canonical_lazy(lf, TRANSACTIONS, cols, validate=validate, allow_refunds=False,
+                        now=None, duplicates="keep", user_names=names)
+    span = eg.collect(lf.select(nw.col("timestamp").min().alias("lo"),
+                                nw.col("timestamp").max().alias("hi")))
+    if span["lo"].isna().iloc[0]:
+        raise DataError("transactions.timestamp: no row has a timestamp. Fill them in.")
+    daily = (lf.with_columns(day=nw.col("timestamp").dt.date(),
+                             amount=nw.col("amount").fill_null(0.0))
+             .group_by("customer_id", "day").agg(nw.col("amount").sum()))
+    day = lambda t: np.int64(t.value // _NS_PER_DAY)  # noqa: E731
+    return daily, has_amount, day(span["lo"].iloc[0]), day(span["hi"].iloc[0])
+
+
+def _as_date(day: np.int64):
+    return pd.Timestamp(int(day), unit="D").date()
+
+
+def _engine_stats(daily: Any, lo: np.int64 | None, hi: np.int64) -> pd.DataFrame:
+    """Per customer (sorted ids) over purchase days in (lo, hi]: n, first, last, total,
+    first-day amount; days as day numbers."""
+    import narwhals as nw
+
+    from omnimkt.data.engine import collect
+
+    keep = nw.col("day") <= nw.lit(_as_date(hi))
+    if lo is not None:
+        keep = keep & (nw.col("day") > nw.lit(_as_date(lo)))
+    d = daily.filter(keep)
+    first = d.group_by("customer_id").agg(nw.col("day").min().alias("first"))
+    stats = (
+        d.join(first, on="customer_id")
+        .group_by("customer_id")
+        .agg(nw.len().alias("n"), nw.col("first").min(), nw.col("day").max().alias("last"),
+             nw.col("amount").sum().alias("total"),
+             nw.when(nw.col("day") == nw.col("first")).then(nw.col("amount"))
+             .otherwise(0.0).sum().alias("first_amount"))
+    )
+    out = collect(stats).sort_values("customer_id", kind="stable").set_index("customer_id")
+    for c in ("first", "last"):
+        out[c] = pd.to_datetime(out[c]).to_numpy().astype("datetime64[D]").astype(np.int64)
+    out["n"] = out["n"].astype(np.int64)
+    return out
+
+
+def _engine_summary(st: pd.DataFrame, end_day: np.int64, unit: float,
+                    has_amount: bool) -> pd.DataFrame:
+    """The columns of :func:`_summarise` from :func:`_engine_stats`."""
+    freq = st["n"].to_numpy() - 1
+    ids = pd.Index(st.index.to_numpy(), name="customer_id")
+    out = pd.DataFrame({"frequency": freq.astype(np.int64),
+                        "recency": (st["last"] - st["first"]).to_numpy() / unit,
+                        "T": (end_day - st["first"].to_numpy()) / unit}, index=ids)
+    if has_amount:
+        rep = (st["total"] - st["first_amount"]).to_numpy("float64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["monetary_value"] = np.where(freq > 0, rep / np.maximum(freq, 1), 0.0)
+    return out
+
+
+def _rfm_engine(transactions: Any, observation_end: Any, time_unit: str, columns: Any,
+                validate: bool) -> pd.DataFrame:
+    unit = _days_per_unit(time_unit)
+    daily, has_amount, first_day, last_day = _engine_daily(transactions, columns, validate)
+    end_day = last_day if observation_end is None else _to_day(observation_end, "observation_end")
+    if end_day < first_day:
+        raise DataError(
+            f"observation_end={_as_date(end_day)} is before the first "
+            f"purchase ({_as_date(first_day)}) in transactions.timestamp; choose a later date."
+        )
+    out = _engine_summary(_engine_stats(daily, None, end_day), end_day, unit, has_amount)
+    out.attrs.update(time_unit=time_unit, observation_end=pd.Timestamp(int(end_day), unit="D"))
+    return out
+
+
+def _holdout_engine(transactions: Any, cutoff: Any, observation_end: Any, time_unit: str,
+                    columns: Any, validate: bool) -> pd.DataFrame:
+    unit = _days_per_unit(time_unit)
+    daily, has_amount, first_day, last_day = _engine_daily(transactions, columns, validate)
+    cal_day = _to_day(cutoff, "cutoff")
+    obs_day = last_day if observation_end is None else _to_day(observation_end, "observation_end")
+    _check_split(cal_day, obs_day, first_day, last_day)
+    cal = _engine_summary(_engine_stats(daily, None, cal_day), cal_day, unit, has_amount)
+    cal.columns = [f"{c}_cal" for c in cal.columns]
+    hold = _engine_stats(daily, cal_day, obs_day).reindex(cal.index)
+    n = hold["n"].fillna(0).to_numpy().astype(np.int64)
+    cal["frequency_holdout"] = n
+    if has_amount:
+        tot = hold["total"].fillna(0.0).to_numpy("float64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cal["monetary_value_holdout"] = np.where(n > 0, tot / np.maximum(n, 1), 0.0)
+    cal["duration_holdout"] = float(obs_day - cal_day) / unit
+    cal.attrs.update(time_unit=time_unit, cutoff=pd.Timestamp(int(cal_day), unit="D"),
+                     observation_end=pd.Timestamp(int(obs_day), unit="D"))
+    return cal
+
+
+def _check_split(cal_day: np.int64, obs_day: np.int64, first_day: np.int64,
+                 last_day: np.int64) -> None:
+    fmt = _as_date
+    if cal_day < first_day or cal_day >= last_day:
+        raise DataError(
+            f"cutoff={fmt(cal_day)} is outside transactions.timestamp "
+            f"({fmt(first_day)} .. {fmt(last_day)}): the cut-off must leave purchases on both "
+            "sides. Choose a date inside the data."
+        )
+    if obs_day <= cal_day:
+        raise DataError(
+            f"observation_end={fmt(obs_day)} must be after cutoff={fmt(cal_day)}."
+        )
+
+
+# --------------------------------------------------------------------------- public
 def rfm_summary(
     transactions: pd.DataFrame,
     *,
@@ -188,9 +323,11 @@ def rfm_summary(
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or engine source
         Canonical transactions: ``customer_id``, ``timestamp`` and (optionally)
-        ``amount``. Row order does not matter.
+        ``amount``. Row order does not matter. A polars or pyarrow table, a DuckDB
+        relation, a PySpark DataFrame or the path (folder, glob) of Parquet/CSV files
+        is aggregated in DuckDB or Spark (:mod:`omnimkt.data.engine`) with the same result.
     observation_end : date-like, optional
         End of observation (inclusive, whole day); purchases after it are ignored
         and customers whose first purchase is after it are left out. Defaults to
@@ -222,6 +359,10 @@ def rfm_summary(
     1                    1      2.0  4.0            20.0
     2                    0      0.0  3.0             0.0
     """
+    from omnimkt.data.engine import is_engine_source
+
+    if is_engine_source(transactions):
+        return _rfm_engine(transactions, observation_end, time_unit, columns, validate)
     unit = _days_per_unit(time_unit)
     tx = _canonical(transactions, columns, validate=validate)
     last_day = np.int64(tx["timestamp"].max().value // _NS_PER_DAY)
@@ -255,7 +396,8 @@ def calibration_holdout(
     ``cutoff`` is the last day of the calibration period (inclusive: a purchase on that
     day, at any hour, is calibration); the holdout runs from the next day to
     ``observation_end`` (inclusive; default the last purchase day). ``time_unit``,
-    ``columns`` and ``validate`` are as in :func:`rfm_summary`.
+    ``columns`` and ``validate`` are as in :func:`rfm_summary`; ``transactions`` may be
+    any engine source as there.
 
     Returns a DataFrame indexed by ``customer_id`` with ``frequency_cal``,
     ``recency_cal``, ``T_cal``, ``monetary_value_cal`` (with amounts),
@@ -277,23 +419,18 @@ def calibration_holdout(
     1                        1                  1
     2                        0                  0
     """
+    from omnimkt.data.engine import is_engine_source
+
+    if is_engine_source(transactions):
+        return _holdout_engine(transactions, cutoff, observation_end, time_unit, columns,
+                               validate)
     unit = _days_per_unit(time_unit)
     tx = _canonical(transactions, columns, validate=validate)
     first_day = np.int64(tx["timestamp"].min().value // _NS_PER_DAY)
     last_day = np.int64(tx["timestamp"].max().value // _NS_PER_DAY)
     cal_day = _to_day(cutoff, "cutoff")
     obs_day = last_day if observation_end is None else _to_day(observation_end, "observation_end")
-    fmt = lambda d: pd.Timestamp(int(d), unit="D").date()  # noqa: E731
-    if cal_day < first_day or cal_day >= last_day:
-        raise DataError(
-            f"cutoff={fmt(cal_day)} is outside transactions.timestamp "
-            f"({fmt(first_day)} .. {fmt(last_day)}): the cut-off must leave purchases on both "
-            "sides. Choose a date inside the data."
-        )
-    if obs_day <= cal_day:
-        raise DataError(
-            f"observation_end={fmt(obs_day)} must be after cutoff={fmt(cal_day)}."
-        )
+    _check_split(cal_day, obs_day, first_day, last_day)
     ids, cust, days, amount = _purchase_days(tx, end_day=cal_day)
     cal = _summarise(ids, cust, days, amount, cal_day, unit)
     cal.columns = [f"{c}_cal" for c in cal.columns]

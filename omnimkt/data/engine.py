@@ -175,6 +175,7 @@ def local_spark(app_name: str = "omnimkt", cores: int = 2) -> Any:
         .config("spark.sql.shuffle.partitions", str(max(2, 2 * int(cores))))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
@@ -363,6 +364,10 @@ def collect(lf: nw.LazyFrame | nw.DataFrame) -> pd.DataFrame:
     out = df.to_native()
     out = out.to_pandas() if not isinstance(out, pd.DataFrame) else out
     for c in out.columns:
+        if isinstance(out[c].dtype, pd.DatetimeTZDtype):
+            # Spark's TIMESTAMP (and DuckDB's TIMESTAMPTZ) in the session zone, UTC: its
+            # wall-clock time is the naive time the user wrote.
+            out[c] = out[c].dt.tz_convert("UTC").dt.tz_localize(None)
         if out[c].dtype.kind == "M" and str(out[c].dtype) != "datetime64[ns]":
             out[c] = out[c].astype("datetime64[ns]")
     return out
