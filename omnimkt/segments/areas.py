@@ -249,7 +249,7 @@ def ranking_check(score: pd.Series, truth: pd.Series, *, k: int = 10, n_random: 
     --------
     >>> import pandas as pd
     >>> s = pd.Series([3.0, 2.0, 1.0, 0.0], index=list("abcd"))
-    >>> ranking_check(s, s, k=2).summary.loc["top-k hits", "model"]
+    >>> float(ranking_check(s, s, k=2).summary.loc["top-k hits", "model"])
     1.0
     """
     if not isinstance(score, pd.Series) or not isinstance(truth, pd.Series):
