@@ -96,11 +96,12 @@ def test_channel_truth_orders_conversion(world):
     assert (touches.reindex(ch.index).to_numpy() == ch["touches"].to_numpy()).all()
 
 
-def test_kol_accounts_concentrated_as_in_case_e(world):
+def test_kol_accounts_concentrated_by_the_social_mechanism(world):
+    # Shares come from omnimkt.datasets.social (audience x content fit), not typed in;
+    # for this seed the mechanism puts most KOL clicks on one account (tests/test_social.py).
     kol = world.touchpoints.loc[world.touchpoints["channel"] == "social_kol", "account"]
     share = kol.value_counts(normalize=True)
-    assert share.index[0] == "kol_01"
-    assert share.iloc[0] == pytest.approx(7000 / 9000, abs=0.03)
+    assert share.iloc[0] > 0.5
     assert kol.nunique() == 10
 
 

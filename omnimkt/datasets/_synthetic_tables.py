@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from omnimkt.data.schema import STAGES
+from omnimkt.datasets.social import kol_click_shares
 from omnimkt.errors import ModelError
 
 SALES_CHANNELS: dict[str, float] = {
@@ -36,10 +37,10 @@ TOUCH_CHANNELS: dict[str, tuple[float, float, float, str, float]] = {
     "store_visit": (0.09, 0.180, 0.90, "visit", 0.00),
 }
 
-#: KOL accounts: case E reports one of ten accounts bringing 7,000 of 9,000 clicks.
-KOL_ACCOUNTS: dict[str, float] = {"kol_01": 7000 / 9000} | {
-    f"kol_{i:02d}": 2000 / 9000 / 9 for i in range(2, 11)
-}
+#: KOL accounts (case E: ten accounts). Their shares of the KOL clicks are not typed in:
+#: they come from the social mechanism (audience x content fit x clickiness) of
+#: :func:`omnimkt.datasets.social.kol_click_shares`, seeded from the world's generator.
+KOL_ACCOUNTS: tuple[str, ...] = tuple(f"kol_{i:02d}" for i in range(1, 11))
 
 FORMULA_PRICES: dict[str, float] = {"formula_standard": 198.0, "formula_premium": 368.0}
 PACK_DISCOUNT: dict[int, float] = {1: 0.0, 3: 0.05, 6: 0.10}
@@ -154,7 +155,9 @@ def _touchpoints(rng, day0, length, ch, t, owner, names) -> pd.DataFrame:
     ch, t = ch[take], t[take]
     jid = np.repeat(jorder, lens)
     meta = [TOUCH_CHANNELS[c] for c in names]
-    kol_keys, kol_p = _check_mix("KOL accounts", KOL_ACCOUNTS)
+    # A child generator (spawning draws nothing) so the rest of the stream is unchanged.
+    kol_keys = np.array(KOL_ACCOUNTS)
+    kol_p = kol_click_shares(rng.spawn(1)[0], KOL_ACCOUNTS, topic="infant_formula")
     # Accounts: the channel's own name, or one of the KOL accounts.
     kol = ch == names.index("social_kol")
     account = ch.astype(np.int64)
