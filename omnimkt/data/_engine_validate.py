@@ -279,10 +279,31 @@ def canonical_lazy(lf: nw.LazyFrame, spec: TableSpec, cols: Columns, *, validate
     out = lf.select([conv.get(c, nw.col(c)).alias(c) for c in
                      list(spec.required) + [c for c in names if c not in spec.required]])
     if validate:
-        out = _duplicates(out, spec.name, counts["__n"], duplicates)
+        # validate_customers always drops identical rows with a warning.
+        policy = "warn" if spec.name == "customers" else duplicates
+        out = _duplicates(out, spec.name, counts["__n"], policy)
         if spec.name == "transactions" and counts.get("__ids", 2) < 2:
             _single_customer(out, counts["__n"])
+        if spec.name == "customers":
+            _repeated_ids(out, ctx)
     return out
+
+
+def _repeated_ids(lf: nw.LazyFrame, ctx: Ctx) -> None:
+    """Customer ids on more than one (distinct) row: the pandas text of validate_customers."""
+    from omnimkt.data.engine import collect
+
+    rep = lf.group_by("customer_id").agg(nw.len().alias("__n")).filter(nw.col("__n") > 1)
+    tot = collect(rep.select(nw.len().alias("ids"), nw.col("__n").sum().alias("rows")))
+    n_ids = int(tot["ids"].iloc[0])
+    if n_ids:
+        first = collect(rep.sort("customer_id").head(3))["customer_id"]
+        raise DataError(
+            f"customers.{ctx.label('customer_id')}: {n_ids:,} customer ids appear on more "
+            f"than one row ({int(tot['rows'].iloc[0]):,} rows, e.g. {examples(first)}) with "
+            "different details. Keep one row per customer, e.g. df.drop_duplicates(subset=[id "
+            "column], keep='last')."
+        )
 
 
 def _single_customer(lf: nw.LazyFrame, n_rows: int) -> None:

