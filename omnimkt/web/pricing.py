@@ -287,10 +287,10 @@ def _risk_summary(draws: pd.DataFrame, specs: list[Pricing]) -> pd.DataFrame:
                 else "shared")
         rows[p.model] = {
             "rate": p.rate, "buyer_cost_per_order_mean": cpo.mean(),
-            "buyer_cost_per_order_sd": cpo.std(ddof=1), "buyer_cost_per_order_cv": b_cv,
+            "buyer_cost_per_order_sd": _sd(cpo), "buyer_cost_per_order_cv": b_cv,
             "buyer_cost_per_order_p5": cpo.quantile(0.05),
             "buyer_cost_per_order_p95": cpo.quantile(0.95),
-            "publisher_revenue_mean": rev.mean(), "publisher_revenue_sd": rev.std(ddof=1),
+            "publisher_revenue_mean": rev.mean(), "publisher_revenue_sd": _sd(rev),
             "publisher_revenue_cv": p_cv, "risk_on": risk,
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
@@ -298,9 +298,14 @@ def _risk_summary(draws: pd.DataFrame, specs: list[Pricing]) -> pd.DataFrame:
     return out
 
 
-def _cv(x: pd.Series) -> float:
-    m = float(x.mean())
-    if len(x) < 2 or m == 0:
+def _sd(x: pd.Series) -> float:
+    """Standard deviation; rounding residue of a constant (1e-14 on 33.39) is 0."""
+    if len(x) < 2:
         return 0.0
     sd = float(x.std(ddof=1))
-    return 0.0 if sd < 1e-9 * abs(m) else sd / abs(m)
+    return 0.0 if sd < 1e-9 * abs(float(x.mean())) else sd
+
+
+def _cv(x: pd.Series) -> float:
+    m = float(x.mean())
+    return 0.0 if m == 0 else _sd(x) / abs(m)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from omnimkt._result import Result, format_number
+from omnimkt._result import Result
 
 __all__ = ["PricingComparison", "PricingRisk", "VisitMetrics", "VisitRates"]
 
@@ -122,5 +122,4 @@ class PricingRisk(_Stored):
                  for m, r in s["risk_on"].items()]
         no = float(self.draws["orders"].eq(0).mean())
         extra = [f"{no:.1%} of runs had no order (left out of the cost per order)."] if no else []
-        return ["; ".join(parts) + ".", *extra,
-                f"Mean cost under {s.index[0]}: {format_number(s['publisher_revenue_mean'].iloc[0])}."]
+        return ["; ".join(parts) + ".", *extra]
