@@ -23,7 +23,7 @@ import pandas as pd
 
 from omnimkt._gate import as_day, check_number, day_after
 from omnimkt._result import Result
-from omnimkt.campaign._common import check_tiers, require
+from omnimkt.campaign._common import as_dates, check_tiers, require
 from omnimkt.errors import DataError, examples
 
 __all__ = ["EChannelKPIs", "TierMix", "customer_features", "echannel_kpis", "tier_mix"]
@@ -114,20 +114,20 @@ def echannel_kpis(customers: Any, events: Any, *, cutoff: Any,
     >>> c = pd.DataFrame({"customer_id": [1, 2], "ebank_since": ["2024-01-10", "2025-02-01"]})
     >>> e = pd.DataFrame({"customer_id": [1, 2], "timestamp": ["2025-06-01", "2025-06-02"],
     ...     "channel": "ebank", "event": "login", "amount": 0.0})
-    >>> echannel_kpis(c, e, cutoff="2025-06-30").summary.loc["ebank_customers", "now"]
+    >>> float(echannel_kpis(c, e, cutoff="2025-06-30").summary.loc["ebank_customers", "now"])
     2.0
     """
     cut = as_day(cutoff, "cutoff")
     days = check_number(window_days, "window_days", low=1, integer=True)
     c = require(customers, "customers", ("customer_id", "ebank_since"))
     e = require(events, "events", ("customer_id", "timestamp", "channel", "event", "amount"))
-    since = pd.to_datetime(c["ebank_since"], errors="coerce")
+    since = as_dates(c["ebank_since"])
     bad = since.isna() & c["ebank_since"].notna()
     if bad.any():
         raise DataError(f"customers.ebank_since: {int(bad.sum())} rows are not dates (e.g. "
                         f"{examples(c.loc[bad, 'ebank_since'])}); leave it empty for "
                         "customers not on e-banking.")
-    ts = pd.to_datetime(e["timestamp"], errors="coerce")
+    ts = as_dates(e["timestamp"])
     amount = pd.to_numeric(e["amount"], errors="coerce")
     bad = ts.isna() | amount.isna() | (amount < 0)
     if bad.any():
@@ -188,7 +188,7 @@ def customer_features(customers: Any, events: Any, *, cutoff: Any,
     check_tiers(c["tier"], "customers", _tiers(tiers))
     e = require(events, "events", ("customer_id", "timestamp", "channel", "event"))
     stop = day_after(cut)
-    ts = pd.to_datetime(e["timestamp"], errors="coerce")
+    ts = as_dates(e["timestamp"])
     past = e[(ts < stop)].assign(timestamp=ts[ts < stop])
     recent = past[(past["channel"] == "ebank")
                   & (past["timestamp"] >= stop - pd.Timedelta(days=days))]
@@ -196,7 +196,7 @@ def customer_features(customers: Any, events: Any, *, cutoff: Any,
                   & (past["timestamp"] >= stop - pd.Timedelta(days=365))]
     out = c.set_index("customer_id")[["tier", "age"]].copy()
     out["log_balance"] = np.log10(pd.to_numeric(c["balance"]).clip(lower=1).to_numpy())
-    out["ebank"] = (pd.to_datetime(c["ebank_since"]) < stop).astype(np.int8).to_numpy()
+    out["ebank"] = (as_dates(c["ebank_since"]) < stop).astype(np.int8).to_numpy()
     out["ebank_active"] = out.index.isin(recent["customer_id"].unique()).astype(np.int8)
     out["wealth_12m"] = wealth.groupby("customer_id").size().reindex(
         out.index, fill_value=0).astype(np.int64)

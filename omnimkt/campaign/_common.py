@@ -43,12 +43,12 @@ def visits_table(visits: Any, *, stores: Any = None,
     visit whose ``store_id`` is not among them is an error.
     """
     frame = require(visits, "visits", (*columns, *money)).copy()
-    ts = pd.to_datetime(frame["timestamp"], errors="coerce")
+    ts = as_dates(frame["timestamp"])
     bad = ts.isna()
     if bad.any():
         raise DataError(f"visits.timestamp: {int(bad.sum())} rows are not dates (e.g. "
                         f"{examples(frame.loc[bad, 'timestamp'])}). Fix or drop them.")
-    frame["timestamp"] = ts.dt.tz_localize(None) if ts.dt.tz is not None else ts
+    frame["timestamp"] = ts
     for col in money:
         values = pd.to_numeric(frame[col], errors="coerce")
         neg = values.isna() | (values < 0)
@@ -65,6 +65,16 @@ def visits_table(visits: Any, *, stores: Any = None,
                             f"the stores are {examples(known, 5)}). Fix the store ids or add "
                             "the store.")
     return frame
+
+
+def as_dates(raw: pd.Series) -> pd.Series:
+    """Dates of a column (unparsable -> NaT), naive; text may mix "2025-09-01" and
+    "2025-09-01 10:00" (format="mixed")."""
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        ts = pd.to_datetime(raw)
+    else:
+        ts = pd.to_datetime(raw, errors="coerce", format="mixed")
+    return ts.dt.tz_localize(None) if ts.dt.tz is not None else ts
 
 
 def store_ids(stores: Any) -> np.ndarray:

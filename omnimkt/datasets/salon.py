@@ -210,7 +210,7 @@ def _visit_table(sim: dict[str, Any], staff: pd.DataFrame, day0: pd.Timestamp,
     hist, window = sim["hist"], sim["window"]
     in_campaign = (day >= hist) & (day < hist + window)
     lift = np.where(in_campaign, sim["effect"] * sim["skill"][store], 0.0)
-    u = rng.random((4, len(day)))
+    u = rng.random((len(day), 4)).T     # row by row: the same visit gets the same draws
     first_visit = ~pd.Series(cust).duplicated().to_numpy()
     acquisition = first_visit & in_campaign & (u[0] < 0.8)
     high_end = ~acquisition & (u[1] < _HIGH_END_P[tier] * (1 + 0.4 * lift))
