@@ -61,6 +61,10 @@ def _add_reading_options(p: argparse.ArgumentParser) -> None:
                        help="read dates like 05/03/2024 as 3 May")
     p.add_argument("--allow-refunds", action="store_true",
                    help="keep negative amounts (refunds) instead of stopping on them")
+    p.add_argument("--engine", default="auto", choices=("auto", "pandas", "duckdb", "spark"),
+                   help="where the tables are read and checked: pandas (in memory), duckdb "
+                        "(embedded, for data larger than memory; spills to disk) or spark; "
+                        "auto = duckdb when the files would fill over a quarter of the memory")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -131,8 +135,28 @@ def _one_line(message: str) -> str:
     return " ".join(str(message).split())
 
 
+def _engine(args: argparse.Namespace) -> str:
+    from pathlib import Path
+
+    from omnimkt.data._engine_io import choose_engine
+
+    return choose_engine(Path(args.data), getattr(args, "engine", "auto"))
+
+
 def _report(args: argparse.Namespace) -> int:
     from omnimkt.report import build_report
+
+    engine = _engine(args)
+    if engine != "pandas":
+        # The report's sections are pandas code; only the data check and the RFM summary
+        # (omnimkt.clv.rfm_summary / calibration_holdout) run in an engine so far.
+        raise ModelError(
+            f"--engine {engine}: the report runs in memory (pandas) only for now"
+            + (" and these files look too large for it" if args.engine == "auto" else "")
+            + f". Check the data with: omnimkt check --data {args.data} --engine {engine}; "
+            "compute the RFM summary in Python with omnimkt.clv.rfm_summary('<folder>/"
+            "transactions.parquet'), or pass --engine pandas to try in memory."
+        )
 
     files = build_report(
         args.data, args.out, title=args.title, client=args.client,
@@ -151,9 +175,16 @@ def _report(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from omnimkt.data import check_dataset
 
-    found = check_dataset(args.data, columns=_parse_columns(args.columns),
-                          encoding=args.encoding, sheet=args.sheet, dayfirst=args.dayfirst,
-                          allow_refunds=args.allow_refunds)
+    engine = _engine(args)
+    if engine != "pandas":
+        from omnimkt.data._engine_io import check_engine_dataset
+
+        found = check_engine_dataset(args.data, engine, columns=_parse_columns(args.columns),
+                                     allow_refunds=args.allow_refunds, progress=True)
+    else:
+        found = check_dataset(args.data, columns=_parse_columns(args.columns),
+                              encoding=args.encoding, sheet=args.sheet,
+                              dayfirst=args.dayfirst, allow_refunds=args.allow_refunds)
     problems = list(found.problems)
     table = getattr(found, "summary", None)
     if table is not None and len(table):

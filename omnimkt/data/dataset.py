@@ -25,6 +25,9 @@ class Dataset:
     stage_events : DataFrame or None
         customer_id, timestamp, stage (one of :data:`omnimkt.data.STAGES`).
     sources : dict
+        With ``load_dataset(..., engine="duckdb"|"spark")`` the tables are DuckDB
+        relations or Spark DataFrames instead (validated, canonical), which the
+        engine-aware functions take as they are (see :mod:`omnimkt.data.engine`).
         What :func:`~omnimkt.data.load_dataset` found per table: ``file``,
         ``format``, ``encoding`` (text files) or ``sheet`` (Excel) and ``rows``
         read; empty for tables built in memory.
@@ -45,9 +48,14 @@ class Dataset:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def tables(self) -> list[str]:
-        """Names of the tables present."""
-        return [f.name for f in fields(self) if isinstance(getattr(self, f.name), pd.DataFrame)]
+        """Names of the tables present (pandas DataFrames or engine tables)."""
+        return [f.name for f in fields(self) if f.name != "sources"
+                and getattr(self, f.name) is not None]
 
     def __repr__(self) -> str:
-        parts = [f"{name}: {len(getattr(self, name)):,} rows" for name in self.tables()]
+        parts = []
+        for name in self.tables():
+            t = getattr(self, name)
+            parts.append(f"{name}: {len(t):,} rows" if isinstance(t, pd.DataFrame)
+                         else f"{name}: {type(t).__module__.split('.')[0]} table")
         return f"{type(self).__name__}(" + "; ".join(parts) + ")"

@@ -209,6 +209,8 @@ def load_dataset(
     now: Any = None,
     duplicates: Duplicates = "warn",
     id_type: IdType = "auto",
+    engine: str = "auto",
+    progress: bool = False,
 ) -> Dataset:
     """Read a data folder (transactions.* required; touchpoints, customers, stage_events optional).
 
@@ -217,6 +219,16 @@ def load_dataset(
     to every file; the other options go to :func:`omnimkt.data.validate_dataset`.
     What was detected per table (file, format, encoding or sheet) is in each
     table's ``attrs`` and in ``Dataset.sources``.
+
+    ``engine`` decides where the tables live: "pandas" reads them into memory;
+    "duckdb" (embedded) or "spark" keep them in that engine, validated by aggregate
+    queries, as DuckDB relations / Spark DataFrames (tables may then also be folders
+    of Parquet or CSV parts, e.g. ``transactions/part-0.parquet``; Excel needs
+    pandas); "auto" (default) uses DuckDB only when the files would take more than
+    a quarter of this machine's memory in pandas. ``progress`` prints one line per
+    table (engines only). The engine path reads ISO dates and plain numbers only
+    and keeps ids in the type the engine read them (``encoding``, ``sheet``,
+    ``dayfirst`` and ``id_type`` apply to pandas).
 
     Examples
     --------
@@ -228,8 +240,14 @@ def load_dataset(
     >>> ds, ds.sources["transactions"]["encoding"]
     (Dataset(transactions: 2 rows), 'utf-8')
     """
-    found = check_folder(Path(path))
+    from omnimkt.data._engine_io import choose_engine, load_engine_dataset
+
     cols = as_columns(columns)
+    chosen = choose_engine(Path(path), engine)
+    if chosen != "pandas":
+        return load_engine_dataset(Path(path), chosen, cols, allow_refunds=allow_refunds,
+                                   now=now, duplicates=duplicates, progress=progress)
+    found = check_folder(Path(path))
     frames = {kind: read_raw(p, kind, cols, encoding=encoding, sheet=sheet)
               for kind, p in found.items()}
     sources = {kind: dict(df.attrs, rows=len(df)) for kind, df in frames.items()}
