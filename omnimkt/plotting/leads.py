@@ -57,7 +57,8 @@ def plot_fair_roi(result: FairROI, *, ax: Axes | None = None) -> Axes:
     ax.bar(x + 0.2, s["net_with_followups"] / 1e3, 0.4, color="#2ca02c",
            label="with the leads' later orders")
     ax.axhline(0, color="black", lw=0.8)
-    ax.set_xticks(x, [str(i) for i in s.index], rotation=45, ha="right")
+    ax.set_xticks(x, [str(i) for i in s.index], rotation=90 if len(s) > 12 else 45,
+                  ha="center" if len(s) > 12 else "right", fontsize=7 if len(s) > 12 else None)
     ax.set_ylabel("net margin after fees, thousand yuan")
     ax.set_title("Fair ROI")
     ax.legend(fontsize=8)
@@ -119,7 +120,7 @@ def plot_voucher(result: VoucherEconomics, *, ax: Axes | None = None) -> Axes:
              ("store: margin given away", -v["margin_given_away"], "#d62728"),
              ("store: net margin", v["store_net_margin"], "#2ca02c"),
              ("developer: paid for vouchers", -v["developer_cost"], "#9467bd"),
-             ("developer: vouchers never used", v["breakage"], "#7f7f7f")]
+             ("developer: face value never used (not paid)", v["breakage"], "#7f7f7f")]
     y = np.arange(len(items))
     ax.barh(y, [i[1] / 1e3 for i in items], color=[i[2] for i in items])
     ax.set_yticks(y, [i[0] for i in items])
