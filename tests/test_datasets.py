@@ -121,8 +121,49 @@ def test_stage_events_are_ordered_per_customer(world):
     counts = se["stage"].value_counts()
     assert counts["purchase"] == 3000
     assert counts["discover"] == 3000 + world.truth.params["n_prospects"]
-    assert counts["discover"] >= counts["aware"] >= counts["choose"]
-    assert counts["purchase"] >= counts["satisfied"] >= counts["loyal"]
+    assert counts["discover"] >= counts["aware"] >= counts["consider"] >= counts["choose"]
+    n_orders = world.transactions.groupby("customer_id")["order_id"].nunique()
+    assert counts["satisfied"] <= (n_orders >= 2).sum()
+    assert counts["loyal"] == (n_orders >= 3).sum()
+
+
+def test_choose_is_a_late_funnel_touch_bought_or_not(world):
+    # choose, recomputed from the touchpoints table: the first brand search or store
+    # visit from a person's second touch on, whether the person bought or not
+    tp = world.touchpoints.sort_values(["customer_id", "timestamp"], kind="stable")
+    late = tp["channel"].isin(["search_ads", "store_visit"]) & (
+        tp.groupby("customer_id").cumcount() >= 1)
+    expected = tp[late].groupby("customer_id")["timestamp"].min()
+    se = world.stage_events
+    got = se[se["stage"] == "choose"].set_index("customer_id")["timestamp"]
+    pd.testing.assert_series_equal(got, expected, check_names=False)
+    chose = set(got.index)
+    buyers = set(range(1, 3001))
+    assert 0.2 < len(chose & buyers) / len(chose) < 0.9  # choose -> purchase is not 100%
+    assert len(buyers - chose) > 0.1 * len(buyers)       # and not every buyer "chose"
+
+
+def test_satisfied_is_an_on_time_second_order(world):
+    # recomputed from transactions and the truth's cans per week: the 2nd order came at
+    # most 14 days after the 1st order's cans ran out (quantity / g weeks)
+    tx = world.transactions[world.transactions["category"] == "formula"]
+    tx = tx.sort_values(["customer_id", "timestamp"], kind="stable")
+    first_two = tx.groupby("customer_id").head(2)
+    t1 = first_two.groupby("customer_id")["timestamp"].first()
+    t2 = first_two.groupby("customer_id")["timestamp"].last()
+    q1 = first_two.groupby("customer_id")["quantity"].first()
+    g = world.truth.customers["cans_per_week"]
+    gap_days = (t2 - t1).dt.total_seconds() / 86400
+    allowed = q1 / g * 7 + 14
+    repeat = tx.groupby("customer_id").size() >= 2
+    clear = (gap_days - allowed).abs() > 0.01  # timestamps are rounded to the second
+    expected = set(gap_days.index[repeat & (gap_days <= allowed) & clear])
+    se = world.stage_events
+    got = set(se.loc[se["stage"] == "satisfied", "customer_id"])
+    assert expected == got - set(gap_days.index[~clear])
+    assert 0.7 < len(got) / repeat.sum() < 0.99  # most, not all, second orders are on time
+    sat = se[se["stage"] == "satisfied"].set_index("customer_id")["timestamp"]
+    pd.testing.assert_series_equal(sat, t2[sat.index], check_names=False)
 
 
 def test_exact_bgnbd_mode_has_poisson_gaps():
@@ -161,6 +202,8 @@ def test_exact_bgnbd_mode_has_poisson_gaps():
         ({"seed": None}, "seed: must be a whole number >= 0, got None"),
         ({"seed": -3}, "seed: must be a whole number >= 0, got -3"),
         ({"progress": "auto"}, "progress: must be True or False"),
+        ({"habit_strength": 1.5}, r"habit_strength: must be a number >= 0 and <= 1, got 1.5"),
+        ({"satisfied_window_days": -1}, r"satisfied_window_days: must be a number >= 0"),
     ],
 )
 def test_bad_generator_settings(kwargs, text):
@@ -358,3 +401,65 @@ def test_progress_bar_counts_every_block_step(capsys):
     generate(60, seed=0, tables=("transactions",), progress=True, _block_size=20)
     err = capsys.readouterr().err
     assert "9/9" in err and "block 3/3" in err  # 3 blocks x (journeys, orders, transactions)
+
+
+
+# --- the habit: "three cans make a habit" (issue #13, misreading e) ---------------------
+
+def test_habit_strength_zero_is_the_world_before_the_habit_existed():
+    # sample_data/transactions.csv.gz and customers.csv.gz were written before the habit
+    # mechanism existed (commit 8a9eb1c) and have not been rewritten since
+    sample = load_sample()
+    world = generate(5000, seed=0, habit_strength=0.0, tables=("transactions", "customers"))
+    pd.testing.assert_frame_equal(world.transactions, sample.transactions)
+    pd.testing.assert_frame_equal(world.customers, sample.customers)
+
+
+def _three_cans_by_order(transactions):
+    """By hand: the first repeat order placed when the earlier orders' cans add up to >= 3."""
+    f = transactions[transactions["category"] == "formula"].sort_values(
+        ["customer_id", "timestamp"], kind="stable")
+    before = f.groupby("customer_id")["quantity"].cumsum() - f["quantity"]
+    k = f.groupby("customer_id").cumcount() + 1
+    hit = f.assign(k=k)[(before >= 3) & (k >= 2)]
+    return hit.groupby("customer_id")["k"].min()
+
+
+def test_habit_flags_on_a_tiny_world():
+    w = generate(40, seed=1, habit_strength=0.6, tables=("transactions",))
+    truth = w.truth.customers
+    expected = _three_cans_by_order(w.transactions).reindex(truth.index, fill_value=0)
+    assert (truth["three_cans_by_order"] == expected).all()
+    assert truth["habit_dropout_prob"].to_numpy() == pytest.approx(
+        truth["dropout_prob"].to_numpy() * 0.4)
+    # a few customers by hand: cans per order -> the order from which the habit counted
+    q = (w.transactions[w.transactions["category"] == "formula"]
+         .groupby("customer_id")["quantity"].agg(list))
+    for cid, cans in q.items():
+        done, k_hand = 0, 0
+        for k, c in enumerate(cans, start=1):
+            if k >= 2 and done >= 3:
+                k_hand = k
+                break
+            done += c
+        assert truth.loc[cid, "three_cans_by_order"] == k_hand, (cid, cans)
+
+
+def test_full_habit_means_no_dropout_after_three_cans():
+    w = generate(1500, seed=2, habit_strength=1.0, tables=("transactions",))
+    truth = w.truth.customers
+    n_orders = w.transactions.groupby("customer_id")["order_id"].nunique()
+    churned = truth["churn_date"].notna()
+    k = truth["three_cans_by_order"]
+    # the dropout after order n is drawn with the habit from order k on: never when k <= n
+    assert not (churned & (k > 0) & (n_orders >= k)).any()
+    assert (churned & (k == 0)).any()
+
+
+def test_habit_keeps_more_customers_alive_after_the_third_can():
+    off = generate(4000, seed=4, tables=("transactions",)).truth.customers
+    on = generate(4000, seed=4, habit_strength=0.6, tables=("transactions",)).truth.customers
+    formed_off, formed_on = off["three_cans_by_order"] > 0, on["three_cans_by_order"] > 0
+    alive_off = off.loc[formed_off, "alive_at_end"].mean()
+    alive_on = on.loc[formed_on, "alive_at_end"].mean()
+    assert alive_on > alive_off + 0.05

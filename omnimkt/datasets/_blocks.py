@@ -164,16 +164,25 @@ def _touch_times(rng, length, end_day):
 
 
 def _simulate_orders(rng, t0, g, p, pack, trial, regularity, pack_mix_keys, pack_mix_p,
-                     pack_switch, end_day):
-    """Orders per customer until dropout or the end of observation."""
+                     pack_switch, end_day, habit_strength=0.0):
+    """Orders per customer until dropout or the end of observation.
+
+    Also returns, per customer, the order from which the habit hazard
+    ``p * (1 - habit_strength)`` applied (0: never): the first repeat order placed
+    once the cans of the earlier orders add up to three or more.
+    """
     n = len(t0)
     idx = np.arange(n)
     cust, times, qty = [idx], [t0], []
     q = np.where(rng.random(n) < pack_switch, rng.choice(pack_mix_keys, n, p=pack_mix_p), pack)
     qty.append(q)
     churn = np.where(trial, t0, np.nan)  # triers leave right after their first order
+    cans = q.astype(np.int64)  # cans bought so far: finished by the time of the next order
+    habit_order = np.zeros(n, np.int64)
     alive_idx, t, q_last = idx[~trial], t0[~trial], q[~trial]
+    k = 1
     while len(alive_idx):
+        k += 1
         weeks = rng.gamma(regularity, q_last / (g[alive_idx] * regularity))
         t_next = t + weeks * 7.0
         inside = t_next < end_day
@@ -187,11 +196,15 @@ def _simulate_orders(rng, t0, g, p, pack, trial, regularity, pack_mix_keys, pack
         cust.append(alive_idx)
         times.append(t_next)
         qty.append(q_next)
-        drop = rng.random(m) < p[alive_idx]
+        habit = cans[alive_idx] >= 3
+        habit_order[alive_idx[habit & (habit_order[alive_idx] == 0)]] = k
+        cans[alive_idx] += q_next
+        # x 1.0 without a habit: with habit_strength=0 the draws are exactly the old ones
+        drop = rng.random(m) < p[alive_idx] * np.where(habit, 1.0 - habit_strength, 1.0)
         churn[alive_idx[drop]] = t_next[drop]
         keep = ~drop
         alive_idx, t, q_last = alive_idx[keep], t_next[keep], q_next[keep]
-    return np.concatenate(cust), np.concatenate(times), np.concatenate(qty), churn
+    return np.concatenate(cust), np.concatenate(times), np.concatenate(qty), churn, habit_order
 
 
 def _block(cfg: _Settings, root: np.random.SeedSequence, names: list[str], bar: tqdm,
@@ -205,9 +218,9 @@ def _block(cfg: _Settings, root: np.random.SeedSequence, names: list[str], bar: 
     bar.update()
     bar.set_postfix_str(label + "orders")
     p = cfg.params
-    cust, t, qty, churn = _simulate_orders(
+    cust, t, qty, churn, cu["habit_order"] = _simulate_orders(
         r_o, jr["first_buy"], cu["g"], cu["p_drop"], cu["pack"], cu["trial"], p["regularity"],
-        cfg.pack_keys, cfg.pack_p, p["pack_switch"], cfg.span
+        cfg.pack_keys, cfg.pack_p, p["pack_switch"], cfg.span, p["habit_strength"]
     )
     t, churn = _shop_hours(t), _shop_hours(churn)
     jr["first_buy"] = _shop_hours(jr["first_buy"])
@@ -228,7 +241,7 @@ def _block(cfg: _Settings, root: np.random.SeedSequence, names: list[str], bar: 
         else:
             if "t_touch" not in jr:
                 jr["t_touch"] = _touch_times(r_tt, jr["length"], jr["jend"])
-            df = _journey_table(name, r_tp, cfg, jr, cust, t, cu["referrer"])
+            df = _journey_table(name, r_tp, cfg, jr, cust, t, qty, cu)
         out["tables"][name] = df
         bar.update()
     return out
@@ -361,19 +374,21 @@ def _truth_customers(cfg: _Settings, jr: dict, cu: dict, churn: np.ndarray) -> p
             "churn_date": np.where(
                 np.isnan(churn), np.datetime64("NaT"), _to_ts(cfg.day0, np.nan_to_num(churn))
             ).astype("datetime64[ns]"),
+            "three_cans_by_order": cu["habit_order"],
+            "habit_dropout_prob": cu["p_drop"] * (1.0 - cfg.params["habit_strength"]),
         },
         index=pd.Index(np.arange(1, cfg.n + 1), name="customer_id"),
     )
 
 
 def _journey_table(name: str, r_tp: np.random.Generator, cfg: _Settings, jr: dict,
-                   cust: np.ndarray, t: np.ndarray, referrer: np.ndarray) -> pd.DataFrame:
+                   cust: np.ndarray, t: np.ndarray, qty: np.ndarray, cu: dict) -> pd.DataFrame:
     """``touchpoints`` or ``stage_events`` from the journeys (and the orders)."""
     if name == "touchpoints":
         return _touchpoints(r_tp, cfg.day0, jr["length"], jr["jch"], jr["t_touch"], jr["owner"],
                             jr["names"])
-    return _stage_events(cfg.day0, jr["length"], jr["jch"], jr["t_touch"], jr["owner"],
-                         jr["jid_conv"], jr["names"], cust, t, jr["first_buy"], referrer)
+    return _stage_events(cfg.day0, jr, (cust, t, qty), cu["g"], cu["referrer"],
+                         cfg.params["satisfied_window_days"])
 
 
 def _channel_truth(names, effect, log_keep, counts, log_no, p_full, conv) -> pd.DataFrame:

@@ -183,20 +183,39 @@ def _touchpoints(rng, day0, length, ch, t, owner, names) -> pd.DataFrame:
     return df
 
 
-def _stage_events(day0, length, ch, t_touch, owner, jid_conv, names, cust, t, first_buy, referrer):
-    """Stage events (shared case D) from the journeys' touches and the orders."""
+#: Touches that show the brand being considered (from a journey's second touch on).
+CONSIDER_CHANNELS = ("search_ads", "store_visit", "parenting_class", "referral",
+                     "messaging_article")
+#: Late-funnel touches that put the brand on the shortlist: a brand search or a store visit.
+CHOOSE_CHANNELS = ("search_ads", "store_visit")
+
+
+def _first_at(jid: np.ndarray, n_j: int, t_touch: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Each journey's first touch moment where ``mask`` holds (NaN where it never does)."""
+    at = np.full(n_j, np.nan)
+    idx = np.flatnonzero(mask)
+    first = np.r_[True, jid[idx][1:] != jid[idx][:-1]]
+    at[jid[idx][first]] = t_touch[idx][first]
+    return at
+
+
+def _stage_events(day0, jr, orders, g, referrer, window_days):
+    """Stage events (shared case D) from the journeys' touches and the orders.
+
+    consider / choose: the first considering / shortlisting touch from the journey's
+    second touch on (bought or not); satisfied: a second order placed at most
+    ``window_days`` after the first order's cans ran out (``quantity / g`` weeks).
+    """
+    length, ch, t_touch, owner, names = (jr[k] for k in ("length", "jch", "t_touch", "owner",
+                                                          "names"))
     n_j = len(length)
     first = np.r_[0, np.cumsum(length)[:-1]]
-    last = np.cumsum(length) - 1
     jid = np.repeat(np.arange(n_j), length)
-    consider_ch = [names.index(c) for c in
-                   ("search_ads", "store_visit", "parenting_class", "referral", "messaging_article")]
-    # Consider: the first considering touch from the second touch on.
-    cand = np.isin(ch, consider_ch) & (np.arange(len(ch)) > first[jid])
-    consider_at = np.full(n_j, np.nan)
-    idx = np.flatnonzero(cand)
-    first_cand = np.r_[True, jid[idx][1:] != jid[idx][:-1]]
-    consider_at[jid[idx][first_cand]] = t_touch[idx][first_cand]
+    later = np.arange(len(ch)) > first[jid]
+    codes = {c: names.index(c) for c in CONSIDER_CHANNELS}
+    consider_at = _first_at(jid, n_j, t_touch, np.isin(ch, list(codes.values())) & later)
+    choose_at = _first_at(jid, n_j, t_touch,
+                          np.isin(ch, [codes[c] for c in CHOOSE_CHANNELS]) & later)
     ev_c, ev_t, ev_s = [], [], []
 
     def add(ids, when, stage):
@@ -207,30 +226,29 @@ def _stage_events(day0, length, ch, t_touch, owner, jid_conv, names, cust, t, fi
     add(owner, t_touch[first], "discover")
     two = length >= 2
     add(owner[two], t_touch[first[two] + 1], "aware")
-    has_c = ~np.isnan(consider_at)
-    add(owner[has_c], consider_at[has_c], "consider")
-    add(owner[jid_conv], t_touch[last[jid_conv]], "choose")
-    # Orders: the 1st, 2nd and 3rd order of each customer.
-    o = np.argsort(cust, kind="stable")
-    cs, ts_ = cust[o], t[o]
+    for at, stage in ((consider_at, "consider"), (choose_at, "choose")):
+        has = ~np.isnan(at)
+        add(owner[has], at[has], stage)
+    # Orders: the 1st, an on-time 2nd and the 3rd order of each customer.
+    cust, t, qty = orders
+    o = np.argsort(cust, kind="stable")  # rounds of n-th orders: in time order per customer
+    cs, ts_, qs = cust[o], t[o], qty[o]
     first_of = np.r_[True, cs[1:] != cs[:-1]]
     grp_start = np.maximum.accumulate(np.where(first_of, np.arange(len(cs)), 0))
     n_th = np.arange(len(cs)) - grp_start
+    on_time = np.zeros(len(cs), bool)
+    on_time[1:] = ts_[1:] - ts_[:-1] <= qs[:-1] / g[cs[1:]] * 7.0 + window_days
     loyal_at = np.full(int(cs.max()) + 1 if len(cs) else 1, np.nan)
-    for k, stage in ((0, "purchase"), (1, "satisfied"), (2, "loyal")):
-        m = n_th == k
-        ev_c.append(cs[m] + 1)
-        ev_t.append(ts_[m])
-        ev_s.append(np.full(int(m.sum()), STAGES.index(stage), np.int8))
+    for m, stage in ((n_th == 0, "purchase"), ((n_th == 1) & on_time, "satisfied"),
+                     (n_th == 2, "loyal")):
+        add(cs[m] + 1, ts_[m], stage)
     loyal_at[cs[n_th == 2]] = ts_[n_th == 2]
     # Advocate: a loyal customer who referred someone, from the later of the two dates.
     has_ref = referrer > 0
-    adv = pd.Series(first_buy[has_ref]).groupby(referrer[has_ref]).min()
+    adv = pd.Series(jr["first_buy"][has_ref]).groupby(referrer[has_ref]).min()
     adv_t = np.fmax(adv.to_numpy(), loyal_at[adv.index.to_numpy() - 1])
     ok = ~np.isnan(loyal_at[adv.index.to_numpy() - 1])
-    ev_c.append(adv.index.to_numpy()[ok])
-    ev_t.append(adv_t[ok])
-    ev_s.append(np.full(int(ok.sum()), STAGES.index("advocate"), np.int8))
+    add(adv.index.to_numpy()[ok], adv_t[ok], "advocate")
     cid = np.concatenate(ev_c).astype(np.int64)
     when = _to_ts(day0, np.concatenate(ev_t)).astype("datetime64[ns]")
     stage = np.concatenate(ev_s)

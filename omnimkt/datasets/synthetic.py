@@ -26,15 +26,35 @@ n-th order):
   ``p_i`` (the BG/NBD story). With ``regularity=1``, ``pack_mix={1: 1.0}`` and
   ``trial_dropout=0`` the process is exactly BG/NBD with rate ``g_i`` per week
   and ``truth.params`` holds its r, alpha, a, b.
+* **Habit ("three cans make a habit", case A).** Once the cans of a customer's
+  earlier orders add up to three or more (they have been drunk by the time of the
+  next order), the dropout probability after each order is ``p_i * (1 -
+  habit_strength)``. ``truth.customers`` records ``three_cans_by_order`` (the
+  first order at which the habit hazard applied, 0 if never) and
+  ``habit_dropout_prob``. ``habit_strength=0`` (default) draws exactly the world
+  without a habit.
 * **Baskets.** Cans are sold in packs of 1, 3 or 6 (``pack_mix``; a customer keeps
   their usual pack except with probability ``pack_switch``); standard cans list at
   198 yuan and premium at 368, multi-packs and promotions give discounts, so both
   sub-200 and over-400 yuan baskets occur. About a third of orders add an item of
   another category.
 * **Referrals and stages.** A customer whose journey holds a ``referral`` touch was
-  referred by an earlier customer. Lifecycle stage events (shared case D) come
-  from the journey (discover, aware, consider, choose) and the orders (purchase,
-  satisfied = 2nd order, loyal = 3rd order, advocate = first referral made).
+  referred by an earlier customer. Lifecycle stage events (shared case D) are
+  emitted by behaviour, never by the outcome (:data:`STAGE_RULES`, also in
+  ``truth.params["stage_rules"]``):
+
+  - discover: the journey's first touch; aware: its second touch;
+  - consider: the first considering touch (search, store visit, parenting class,
+    referral, messaging article) from the second touch on;
+  - choose: the first brand search or store visit from the second touch on --
+    the prospect shortlists the brand whether or not they buy, so choose ->
+    purchase is below 100% and some buyers never "choose";
+  - purchase: the first order;
+  - satisfied: a second order placed at most ``satisfied_window_days`` after
+    the first order's cans ran out (``quantity / g_i`` weeks after it): the
+    customer finished the cans and came back without lapsing. Late second
+    orders are repeat purchases without satisfaction;
+  - loyal: the third order; advocate: a loyal customer's first referral.
 """
 
 from __future__ import annotations
@@ -74,10 +94,24 @@ from omnimkt.errors import ModelError
 
 __all__ = [
     "ALL_TABLES", "FORMULA_PRICES", "KOL_ACCOUNTS", "OTHER_PRODUCTS", "PACK_DISCOUNT", "REGIONS",
-    "SALES_CHANNELS", "TOUCH_CHANNELS", "GroundTruth", "SyntheticWorld", "WorldFiles", "generate",
+    "SALES_CHANNELS", "STAGE_RULES", "TOUCH_CHANNELS", "GroundTruth", "SyntheticWorld", "WorldFiles", "generate",
 ]
 
 ALL_TABLES = ("transactions", "touchpoints", "customers", "stage_events")
+
+#: How each stage event of ``stage_events`` is emitted (see the module docstring).
+STAGE_RULES: dict[str, str] = {
+    "discover": "first touch of the journey",
+    "aware": "second touch of the journey",
+    "consider": "first touch from the second on in search_ads, store_visit, parenting_class, "
+                "referral or messaging_article",
+    "choose": "first touch from the second on in search_ads or store_visit (bought or not)",
+    "purchase": "first order",
+    "satisfied": "second order placed at most satisfied_window_days after the first order's "
+                 "cans ran out (first order quantity / cans_per_week weeks after it)",
+    "loyal": "third order",
+    "advocate": "first referral made by a loyal customer (from the later of the two dates)",
+}
 
 
 @dataclass
@@ -89,12 +123,16 @@ class GroundTruth:
     customers : DataFrame indexed by customer_id
         purchase_rate (orders per week while alive), cans_per_week (share of
         wallet g), dropout_prob, pack_size, price_tier, referred, alive_at_end,
-        churn_date (NaT while alive at the end of observation).
+        churn_date (NaT while alive at the end of observation),
+        three_cans_by_order (the first order placed with three cans finished,
+        from which the habit hazard applied; 0 if never) and
+        habit_dropout_prob (the dropout probability used from then on).
     channels : DataFrame indexed by channel
         true_effect, touches, journeys_touched, conversions_touched and
         incremental_conversions (expected conversions lost without the channel).
     params : dict
-        The generator's settings.
+        The generator's settings; ``stage_rules`` says how each stage event is
+        emitted.
     """
 
     customers: pd.DataFrame
@@ -108,6 +146,10 @@ class SyntheticWorld(Dataset):
 
     truth: GroundTruth | None = None
     observation_end: pd.Timestamp | None = None
+
+    def tables(self) -> list[str]:
+        """Names of the tables present (the truth and the observation end are not tables)."""
+        return [t for t in super().tables() if t not in ("truth", "observation_end")]
 
 
 @dataclass
@@ -235,7 +277,10 @@ def _check_settings(n_customers: Any, seed: Any, start: Any, end: Any, tables: A
                                    high=1000)
     m["trial_dropout"] = _check_probability(m["trial_dropout"], "trial_dropout",
                                             below_one=True)
-    for name in ("pack_switch", "premium_share", "other_item_prob", "promo_prob"):
+    m["satisfied_window_days"] = check_number(m["satisfied_window_days"],
+                                              "satisfied_window_days", low=0)
+    for name in ("pack_switch", "premium_share", "other_item_prob", "promo_prob",
+                 "habit_strength"):
         m[name] = _check_probability(m[name], name)
     # Poisson(journey_mean - 1) extra touches, capped at 10 touches a journey
     m["journey_mean"] = check_number(m["journey_mean"], "journey_mean", low=1, high=10)
@@ -287,6 +332,8 @@ def generate(
     journey_mean: float = 3.5,
     base_rate: float = 0.02,
     channel_mix: Mapping[str, float] | None = None,
+    habit_strength: float = 0.0,
+    satisfied_window_days: float = 14.0,
     progress: bool | None = None,
     out: str | os.PathLike | None = None,
     overwrite: bool = False,
@@ -337,6 +384,14 @@ def generate(
         than 100 journeys per customer is refused: memory grows with them).
     channel_mix : mapping
         Override the share of touches by channel (shares >= 0).
+    habit_strength : float in [0, 1]
+        Once a customer has finished three cans (the cans of their earlier
+        orders add up to >= 3), their dropout probability after each order is
+        multiplied by ``1 - habit_strength``. 0 (default) is the world without
+        a habit; 1 means nobody with the habit drops out.
+    satisfied_window_days : float >= 0
+        The "satisfied" stage: a second order at most this many days after the
+        first order's cans ran out (expected depletion ``quantity / g`` weeks).
     progress : bool, optional
         Show a progress bar over the generation steps of every block; by default
         (``None``) only from 200,000 customers on (about a few seconds of work).
@@ -390,7 +445,8 @@ def generate(
         r=r, alpha=alpha, a=a, b=b, regularity=regularity, trial_dropout=trial_dropout,
         pack_mix=pack_mix, pack_switch=pack_switch, premium_share=premium_share,
         other_item_prob=other_item_prob, promo_prob=promo_prob, journey_mean=journey_mean,
-        base_rate=base_rate, channel_mix=channel_mix))
+        base_rate=base_rate, channel_mix=channel_mix, habit_strength=habit_strength,
+        satisfied_window_days=satisfied_window_days))
     sizes = block_sizes(cfg.n, _block_size)
     names = [x for x in ALL_TABLES if x in cfg.tables]
     folder = None if out is None else check_out(out, overwrite, [*names, "truth_customers"])
@@ -414,6 +470,8 @@ def _params(cfg: _Settings, start: str, end: str, n_journeys: int, n_prospects: 
         pack_switch=p["pack_switch"], premium_share=p["premium_share"],
         journey_mean=p["journey_mean"], base_rate=p["base_rate"], n_journeys=n_journeys,
         n_prospects=n_prospects, time_unit_of_rates="weeks",
+        habit_strength=p["habit_strength"], satisfied_window_days=p["satisfied_window_days"],
+        stage_rules=dict(STAGE_RULES),
     )
 
 
