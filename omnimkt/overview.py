@@ -153,6 +153,7 @@ def _key_figures_lazy(transactions: Any, touchpoints: Any) -> pd.Series:
     import narwhals as nw
 
     from omnimkt.data.engine import collect, is_engine_source, lazy_table
+    from omnimkt.segments._lazy import epoch_us
 
     lf = lazy_table(transactions, "transactions")
     names = lf.collect_schema().names()
@@ -162,8 +163,8 @@ def _key_figures_lazy(transactions: Any, touchpoints: Any) -> pd.Series:
     else:
         orders = lf.group_by("customer_id", "timestamp").agg(nw.col("amount").sum())
     per = orders.group_by("customer_id").agg(nw.len().alias("n"))
-    days = (nw.col("timestamp").diff().over("customer_id", order_by="timestamp")
-            .dt.total_microseconds().cast(nw.Float64) / 86_400e6)
+    days = (epoch_us(nw.col("timestamp")).diff().over("customer_id", order_by="timestamp")
+            .cast(nw.Float64) / 86_400e6)
     top = collect(lf.select(nw.col("timestamp").min().alias("first"),
                             nw.col("timestamp").max().alias("last"), nw.len().alias("rows")))
     if int(top["rows"].iloc[0]) == 0:

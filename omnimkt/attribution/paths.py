@@ -474,6 +474,26 @@ def _assemble(t: dict, channels: list[str], conv: tuple, cust_names: Any,
     return paths
 
 
+def _build_paths_engine(touchpoints: Any, transactions: Any, columns: Any,
+                        **settings: Any) -> Paths:
+    """Both tables through :func:`omnimkt.data.engine.lazy_table` (a pandas table given
+    with an engine table joins it through Arrow), journeys in the engine."""
+    import pyarrow as pa
+
+    from omnimkt.attribution._lazy import paths_lazy
+    from omnimkt.data.engine import lazy_table
+
+    def opened(src: Any, table: str) -> Any:
+        if isinstance(src, pd.DataFrame):
+            src = pa.Table.from_pandas(check_frame(src, table), preserve_index=False)
+        return lazy_table(src, table, columns, duplicates="keep")
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*single customer", category=DataWarning)
+        tp, tx = opened(touchpoints, "touchpoints"), opened(transactions, "transactions")
+    return paths_lazy(tp, tx, **settings)
+
+
 def build_paths(
     touchpoints: pd.DataFrame,
     transactions: pd.DataFrame,
@@ -527,6 +547,11 @@ def build_paths(
     -------
     Paths
         ``.table`` is the ChannelAttribution path table, ``.journeys`` the per-journey form.
+        When either table is in an engine (polars/pyarrow table, DuckDB relation,
+        Parquet/CSV path, Spark DataFrame; see :mod:`omnimkt.data.engine`), the journeys
+        are built there and the result holds one row per *distinct* path with its
+        counts and value (``.table`` is the same as from pandas; ``journeys`` and
+        ``days_before`` are None, so time decay needs the pandas path).
 
     Examples
     --------
@@ -547,6 +572,14 @@ def build_paths(
     check_choice(no_touch, "no_touch", ("drop", "direct"))
     if not isinstance(direct_label, str) or not direct_label.strip():
         raise ModelError(f"direct_label: must be a non-empty channel name, got {direct_label!r}.")
+    params = {"window_days": window_days, "conversion": conversion,
+              "include_nulls": include_nulls, "no_touch": no_touch}
+    from omnimkt.data.engine import is_engine_source
+
+    if is_engine_source(touchpoints) or is_engine_source(transactions):
+        return _build_paths_engine(touchpoints, transactions, columns, window_days=window_days,
+                                   conversion=conversion, include_nulls=include_nulls,
+                                   no_touch=no_touch, direct_label=direct_label, params=params)
     d = _prepare(touchpoints, transactions, columns)
     conv = _conversion_events(d, conversion)
     ci, drop = _conversion_of_touch(d, conv[0], conv[1], conversion)
@@ -560,6 +593,4 @@ def build_paths(
         channels = _add_direct(t, channels, conv, lost, direct_label)
         unattributed = (0.0, 0.0)
     _sort_journeys(t, conv[0], len(channels))
-    params = {"window_days": window_days, "conversion": conversion,
-              "include_nulls": include_nulls, "no_touch": no_touch}
     return _assemble(t, channels, conv, d["cust_names"], unattributed, params)

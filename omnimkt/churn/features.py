@@ -162,6 +162,7 @@ def _features_engine(transactions: Any, cutoff: Any, customers: pd.DataFrame | N
 def _features_lazy(cal: nw.LazyFrame, cut: pd.Timestamp) -> pd.DataFrame:
     """The per-customer features of :func:`_features` as narwhals aggregations."""
     from omnimkt.data.engine import collect
+    from omnimkt.segments._lazy import epoch_days
 
     names = cal.collect_schema().names()
     agg = [nw.col("amount").sum()]
@@ -177,7 +178,7 @@ def _features_lazy(cal: nw.LazyFrame, cut: pd.Timestamp) -> pd.DataFrame:
     feats = collect(orders.group_by("customer_id").agg(*per).sort("customer_id"))
     feats = feats.set_index("customer_id")
     days = orders.select("customer_id", day=nw.col("timestamp").dt.truncate("1d")).unique()
-    gap = nw.col("day").diff().over("customer_id", order_by="day").dt.total_seconds() // 86400
+    gap = epoch_days(nw.col("day")).diff().over("customer_id", order_by="day")
     gaps = (days.with_columns(gap=gap.cast(nw.Float64))
             .group_by("customer_id")
             .agg(nw.len().alias("n_purchase_days"), nw.col("day").min().alias("first"),

@@ -28,10 +28,9 @@ from omnimkt.retention._clock import (
     _PurchaseLog,
     _state_frame,
 )
+from omnimkt.segments._lazy import epoch_days
 
 __all__ = ["customer_days", "state_lazy"]
-
-_EPOCH_DT = pd.Timestamp("1970-01-01").to_pydatetime()
 
 
 def _collect(lf: nw.LazyFrame) -> pd.DataFrame:
@@ -99,8 +98,7 @@ def customer_days(lf: nw.LazyFrame, *, days_per_unit: float, rates: dict[str, fl
             "argument (category=None uses every row).")
     _check_lines(lf, names, rates)
     units, supply = _supply(names, rates, days_per_unit)
-    day = ((nw.col("timestamp").dt.truncate("1d") - nw.lit(_EPOCH_DT))
-           .dt.total_seconds() // 86400).cast(nw.Int64)
+    day = epoch_days(nw.col("timestamp"))
     days = (lf.with_columns(day=day, units=units, supply=supply,
                             amount=nw.col("amount").cast(nw.Float64).fill_null(0.0))
             .group_by("customer_id", "day")
