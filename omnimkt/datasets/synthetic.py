@@ -440,6 +440,13 @@ def generate(
     200
     >>> bool(world.truth.channels["true_effect"].idxmax() == "referral")
     True
+    >>> import tempfile
+    >>> files = generate(200, seed=1, out=tempfile.mkdtemp(), tables="transactions")
+    >>> sorted(files.paths)
+    ['transactions', 'truth_customers']
+    >>> pd.read_parquet(files.paths["transactions"]).equals(
+    ...     generate(200, seed=1, tables="transactions").transactions)
+    True
     """
     cfg = _check_settings(n_customers, seed, start, end, tables, progress, dict(
         r=r, alpha=alpha, a=a, b=b, regularity=regularity, trial_dropout=trial_dropout,
