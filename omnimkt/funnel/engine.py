@@ -475,12 +475,14 @@ def funnel(
 
     Parameters
     ----------
-    events : DataFrame
+    events : DataFrame or engine source
         customer_id, timestamp and ``step_column`` (e.g. the output of
         :func:`~omnimkt.funnel.event_log`, or touchpoints with ``step_column="channel"``).
         Timestamps follow :func:`omnimkt.data.validate_touchpoints`: dates or text (Unix
         seconds are an error: convert them); an aware time is read in its own zone, zone
-        dropped.
+        dropped. A polars/pyarrow table, DuckDB relation, Parquet/CSV path or Spark
+        DataFrame is counted in its engine (``order="strict"``, ``by="customer"``,
+        no ``exclude`` or ``breakdown``; see :mod:`omnimkt.funnel._lazy`).
     steps : sequence
         Step names in ``step_column``; a step may be a list of names (any of them counts).
         A name may repeat: ``["purchase", "purchase"]`` is first then second purchase.
@@ -534,6 +536,10 @@ def funnel(
     spec = _spec(steps, order=order, window_days=window_days, by=by, breakdown=breakdown,
                  exclude=exclude, step_column=step_column, attempts=attempts, start=start,
                  end=end, session_gap_minutes=session_gap_minutes, labels=labels)
+    from omnimkt.data.engine import is_engine_source
+
+    if is_engine_source(events):  # levels computed where the events live (DuckDB, Spark)
+        return _funnel_engine(events, spec, as_columns(columns))
     df, ids, ts = _events_table(events, as_columns(columns),
                                 ["customer_id", "timestamp", spec.step_column])
     if isinstance(breakdown, str) and breakdown != "cohort_month" and breakdown not in df:
@@ -543,6 +549,23 @@ def funnel(
     anchors = _anchors(r, spec)
     reached = _reached(r, spec, anchors)
     return _result(spec, df, ids, r, anchors, reached, _progress(r, spec, anchors, reached))
+
+
+def _funnel_engine(events: Any, spec: _Spec, cols: Columns) -> FunnelResult:
+    """:func:`funnel` on an engine source (see :mod:`omnimkt.funnel._lazy` for what runs)."""
+    from omnimkt.funnel._lazy import funnel_lazy, supported, units_frame
+
+    supported(spec)
+    out, _ = funnel_lazy(events, spec, cols)
+    units = units_frame(out, len(spec.steps))
+    prog = units["steps_reached"].to_numpy()
+    cols_t = {f"time_to_{k + 1}": units[f"time_to_{k + 1}"].to_numpy()
+              for k in range(len(spec.steps))}
+    counts = np.array([(prog > k).sum() for k in range(len(spec.steps))])
+    return FunnelResult(summary=_summary(counts, _times(cols_t), spec.labels, "customers"),
+                        units=units, steps=spec.labels, order=spec.order,
+                        window_days=spec.window_days, by=spec.by, start=spec.start,
+                        end=spec.end)
 
 
 def compare_periods(events: pd.DataFrame, steps: Sequence[Any],
