@@ -118,5 +118,9 @@ def test_bad_input_is_named():
         NextProductModel(target="tv", cv=3).fit(owned)
     with pytest.raises(ModelError, match="model"):
         NextProductModel(model="svm").fit(owned)
+    with pytest.raises(ModelError, match="target: expected a product name"):
+        NextProductModel(target=None).fit(owned)
+    with pytest.raises(ModelError, match="cv"):
+        NextProductModel(target="tv", cv=1).fit(owned)
     with pytest.raises(DataError, match="owned: every cell must be 0/1"):
         NextProductModel(target="tv", cv=2).fit(owned.assign(ac=owned["ac"] * 3))

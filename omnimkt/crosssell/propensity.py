@@ -22,7 +22,7 @@ from sklearn.preprocessing import StandardScaler
 
 from omnimkt._gate import as_seed_int, check_choice, check_frame, check_number
 from omnimkt._result import Estimator
-from omnimkt.errors import DataError, examples
+from omnimkt.errors import DataError, ModelError, examples
 
 __all__ = ["NextProductModel"]
 
@@ -98,7 +98,7 @@ class NextProductModel(Estimator):
 
     def _check_settings(self) -> None:
         if not isinstance(self.target, str) or not self.target:
-            raise DataError(f"target: expected a product name, got {self.target!r}.")
+            raise ModelError(f"target: expected a product name, got {self.target!r}.")
         check_choice(self.model, "model", ("logistic", "forest"))
         check_number(self.cv, "cv", low=2, integer=True)
 
