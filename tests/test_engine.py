@@ -228,6 +228,24 @@ def test_canonical_types_and_time_zones():
         "datetime64[ns]"
 
 
+def test_aware_parquet_is_read_in_its_own_zone(tmp_path):
+    tx = HAND.assign(timestamp=HAND["timestamp"].dt.tz_localize("Asia/Shanghai"))
+    tx.to_parquet(tmp_path / "tx.parquet")
+    got = collect(lazy_table(tmp_path / "tx.parquet", "transactions"))
+    assert got["timestamp"].tolist() == HAND["timestamp"].tolist()  # 10:00 stays 10:00
+    _same(rfm_summary(tmp_path / "tx.parquet", observation_end="2025-01-31", time_unit="D"),
+          rfm_summary(tx, observation_end="2025-01-31", time_unit="D"))
+
+
+def test_narwhals_frames_are_sources():
+    import narwhals as nw
+
+    for frame in (nw.from_native(HAND, eager_only=True),
+                  nw.from_native(pa.Table.from_pandas(HAND), eager_only=True)):
+        assert is_engine_source(frame)
+        _same(rfm_summary(frame, observation_end="2025-01-31", time_unit="D"), _hand_rfm())
+
+
 def test_sources_and_bad_sources(tmp_path):
     assert not is_engine_source(HAND)
     assert is_engine_source(pa.Table.from_pandas(HAND)) and is_engine_source(tmp_path)

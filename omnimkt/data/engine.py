@@ -250,9 +250,29 @@ def _read_files(path: str | os.PathLike, table: str) -> Any:
     con = duckdb_connection()
     names, fmt = _files(path, table)
     if fmt == "parquet":
-        return con.read_parquet(names, union_by_name=len(names) > 1)
+        rel = con.read_parquet(names, union_by_name=len(names) > 1)
+        zones = _parquet_zones(names[0])
+        if zones:
+            # DuckDB reads an aware column as an instant; the library's policy is the
+            # wall-clock time of the column's own zone, as the pandas reader gives it.
+            swap = ", ".join(f"timezone('{tz}', \"{c}\") AS \"{c}\"" for c, tz in zones.items())
+            rel = rel.project(f"* REPLACE ({swap})")
+        return rel
     return con.read_csv(names, union_by_name=len(names) > 1) if len(names) > 1 \
         else con.read_csv(names[0])
+
+
+def _parquet_zones(path: str) -> dict[str, str]:
+    """Time-zone-aware timestamp columns of a Parquet file and their zones."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+    except (OSError, pa.ArrowInvalid):
+        return {}
+    return {f.name.replace('"', '""'): f.type.tz.replace("'", "")
+            for f in schema if pa.types.is_timestamp(f.type) and f.type.tz}
 
 
 def _local_naive_arrow(tbl: Any) -> Any:
@@ -273,6 +293,8 @@ def _open(source: Any, table: str) -> nw.LazyFrame:
         native = source.to_native()
         if isinstance(source, nw.LazyFrame) and _kind(native) in ("duckdb", "spark"):
             return source
+        if isinstance(native, pd.DataFrame):  # a pandas frame wrapped by narwhals
+            return _open(source.to_arrow(), table)
         return _open(native, table)
     if kind == "path":
         return nw.from_native(_read_files(source, table))
