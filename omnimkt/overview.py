@@ -153,7 +153,7 @@ def _key_figures_lazy(transactions: Any, touchpoints: Any) -> pd.Series:
     import narwhals as nw
 
     from omnimkt.data.engine import collect, is_engine_source, lazy_table
-    from omnimkt.segments._lazy import epoch_us
+    from omnimkt.segments._lazy import epoch_seconds
 
     lf = lazy_table(transactions, "transactions")
     names = lf.collect_schema().names()
@@ -163,8 +163,8 @@ def _key_figures_lazy(transactions: Any, touchpoints: Any) -> pd.Series:
     else:
         orders = lf.group_by("customer_id", "timestamp").agg(nw.col("amount").sum())
     per = orders.group_by("customer_id").agg(nw.len().alias("n"))
-    days = (epoch_us(nw.col("timestamp")).diff().over("customer_id", order_by="timestamp")
-            .cast(nw.Float64) / 86_400e6)
+    days = (nw.col("_s").diff().over("customer_id", order_by="timestamp").cast(nw.Float64)
+            / 86_400.0)
     top = collect(lf.select(nw.col("timestamp").min().alias("first"),
                             nw.col("timestamp").max().alias("last"), nw.len().alias("rows")))
     if int(top["rows"].iloc[0]) == 0:
@@ -173,7 +173,8 @@ def _key_figures_lazy(transactions: Any, touchpoints: Any) -> pd.Series:
                               nw.col("amount").mean().alias("mean_basket")))
     c = collect(per.select(nw.len().alias("customers"), nw.col("n").mean().alias("opc"),
                            (nw.col("n") == 1).cast(nw.Float64).mean().alias("one")))
-    gap = collect(orders.select(gap=days).filter(~nw.col("gap").is_null())
+    gap = collect(orders.with_columns(_s=epoch_seconds(nw.col("timestamp")))
+                  .select(gap=days).filter(~nw.col("gap").is_null())
                   .select(nw.col("gap").median().alias("m"), nw.len().alias("k")))
     out = {
         "customers": int(c["customers"].iloc[0]),

@@ -19,7 +19,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from omnimkt.segments._lazy import epoch_us
+from omnimkt.segments._lazy import epoch_seconds
 
 __all__ = ["paths_lazy"]
 
@@ -77,8 +77,9 @@ def _kept(conv: nw.LazyFrame, touches: nw.LazyFrame, conversion: str, include_nu
         nw.col("conv_ts"))
     t = t.with_columns(end=end)
     if window_days is not None:
-        win_us = int(round(window_days * 86400e9)) // 1000
-        t = t.filter(epoch_us(nw.col("end")) - epoch_us(nw.col("timestamp")) <= win_us)
+        # whole seconds (see epoch_seconds): d <= window  <=>  d <= floor(window in s)
+        win_s = int(round(window_days * 86400e9)) // 10**9
+        t = t.filter(epoch_seconds(nw.col("end")) - epoch_seconds(nw.col("timestamp")) <= win_s)
     return t.select(*_KEY, "timestamp", "channel")
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from omnimkt._gate import day_after
 from omnimkt.errors import DataError, ModelError, examples
-from omnimkt.segments._lazy import epoch_us
+from omnimkt.segments._lazy import epoch_seconds
 
 __all__ = ["funnel_lazy", "supported"]
 
@@ -102,11 +102,12 @@ def _rows(lf: nw.LazyFrame, spec: Any) -> nw.LazyFrame:
     tie: Any = nw.lit(None, dtype=nw.Int64)
     for name, pos in _tie(spec, seen).items():
         tie = nw.when(nw.col(col) == name).then(nw.lit(pos, dtype=nw.Int64)).otherwise(tie)
-    rows = lf.filter(nw.col(col).is_in(wanted)).with_columns(tie=tie, t=epoch_us(
+    rows = lf.filter(nw.col(col).is_in(wanted)).with_columns(tie=tie, t=epoch_seconds(
         nw.col("timestamp")))
     flags = {f"s{k}": nw.col(col).is_in(_names(s)) for k, s in enumerate(spec.steps)}
     return rows.with_columns(
-        rn=nw.col("tie").cum_count().over("customer_id", order_by=["t", "tie"]), **flags)
+        rn=nw.col("tie").cum_count().over("customer_id", order_by=["timestamp", "tie"]),
+        **flags)
 
 
 def _anchors(rows: nw.LazyFrame, spec: Any) -> nw.LazyFrame:
@@ -117,14 +118,14 @@ def _anchors(rows: nw.LazyFrame, spec: Any) -> nw.LazyFrame:
         a = a.filter(nw.col("timestamp") >= spec.start.to_pydatetime())
     if spec.end is not None:
         a = a.filter(nw.col("timestamp") < day_after(spec.end).to_pydatetime())
-    win = None if spec.win_ns is None else spec.win_ns // 1000
+    win = None if spec.win_ns is None else spec.win_ns // 10**9  # whole seconds
     deadline = nw.lit(None, dtype=nw.Int64) if win is None else nw.col("t") + win
     return a.select("customer_id", a_rn=nw.col("rn"), a_t=nw.col("t"), deadline=deadline,
-                    rn_0=nw.col("rn"), t_0=nw.col("t"))
+                    rn_0=nw.col("rn"), t_0=nw.col("t"), entered=nw.col("timestamp"))
 
 
 def funnel_lazy(events: Any, spec: Any, columns: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-customer levels (customer_id, entered, steps_reached, time_to_k in ns) of the
+    """Per-customer levels (customer_id, entered, steps_reached, step times in s) of the
     counted attempt of every customer who entered, sorted by customer_id."""
     rows = _rows(_open(events, columns, spec.step_column), spec)
     att = _anchors(rows, spec)
@@ -146,7 +147,7 @@ def funnel_lazy(events: Any, spec: Any, columns: Any) -> tuple[pd.DataFrame, pd.
     best = att.with_columns(top=nw.col("steps_reached").max().over("customer_id"))
     best = best.filter(nw.col("steps_reached") == nw.col("top"))
     best = best.filter(nw.col("a_rn") == nw.col("a_rn").min().over("customer_id"))
-    out = _collect(best.select("customer_id", "a_t", "steps_reached",
+    out = _collect(best.select("customer_id", "entered", "a_t", "steps_reached",
                                *[f"t_{k}" for k in range(len(spec.steps))])
                    .sort("customer_id"))
     return out, rows
@@ -156,11 +157,11 @@ def units_frame(out: pd.DataFrame, n_steps: int) -> pd.DataFrame:
     """The ``units`` table of :class:`~omnimkt.funnel.FunnelResult` from the levels."""
     a_t = out["a_t"].to_numpy(dtype=np.int64)
     units = pd.DataFrame({"customer_id": out["customer_id"].to_numpy()})
-    units["entered"] = (a_t * 1000).astype("datetime64[ns]")
+    units["entered"] = out["entered"].to_numpy(dtype="datetime64[ns]")
     units["steps_reached"] = out["steps_reached"].to_numpy(dtype=np.int64)
     for k in range(n_steps):
         t = out[f"t_{k}"]
         d = np.where(t.isna(), np.iinfo(np.int64).min,
-                     (t.fillna(0).to_numpy(dtype=np.int64) - a_t) * 1000)
+                     (t.fillna(0).to_numpy(dtype=np.int64) - a_t) * 10**9)
         units[f"time_to_{k + 1}"] = pd.to_timedelta(d.view("timedelta64[ns]"))
     return units

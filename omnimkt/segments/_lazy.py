@@ -17,7 +17,7 @@ import pandas as pd
 from omnimkt._gate import as_day, day_after
 from omnimkt.errors import DataError
 
-__all__ = ["customer_table_lazy", "epoch_days", "epoch_us", "has_rows", "history_lazy",
+__all__ = ["customer_table_lazy", "epoch_days", "epoch_seconds", "has_rows", "history_lazy",
            "orders_lazy"]
 
 
@@ -33,13 +33,14 @@ def epoch_days(e: nw.Expr) -> nw.Expr:
             + e.dt.ordinal_day().cast(nw.Int64) - 1)
 
 
-def epoch_us(e: nw.Expr) -> nw.Expr:
-    """Microseconds since 1970-01-01 of a datetime expression (see :func:`epoch_days`)."""
-    # Spark reports the microsecond of a time before 1970 as negative: take it modulo 1e6.
-    micro = (e.dt.microsecond().cast(nw.Int64) % 1_000_000 + 1_000_000) % 1_000_000
-    return ((epoch_days(e) * 86_400 + e.dt.hour().cast(nw.Int64) * 3_600
-             + e.dt.minute().cast(nw.Int64) * 60 + e.dt.second().cast(nw.Int64)) * 1_000_000
-            + micro)
+def epoch_seconds(e: nw.Expr) -> nw.Expr:
+    """Whole seconds since 1970-01-01 of a datetime expression (see :func:`epoch_days`).
+
+    Sub-second parts are dropped: narwhals' ``dt.microsecond`` on Spark needs a
+    zoned TIMESTAMP, and canonical tables hold naive ones (TIMESTAMP_NTZ).
+    """
+    return (epoch_days(e) * 86_400 + e.dt.hour().cast(nw.Int64) * 3_600
+            + e.dt.minute().cast(nw.Int64) * 60 + e.dt.second().cast(nw.Int64))
 
 
 def _scalar(lf: nw.LazyFrame, expr: nw.Expr) -> Any:
@@ -94,9 +95,10 @@ def customer_table_lazy(lf: nw.LazyFrame, cutoff: Any) -> pd.DataFrame:
     orders = orders_lazy(hist)
     names = orders.collect_schema().names()
     # gap to the previous order in whole seconds, as the pandas path truncates to seconds
-    gap = ((epoch_us(nw.col("timestamp")).diff().over("customer_id", order_by="timestamp")
-            // 1_000_000).cast(nw.Float64) / 86400.0).fill_null(0.0)
-    orders = orders.with_columns(gap=gap)
+    # gaps between orders in whole seconds, as the pandas path truncates them
+    gap = (nw.col("_s").diff().over("customer_id", order_by="timestamp").cast(nw.Float64)
+           / 86400.0).fill_null(0.0)
+    orders = orders.with_columns(_s=epoch_seconds(nw.col("timestamp"))).with_columns(gap=gap)
     aggs = [nw.col("timestamp").min().alias("first_purchase"),
             nw.col("timestamp").max().alias("last_purchase"),
             nw.len().alias("orders"), nw.col("amount").sum().alias("spend"),
