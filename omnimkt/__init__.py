@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     "data", "datasets", "overview", "clv", "churn", "funnel", "lifecycle", "attribution",
     "segments", "retention", "loyalty", "plotting", "widgets", "report", "behaviour",
-    "experiments",
+    "experiments", "campaign", "bank",
 }
 
 __all__ = [
