@@ -235,3 +235,14 @@ def test_salon_campaign_effect_emerges(worlds):
                                 end=w.start + pd.offsets.MonthEnd(0))
     assert daily["target"].sum() == pytest.approx(month["target"].sum())
     assert set(np.unique(w.visits["store_id"])) <= set(w.stores["store_id"])
+
+
+def test_visits_of_unknown_customers_and_no_money_column():
+    v = pd.DataFrame({"customer_id": [1, 7], "store_id": "A",
+                      "timestamp": ["2025-09-01", "2025-09-02"], "service": "regular"})
+    cust = pd.DataFrame({"customer_id": [1], "tier": ["regular"]})
+    with pytest.raises(DataError, match=r"visits\.customer_id: 1 visits by customers not in "
+                                        r"the customers table \(e\.g\. 7\)"):
+        C.service_penetration(v, cust, start="2025-09-01", end="2025-09-30")
+    with pytest.raises(DataError, match=r"visits: needs a cash_sales or card_consumption"):
+        C.customer_movement(v, start="2025-09-01", end="2025-09-30")
