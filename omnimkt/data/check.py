@@ -21,7 +21,14 @@ import pandas as pd
 
 from omnimkt._gate import as_columns, check_bool
 from omnimkt._result import Result
-from omnimkt.data.io import TABLES, _auto_int_ids, _csv_kinds, check_folder
+from omnimkt.data.io import (
+    CORE_TABLES,
+    TABLES,
+    _auto_int_ids,
+    _csv_kinds,
+    check_folder,
+    validate_kind,
+)
 from omnimkt.data.readers import read_raw
 from omnimkt.data.schema import SPECS, Columns
 from omnimkt.data.validate import (
@@ -104,6 +111,10 @@ def _table_problems(kind: str, raw: pd.DataFrame, cols: Columns, opts: Mapping[s
     """The full validator; when it fails, every column check on its own as well, so that
     all problems are listed (a clean table is validated once)."""
     failed: list[Problem] = []
+    if kind not in CORE_TABLES:  # channel tables: their own validator, first problem only
+        out = _catching(failed, notes, kind, validate_kind, kind, raw, cols, **opts)
+        problems.extend(failed)
+        return out
     out = _catching(failed, notes, kind, validate_table, kind, raw, cols, **opts)
     if out is not None:
         return out
@@ -181,7 +192,8 @@ def check_dataset(
     valid = {kind: _table_problems(kind, raw, cols, opts, problems, notes)
              for kind, raw in frames.items()}
     if found and not problems:
-        _catching(problems, notes, "dataset", check_across, valid)
+        _catching(problems, notes, "dataset", check_across,
+                  {k: v for k, v in valid.items() if k in CORE_TABLES})
     counts = pd.Series([p.table for p in problems], dtype="object").value_counts()
     rows["problems"] = [int(counts.get(t, 0)) for t in rows["table"]]
     return CheckReport(path, rows, problems, notes)

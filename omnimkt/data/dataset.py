@@ -24,6 +24,16 @@ class Dataset:
         baby_birth_date).
     stage_events : DataFrame or None
         customer_id, timestamp, stage (one of :data:`omnimkt.data.STAGES`).
+    sessions : DataFrame or None
+        Website visits: customer_id (the visitor), timestamp, source (+ returning,
+        pages, dwell_seconds, outcome flags, order_value ...).
+    leads, lead_events, lead_orders : DataFrame or None
+        A retailer's leads (customer_id, source, captured ...), the events that
+        brought them with their fees, and the leads' orders with ``margin`` (when
+        they are not in ``transactions``).
+    social_posts : DataFrame or None
+        Social-media campaign posts: account, followers, impressions, clicks,
+        conversions, holdout, holdout_conversions.
     sources : dict
         With ``load_dataset(..., engine="duckdb"|"spark")`` the tables are DuckDB
         relations or Spark DataFrames instead (validated, canonical), which the
@@ -45,6 +55,11 @@ class Dataset:
     touchpoints: pd.DataFrame | None = None
     customers: pd.DataFrame | None = None
     stage_events: pd.DataFrame | None = None
+    sessions: pd.DataFrame | None = None
+    leads: pd.DataFrame | None = None
+    lead_events: pd.DataFrame | None = None
+    lead_orders: pd.DataFrame | None = None
+    social_posts: pd.DataFrame | None = None
     sources: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def tables(self) -> list[str]:

@@ -2,7 +2,10 @@
 
 A data folder holds one file per table, named after it: ``transactions.csv``
 (or ``.csv.gz`` / ``.parquet`` / ``.xlsx`` / ``.xls``; required),
-``touchpoints.*``, ``customers.*`` and ``stage_events.*`` (optional).
+``touchpoints.*``, ``customers.*`` and ``stage_events.*`` (optional), and the channel
+tables of the case studies (optional): ``sessions.*`` (website visits),
+``leads.*``, ``lead_events.*`` and ``lead_orders.*`` (a retailer's lead sources) and
+``social_posts.*`` (social-media campaign posts).
 :func:`load_dataset` reads and validates it (file faults, encodings and Excel
 sheets: see :mod:`omnimkt.data.readers`); :func:`write_dataset` writes CSV,
 gzipped CSV or Parquet byte-for-byte reproducibly.
@@ -10,7 +13,9 @@ gzipped CSV or Parquet byte-for-byte reproducibly.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
+import inspect
 import io
 import os
 from collections.abc import Mapping
@@ -20,7 +25,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omnimkt._gate import as_columns
+from omnimkt._gate import as_columns, check_frame
+from omnimkt.data._validate_leads import (
+    validate_lead_events,
+    validate_lead_orders,
+    validate_leads,
+)
+from omnimkt.data._validate_sessions import validate_sessions
 from omnimkt.data.dataset import Dataset
 from omnimkt.data.readers import READ_FORMATS, format_of, read_raw
 from omnimkt.data.schema import SPECS, Columns
@@ -35,21 +46,85 @@ from omnimkt.data.validate import (
 )
 from omnimkt.errors import DataError
 
-__all__ = ["FORMATS", "READ_FORMATS", "load_dataset", "read_table", "write_dataset",
-           "write_table"]
+__all__ = ["CHANNEL_TABLES", "FORMATS", "READ_FORMATS", "TABLES", "load_dataset", "read_table",
+           "validate_kind", "validate_social_posts", "write_dataset", "write_table"]
 
 #: File formats written (and read), by file-name suffix; READ_FORMATS adds Excel.
 FORMATS: tuple[str, ...] = ("csv", "csv.gz", "parquet")
-TABLES: tuple[str, ...] = ("transactions", "touchpoints", "customers", "stage_events")
+CORE_TABLES: tuple[str, ...] = ("transactions", "touchpoints", "customers", "stage_events")
+#: Tables of the channel case studies; they come from other systems (web analytics, a
+#: lead list, a social platform's export) and are validated each on its own.
+CHANNEL_TABLES: tuple[str, ...] = ("sessions", "leads", "lead_events", "lead_orders",
+                                   "social_posts")
+TABLES: tuple[str, ...] = CORE_TABLES + CHANNEL_TABLES
+# Id columns are read as text so that leading zeros ('00042') survive the CSV reader.
+_ID_COLUMNS = ("customer_id", "referrer_id")
+_SOURCE_KEYS = ("file", "format", "encoding", "sheet")
+
+
+def validate_social_posts(df: pd.DataFrame, columns: Columns | Mapping[str, str] | None = None,
+                          *, dayfirst: bool | None = None) -> pd.DataFrame:
+    """Check a social-media posts table and return it canonical (the ``social_posts`` table).
+
+    The rules are those of :func:`omnimkt.social.check_posts` (follower counts present,
+    counts whole and >= 0, clicks and conversions at most the impressions, held-out
+    conversions at most the hold-out); the optional ``post_id``, ``platform`` and
+    ``topic`` columns are kept. ``dayfirst`` is accepted for symmetry (no dates here).
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"账号": ["a"], "粉丝数": [10], "impressions": [5], "clicks": [2],
+    ...     "conversions": [1], "holdout": [1], "holdout_conversions": [0]})
+    >>> validate_social_posts(posts, {"account": "账号", "followers": "粉丝数"}).columns[:2].tolist()
+    ['account', 'followers']
+    """
+    # The social package owns the rules of this table; imported here, not at the top,
+    # so that omnimkt.data stays importable without the model families.
+    from omnimkt.social.accounts import check_posts
+
+    canon = as_columns(columns).to_canonical(check_frame(df, "social_posts"))
+    try:
+        out = check_posts(canon)
+    except DataError as exc:
+        text = str(exc)
+        raise DataError("social_" + text if text.startswith("posts") else text) from None
+    extra = [c for c in SPECS["social_posts"].optional if c in canon.columns]
+    for c in extra:
+        out[c] = canon[c].to_numpy()
+    return out.reset_index(drop=True)
+
+
 _VALIDATORS = {
     "transactions": validate_transactions,
     "touchpoints": validate_touchpoints,
     "customers": validate_customers,
     "stage_events": validate_stage_events,
+    "sessions": validate_sessions,
+    "leads": validate_leads,
+    "lead_events": validate_lead_events,
+    "lead_orders": validate_lead_orders,
+    "social_posts": validate_social_posts,
 }
-# Id columns are read as text so that leading zeros ('00042') survive the CSV reader.
-_ID_COLUMNS = ("customer_id", "referrer_id")
-_SOURCE_KEYS = ("file", "format", "encoding", "sheet")
+
+
+def validate_kind(kind: str, df: pd.DataFrame, columns: Columns | Mapping[str, str] | None = None,
+                  **options: Any) -> pd.DataFrame:
+    """Validate ``df`` as table ``kind`` with the options its validator takes.
+
+    Options a table does not use (``allow_refunds`` for sessions, ``duplicates`` for
+    leads ...) are left out, so one set of loader options serves every table.
+
+    Examples
+    --------
+    >>> s = validate_kind("sessions", pd.DataFrame({"customer_id": ["v1"],
+    ...     "timestamp": ["2025-01-02"], "source": ["search"]}), allow_refunds=True)
+    >>> s["source"].tolist()
+    ['search']
+    """
+    _check_kind(kind)
+    fn = _VALIDATORS[kind]
+    takes = inspect.signature(fn).parameters
+    return fn(df, columns, **{k: v for k, v in options.items() if k in takes})
 
 
 def _format_of(path: Path) -> str | None:
@@ -65,14 +140,36 @@ def _is_text(s: pd.Series) -> bool:
     return s.dtype.kind in "OT" or isinstance(s.dtype, pd.StringDtype)
 
 
+def _id_groups(kinds: set[str]) -> list[set[str]]:
+    """Tables whose customer ids must share one type.
+
+    The customer tables form one group. Visitors of ``sessions`` (often cookie ids) are
+    their own group; leads are a group with ``lead_orders`` when the folder has that
+    table, and join the customer tables when their orders are the transactions.
+    """
+    core = set(CORE_TABLES) | ({"leads"} if "lead_orders" not in kinds else set())
+    groups = [core & kinds, {"sessions"} & kinds, {"leads", "lead_orders"} & kinds - core]
+    return [g for g in groups if g]
+
+
 def _auto_int_ids(
     frames: Mapping[str, pd.DataFrame], cols: Columns, csv_kinds: set[str]
 ) -> dict[str, pd.DataFrame]:
-    """Turn CSV ids (read as text) into integers when every id in every table is a plain integer.
+    """Turn CSV ids (read as text) into integers when every id of a group of tables is a
+    plain integer (groups: :func:`_id_groups`).
 
     Ids with leading zeros ('00042') or letters, or text ids in a Parquet or Excel file,
-    keep all tables' ids as text, so that the same customer has the same id everywhere.
+    keep all the group's ids as text, so that the same customer has the same id everywhere.
     """
+    out = dict(frames)
+    for group in _id_groups(set(frames)):
+        out.update(_auto_int_group({k: frames[k] for k in group}, cols, csv_kinds))
+    return out
+
+
+def _auto_int_group(
+    frames: Mapping[str, pd.DataFrame], cols: Columns, csv_kinds: set[str]
+) -> dict[str, pd.DataFrame]:
     names = [cols.source_name(c) for c in _ID_COLUMNS]
     text_cols = [
         (k, n) for k, df in frames.items() for n in names if n in df.columns and _is_text(df[n])
@@ -118,8 +215,10 @@ def read_table(
     ----------
     path : path-like
         The file; its suffix decides the format.
-    kind : {"transactions", "touchpoints", "customers", "stage_events"}
-        Which canonical table it is.
+    kind : str
+        Which canonical table it is: "transactions", "touchpoints", "customers",
+        "stage_events", or a channel table: "sessions", "leads", "lead_events",
+        "lead_orders", "social_posts".
     columns : Columns or dict, optional
         Your column names, e.g. ``Columns(customer_id="member_no")``.
     encoding : str, optional
@@ -132,7 +231,7 @@ def read_table(
         and raises when the data cannot decide.
     **validate_kwargs
         Passed to the matching ``validate_*`` function (e.g. ``allow_refunds=True``,
-        ``id_type="str"``).
+        ``id_type="str"``); options the table does not use are ignored.
 
     Returns
     -------
@@ -158,7 +257,7 @@ def read_table(
     if validate_kwargs.get("id_type", "auto") == "auto":
         raw = _auto_int_ids({kind: raw}, cols, _csv_kinds({kind: Path(path)}))[kind]
     validate_kwargs["dayfirst"] = dayfirst
-    return _with_source(_VALIDATORS[kind](raw, cols, **validate_kwargs), info)
+    return _with_source(validate_kind(kind, raw, cols, **validate_kwargs), info)
 
 
 def find_files(folder: Path) -> dict[str, Path]:
@@ -184,7 +283,8 @@ def check_folder(folder: Path) -> dict[str, Path]:
         raise DataError(
             f"dataset: {str(folder)!r} {what}. Pass a folder holding transactions.csv "
             "(or .csv.gz / .parquet / .xlsx / .xls) and optionally touchpoints.*, customers.*, "
-            "stage_events.*; for a single file use omnimkt.data.read_table(path, 'transactions')."
+            "stage_events.*, sessions.*, leads.*, lead_events.*, lead_orders.*, "
+            "social_posts.*; for a single file use omnimkt.data.read_table(path, 'transactions')."
         )
     found = find_files(folder)
     if "transactions" not in found:
@@ -212,13 +312,15 @@ def load_dataset(
     engine: str = "auto",
     progress: bool = False,
 ) -> Dataset:
-    """Read a data folder (transactions.* required; touchpoints, customers, stage_events optional).
+    """Read a data folder (transactions.* required; the other tables optional).
 
     Each table may be ``.csv``, ``.csv.gz``, ``.parquet``, ``.xlsx`` or ``.xls``;
     ``encoding``, ``sheet`` and ``dayfirst`` are as in :func:`read_table` and apply
     to every file; the other options go to :func:`omnimkt.data.validate_dataset`.
     What was detected per table (file, format, encoding or sheet) is in each
-    table's ``attrs`` and in ``Dataset.sources``.
+    table's ``attrs`` and in ``Dataset.sources``. The channel tables (sessions,
+    leads, lead_events, lead_orders, social_posts) are validated each with its own
+    rules; their ids need not match the customers' (see :func:`_id_groups`).
 
     ``engine`` decides where the tables live: "pandas" reads them into memory;
     "duckdb" (embedded) or "spark" keep them in that engine, validated by aggregate
@@ -253,8 +355,13 @@ def load_dataset(
     sources = {kind: dict(df.attrs, rows=len(df)) for kind, df in frames.items()}
     if id_type == "auto":
         frames = _auto_int_ids(frames, cols, _csv_kinds(found))
-    ds = validate_dataset(Dataset(**frames), cols, allow_refunds=allow_refunds, now=now,
+    core = {k: v for k, v in frames.items() if k in CORE_TABLES}
+    ds = validate_dataset(Dataset(**core), cols, allow_refunds=allow_refunds, now=now,
                           duplicates=duplicates, id_type=id_type, dayfirst=dayfirst)
+    channel = {k: validate_kind(k, v, cols, now=now, duplicates=duplicates, id_type=id_type,
+                                dayfirst=dayfirst)
+               for k, v in frames.items() if k in CHANNEL_TABLES}
+    ds = dataclasses.replace(ds, **channel)
     for kind, info in sources.items():
         _with_source(getattr(ds, kind), info)
     ds.sources = sources

@@ -100,10 +100,33 @@ LEAD_EVENTS = TableSpec(
     numeric=("fee", "fee_per_order"),
 )
 
+#: The leads' orders when they are kept apart from the shop's transactions (case H): a
+#: transactions table whose gross ``margin`` is required.
+LEAD_ORDERS = TableSpec(
+    "lead_orders",
+    required=("customer_id", "timestamp", "amount", "margin"),
+    optional=tuple(c for c in TRANSACTIONS.optional if c != "margin"),
+    timestamps=("timestamp",),
+    numeric=TRANSACTIONS.numeric,
+)
+#: Social-media campaign posts (shared case E): one row per post (or per account) with
+#: the account's followers, the post's reach and a held-out share of its audience; the
+#: rules are those of :func:`omnimkt.social.check_posts`.
+SOCIAL_POSTS = TableSpec(
+    "social_posts",
+    required=("account", "followers", "impressions", "clicks", "conversions", "holdout",
+              "holdout_conversions"),
+    optional=("post_id", "platform", "topic"),
+    numeric=("followers", "impressions", "clicks", "conversions", "holdout",
+             "holdout_conversions"),
+)
+
 SPECS: dict[str, TableSpec] = {
     s.name: s for s in (TRANSACTIONS, TOUCHPOINTS, CUSTOMERS, STAGE_EVENTS, LEADS, LEAD_EVENTS)
 }
 SPECS[SESSIONS.name] = SESSIONS
+SPECS[LEAD_ORDERS.name] = LEAD_ORDERS
+SPECS[SOCIAL_POSTS.name] = SOCIAL_POSTS
 
 
 @dataclass(frozen=True)

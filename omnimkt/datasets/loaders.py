@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from omnimkt.data.io import load_dataset, write_dataset, write_table
+from omnimkt.data.dataset import Dataset
+from omnimkt.data.io import CHANNEL_TABLES, load_dataset, write_dataset, write_table
+from omnimkt.datasets.leads import generate_leads
+from omnimkt.datasets.sessions import generate_sessions
+from omnimkt.datasets.social import generate_social
 from omnimkt.datasets.synthetic import GroundTruth, SyntheticWorld, generate
 from omnimkt.errors import DataError
 
@@ -18,10 +22,41 @@ from omnimkt.errors import DataError
 SAMPLE_CUSTOMERS = 5000
 SAMPLE_SEED = 0
 _TRUTH_FILES = ("truth_customers.csv.gz", "truth_channels.csv.gz", "truth_params.json")
+#: Sizes of the sample's channel tables (a few thousand rows each, so the folder stays
+#: small): organic visits and a quarter of the default media buy (case F), six fairs of
+#: about 250 leads (case H), ten accounts with four posts each (case E).
+SAMPLE_VISITS = 3000
+SAMPLE_IMPRESSIONS = {"portal_banner": 100_000, "search_ads": 37_500, "video_preroll": 150_000}
+SAMPLE_FAIRS, SAMPLE_FAIR_LEADS = 6, 250
+SAMPLE_ACCOUNTS, SAMPLE_POSTS = 10, 4
+
+
+def channel_tables(seed: int = SAMPLE_SEED) -> Dataset:
+    """The sample's channel tables: visits of a web shop, a retailer's leads and social posts.
+
+    Each comes from its own simulated mechanism (:func:`~omnimkt.datasets.generate_sessions`,
+    :func:`~omnimkt.datasets.generate_leads`, :func:`~omnimkt.datasets.generate_social`)
+    with the same ``seed``; they are separate businesses of the case studies, so their ids
+    are not the formula brand's customers. Returned as a :class:`~omnimkt.data.Dataset`
+    holding only those tables (``transactions`` is None).
+
+    Examples
+    --------
+    >>> t = channel_tables(0)
+    >>> t.tables()
+    ['sessions', 'leads', 'lead_events', 'lead_orders', 'social_posts']
+    """
+    web = generate_sessions(SAMPLE_VISITS, seed=seed, impressions=SAMPLE_IMPRESSIONS)
+    leads = generate_leads(n_fairs=SAMPLE_FAIRS, fair_leads=SAMPLE_FAIR_LEADS, seed=seed)
+    social = generate_social(SAMPLE_ACCOUNTS, posts_per_account=SAMPLE_POSTS, seed=seed)
+    return Dataset(transactions=None, sessions=web.sessions, leads=leads.leads,  # type: ignore[arg-type]
+                   lead_events=leads.events, lead_orders=leads.orders,
+                   social_posts=social.posts)
 
 
 def make_sample(
-    path: str | os.PathLike, n_customers: int = SAMPLE_CUSTOMERS, seed: int = SAMPLE_SEED
+    path: str | os.PathLike, n_customers: int = SAMPLE_CUSTOMERS, seed: int = SAMPLE_SEED,
+    *, channels: bool = True,
 ) -> dict[str, Path]:
     """Write a synthetic world and its ground truth to a folder, byte-for-byte reproducibly.
 
@@ -32,9 +67,13 @@ def make_sample(
     ----------
     path : path-like
         Folder to write ``transactions.csv.gz``, ``touchpoints.csv.gz``,
-        ``customers.csv.gz``, ``stage_events.csv.gz`` and the ``truth_*`` files to.
+        ``customers.csv.gz``, ``stage_events.csv.gz``, the channel tables
+        (``sessions``, ``leads``, ``lead_events``, ``lead_orders``, ``social_posts``)
+        and the ``truth_*`` files to.
     n_customers, seed : int
-        Passed to :func:`omnimkt.datasets.generate`.
+        Passed to :func:`omnimkt.datasets.generate` (``seed`` also to :func:`channel_tables`).
+    channels : bool, default True
+        Write the channel tables too.
 
     Returns
     -------
@@ -44,12 +83,14 @@ def make_sample(
     Examples
     --------
     >>> import tempfile
-    >>> sorted(make_sample(tempfile.mkdtemp(), n_customers=50))[:2]
+    >>> sorted(make_sample(tempfile.mkdtemp(), n_customers=50, channels=False))[:2]
     ['customers', 'stage_events']
     """
     world = generate(n_customers, seed)
     folder = Path(path)
     written = write_dataset(world, folder, format="csv.gz")
+    if channels:
+        written.update(write_dataset(channel_tables(seed), folder, format="csv.gz"))
     truth = world.truth
     for name, df in (("truth_customers", truth.customers), ("truth_channels", truth.channels)):
         written[name] = write_table(df.reset_index(), folder / f"{name}.csv.gz")
@@ -79,6 +120,7 @@ def read_world(path: str | os.PathLike) -> SyntheticWorld:
         touchpoints=data.touchpoints,
         customers=data.customers,
         stage_events=data.stage_events,
+        **{t: getattr(data, t) for t in CHANNEL_TABLES},
         truth=GroundTruth(customers, channels, params),
         observation_end=pd.Timestamp(params["observation_end"]),
     )
@@ -86,6 +128,9 @@ def read_world(path: str | os.PathLike) -> SyntheticWorld:
 
 def load_sample() -> SyntheticWorld:
     """The bundled sample world: 5,000 customers of the formula brand, seed 0, with its truth.
+
+    It also holds the channel tables of :func:`channel_tables` (web visits, leads with
+    their events and orders, social posts), validated like the rest.
 
     Works from an installed wheel too (the files are package data). The tables
     are validated on load, exactly as a client's data would be.
