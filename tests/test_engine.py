@@ -354,6 +354,11 @@ def test_cli_check_engine_duckdb(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "transactions.amount: 2 of 6 rows are negative (e.g. -20.0, -9.0 at rows 2, 5)" \
         in err and "--allow-refunds" in err
+    worse = _folder(tmp_path / "worse", HAND.assign(amount=[10.0, 5, -20, 30, 7, -9],
+                                                    customer_id=["A", "A", " ", "A", "B", "C"]))
+    assert main(["check", "--data", str(worse), "--engine", "duckdb"]) == 1
+    err = capsys.readouterr().err
+    assert "2 problem(s)" in err and "1 of 6 rows have no id" in err and "are negative" in err
     assert main(["report", "--data", str(good), "--out", str(tmp_path / "r.html"),
                  "--engine", "duckdb"]) == 2
     assert "--engine duckdb: the report runs in memory" in capsys.readouterr().err

@@ -128,12 +128,27 @@ def load_engine_dataset(folder: Path, engine: str, columns: Any, *, allow_refund
     return ds
 
 
+def _checked(source: Any, kind: str, columns: Any, allow_refunds: bool, now: Any,
+             every: list[DataError]) -> nw.LazyFrame:
+    """``lazy_table`` that also collects every failing column check into ``every``."""
+    from omnimkt._gate import as_columns
+    from omnimkt.data import engine as eg
+    from omnimkt.data._engine_validate import canonical_lazy
+
+    cols = as_columns(columns)
+    lf = eg._open(source, kind)
+    names = lf.collect_schema().names()
+    return canonical_lazy(eg._rename(lf, cols, kind), SPECS[kind], cols, validate=True,
+                          allow_refunds=allow_refunds, now=now, duplicates="warn",
+                          user_names=names, every=every)
+
+
 def check_engine_dataset(folder: str | os.PathLike, engine: str, *, columns: Any = None,
                          allow_refunds: bool = False, now: Any = None,
                          progress: bool = False) -> Any:
     """:func:`omnimkt.data.check_dataset` in the engine: the first problem of every table."""
     from omnimkt.data.check import CheckReport, Problem
-    from omnimkt.data.engine import collect, lazy_table
+    from omnimkt.data.engine import collect
 
     path = Path(folder)
     problems: list[Problem] = []
@@ -148,12 +163,12 @@ def check_engine_dataset(folder: str | os.PathLike, engine: str, *, columns: Any
         n = 0
         with warnings.catch_warnings(record=True) as seen:
             warnings.simplefilter("always", DataWarning)
+            every: list[DataError] = []
             try:
-                lf = lazy_table(_source(file, engine), kind, columns,
-                                allow_refunds=allow_refunds, now=now)
+                lf = _checked(_source(file, engine), kind, columns, allow_refunds, now, every)
                 n = int(collect(lf.select(nw.len().alias("n")))["n"].iloc[0])
             except DataError as exc:
-                problems.append(Problem(kind, str(exc)))
+                problems.extend(Problem(kind, str(e)) for e in (every or [exc]))
         notes.extend(str(w.message) for w in seen if issubclass(w.category, DataWarning))
         rows.append({"table": kind, "file": file.name, "read_as": engine, "rows": n,
                      "problems": sum(p.table == kind for p in problems)})

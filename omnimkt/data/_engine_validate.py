@@ -203,18 +203,26 @@ def _count(lf: nw.LazyFrame, checks: list[_Check], extra: dict[str, nw.Expr]) ->
 
 
 def _raise_first(lf: nw.LazyFrame, checks: list[_Check], counts: dict[str, int],
-                 ctx: Ctx) -> None:
+                 ctx: Ctx, every: list[DataError] | None = None) -> None:
+    """Raise the first failing check's DataError (pandas order); with ``every``, collect
+    the errors of all failing checks into it first (``omnimkt check`` lists them all)."""
     from omnimkt.data.engine import collect
 
     for i, ch in enumerate(checks):
         if ch.fail is not None:
-            raise ch.fail()
-        n_bad = counts[f"__b{i}"]
-        if n_bad:
+            err = ch.fail()
+        elif counts[f"__b{i}"]:
             ex = collect(_with_row_numbers(lf).filter(ch.bad.fill_null(False))
                          .select(ch.canon, _ROW).sort(_ROW).head(3))
-            raise ctx.counted_error(ch.canon, n_bad, counts["__n"], ch.what, ex[ch.canon],
-                                    ex[_ROW], ch.todo)
+            err = ctx.counted_error(ch.canon, counts[f"__b{i}"], counts["__n"], ch.what,
+                                    ex[ch.canon], ex[_ROW], ch.todo)
+        else:
+            continue
+        if every is None:
+            raise err
+        every.append(err)
+    if every:
+        raise every[0]
 
 
 def _duplicates(lf: nw.LazyFrame, table: str, n_rows: int, duplicates: str) -> nw.LazyFrame:
@@ -241,8 +249,13 @@ def _duplicates(lf: nw.LazyFrame, table: str, n_rows: int, duplicates: str) -> n
 
 def canonical_lazy(lf: nw.LazyFrame, spec: TableSpec, cols: Columns, *, validate: bool,
                    allow_refunds: bool, now: Any, duplicates: str,
-                   user_names: list[str] | None = None) -> nw.LazyFrame:
-    """Canonical columns, converted types and (``validate``) the checks of ``spec``."""
+                   user_names: list[str] | None = None,
+                   every: list[DataError] | None = None) -> nw.LazyFrame:
+    """Canonical columns, converted types and (``validate``) the checks of ``spec``.
+
+    ``every``: a list that receives the DataError of every failing column check (the
+    first is raised afterwards), for :func:`omnimkt.data.check_dataset`'s engine path.
+    """
     from omnimkt.data.validate import missing_columns_error
 
     schema = dict(lf.collect_schema())
@@ -275,7 +288,7 @@ def canonical_lazy(lf: nw.LazyFrame, spec: TableSpec, cols: Columns, *, validate
             from omnimkt.data.validate import empty_table_error
 
             raise empty_table_error(spec)
-        _raise_first(lf, checks, counts, ctx)
+        _raise_first(lf, checks, counts, ctx, every)
     out = lf.select([conv.get(c, nw.col(c)).alias(c) for c in
                      list(spec.required) + [c for c in names if c not in spec.required]])
     if validate:
