@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import omnimkt
 from omnimkt.retention import (
     ACTIONS,
+    CALL_TIMINGS,
     ReplenishmentModel,
     action_counts,
     backtest,
@@ -123,7 +124,8 @@ def test_depletion_is_last_purchase_plus_units_times_rate(rows, list_day):
 
 # ------------------------------------------------------------- actions
 def test_three_cans_on_day_0_call_day_19_to_21_and_prompt_day_20():
-    m = ReplenishmentModel().fit(log((1, 0, 3)))
+    # the "whole purchase nearly finished" reading of the call (misreading (a) of issue 13)
+    m = ReplenishmentModel(call_at="purchase_depleted").fit(log((1, 0, 3)))
     acts = m.actions(day(0), horizon_days=60)
     call = acts[acts["action"] == "follow_up_call"]
     prompt = acts[acts["action"] == "repurchase_prompt"]
@@ -178,11 +180,15 @@ def test_offer_type_by_basket_and_message_channel():
 
 
 def test_thresholds_are_parameters():
-    m = ReplenishmentModel(prompt_day=25, winback_silent_days=60,
+    m = ReplenishmentModel(prompt_day=25, winback_silent_days=60, call_at="purchase_depleted",
                            call_days_before_depletion=5, days_per_unit=10).fit(log((1, 0, 3)))
     acts = m.actions(day(0), horizon_days=100)
     due = {str(a): (d - DAY0).days for a, d in zip(acts["action"], acts["due_date"], strict=True)}
     assert due == {"follow_up_call": 25, "repurchase_prompt": 25, "win_back": 61}
+    # first can of three at 10 days per can runs out on day 10; 5 days before -> day 5
+    m.set_params(call_at="first_can").fit(log((1, 0, 3)))
+    acts = m.actions(day(0), horizon_days=100)
+    assert (acts["due_date"][acts["action"] == "follow_up_call"] == day(5)).all()
 
 
 def test_export_csv_and_excel(tmp_path):
@@ -201,11 +207,12 @@ def test_export_csv_and_excel(tmp_path):
 @given(st.lists(st.tuples(st.integers(1, 5), st.integers(0, 150), st.integers(1, 6)),
                 min_size=1, max_size=20),
        st.integers(1, 250), st.integers(1, 30))
-def test_every_action_follows_its_rule(rows, list_day, horizon):
+@pytest.mark.parametrize("call_at", ["first_can", "purchase_depleted"])
+def test_every_action_follows_its_rule(call_at, rows, list_day, horizon):
     tx = log(*rows)
     first = min(r[1] for r in rows)
     list_day = max(list_day, first + 1)
-    m = ReplenishmentModel(learn_consumption=False).fit(tx, validate=False)
+    m = ReplenishmentModel(learn_consumption=False, call_at=call_at).fit(tx, validate=False)
     acts = m.actions(day(list_day - 1), horizon_days=horizon)
     assert acts["due_date"].between(day(list_day), day(list_day + horizon - 1)).all()
     for _, a in acts.iterrows():
@@ -220,7 +227,9 @@ def test_every_action_follows_its_rule(rows, list_day, horizon):
         elif a["action"] == "repurchase_prompt":
             assert due == last + 20 and units >= 3 and n_days == 1
         else:
-            assert due == max(last + 7 * units - 2, last + 1) and n_days == 1
+            # first can: 7 days after the purchase; whole purchase: 7 x units days
+            cans = 1 if call_at == "first_can" else units
+            assert due == max(last + 7 * cans - 2, last + 1) and n_days == 1
             assert a["channel"] == "phone"
     # no customer gets the same action twice in one list
     assert not acts.duplicated(["customer_id", "action"]).any()
@@ -279,7 +288,8 @@ def test_backtest_small_log_outcomes_by_hand():
     # customer 1: 3 cans day 0, buys day 24 -> call day 19 (bought 5 days later),
     # prompt day 20 (4 days later); customer 2: 3 cans day 0, buys day 15 (before both)
     tx = log((1, 0, 3), (1, 24, 1), (2, 0, 3), (2, 15, 1), (3, 0, 1), (3, 120, 1))
-    res = backtest(tx, cutoffs=[day(13)], horizon_days=7, control_share=0.0)
+    res = backtest(tx, cutoffs=[day(13)], horizon_days=7, control_share=0.0,
+                   model=ReplenishmentModel(call_at="purchase_depleted"))
     s = res.summary
     assert s.loc["follow_up_call", "actions"] == 2 and s.loc["follow_up_call", "cancelled"] == 1
     assert s.loc["follow_up_call", "repurchase_7d"] == 1.0
@@ -324,10 +334,11 @@ def test_world_action_list_has_all_actions_and_no_warnings(world_tx):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         m = ReplenishmentModel().fit(world_tx)
-        acts = m.actions(horizon_days=7)
+        # two weeks before the end: first purchases of the last days get their day-5 call
+        cut = m.last_day_ - pd.Timedelta(days=14)
+        acts = m.actions(cut, horizon_days=7)
     assert set(acts["action"].astype(str)) == set(ACTIONS)
-    assert acts["due_date"].between(m.last_day_ + pd.Timedelta(days=1),
-                                    m.last_day_ + pd.Timedelta(days=7)).all()
+    assert acts["due_date"].between(cut + pd.Timedelta(days=1), cut + pd.Timedelta(days=7)).all()
     assert set(acts["offer_type"].astype(str)) == {"service_content", "standard", "price_offer"}
     assert acts["reason"].str.len().min() > 20
     assert np.isfinite(m.depletion()["days_until_depletion"]).all()
@@ -337,10 +348,13 @@ def test_world_action_list_has_all_actions_and_no_warnings(world_tx):
 def test_customer_timeline_by_hand():
     from omnimkt.retention import customer_timeline
 
-    m = ReplenishmentModel().fit(log((1, 0, 3), (1, 24, 1), (2, 0, 1)))
+    m = ReplenishmentModel(call_at="purchase_depleted").fit(
+        log((1, 0, 3), (1, 24, 1), (2, 0, 1)))
     t = customer_timeline(m, 1)
     assert t["purchase"].tolist() == [day(0), day(24)]
     assert t.loc[1, "expected_depletion"] == day(21) and t.loc[1, "call_date"] == day(19)
+    # the article's reading: the first of the three cans runs out on day 7 -> call day 5
+    assert customer_timeline(m.set_params(call_at="first_can"), 1).loc[1, "call_date"] == day(5)
     assert t.loc[1, "prompt_date"] == day(20) and t.loc[1, "winback_date"] == day(91)
     assert t.loc[1, "next_purchase"] == day(24) and pd.isna(t.loc[2, "prompt_date"])
     # learned pace after the second purchase: (24 + 21) / (21 + 21) x 7 days per can
@@ -509,3 +523,72 @@ def test_analysis_helpers_check_their_arguments():
         customer_timeline("model", 1)
     # an id typed as text finds the integer id of the log
     assert len(customer_timeline(m, "1")) == 2
+
+
+# ------------------------------------------- issue 13: faithful readings
+def test_price_rule_is_one_definition_across_retention_and_segments():
+    from omnimkt.segments import price_sensitivity
+
+    # customer 1: 100, 150, 800 yuan -> median 150 (< 200: price offer), mean 350 (standard)
+    # customer 2: 400 yuan exactly -> "above 400" fails, "below 200" fails: standard
+    # customer 3: 2 x 450 yuan -> median = mean = 450: service content
+    tx = log((1, 0, 1, 100.0), (1, 7, 1, 150.0), (1, 14, 1, 800.0), (2, 0, 2, 400.0),
+             (3, 0, 3, 450.0), (3, 9, 3, 450.0))
+    expected = {"median": ["price_offer", "standard", "service_content"],
+                "mean": ["standard", "standard", "service_content"]}
+    for basket, offers in expected.items():
+        dep = ReplenishmentModel(basket=basket).fit(tx).depletion(day(20))
+        assert dep["offer_type"].astype(str).tolist() == offers
+        same = {"service content": "service_content", "standard offer": "standard",
+                "price offer": "price_offer"}
+        seg = price_sensitivity(tx, basket=basket).table["offer"].astype(str)
+        assert seg.map(same).tolist() == offers
+    dep = ReplenishmentModel().fit(tx).depletion(day(20))      # default: median
+    assert dep.loc[1, "basket"] == 150.0 and dep.loc[1, "mean_basket"] == 350.0
+    # what was known at the time: after the second purchase the median is (100 + 150) / 2
+    assert ReplenishmentModel().fit(tx).depletion(day(10)).loc[1, "basket"] == 125.0
+
+
+@pytest.mark.parametrize(("kw", "match"), [({"call_at": "last"}, "call_at"),
+                                           ({"basket": "average"}, "basket"),
+                                           ({"price_threshold": 500.0}, "price_threshold")])
+def test_bad_call_timing_and_price_rule_settings(kw, match):
+    with pytest.raises(omnimkt.ModelError, match=match):
+        ReplenishmentModel(**kw).fit(log((1, 0, 3)))
+
+
+def test_first_can_call_with_a_one_can_purchase_equals_the_depletion_call():
+    # one can: first can = whole purchase -> day 7 - 2 = day 5 under both readings
+    for call_at in ("first_can", "purchase_depleted"):
+        acts = ReplenishmentModel(call_at=call_at).fit(log((1, 0, 1))).actions(
+            day(0), horizon_days=30)
+        assert acts.loc[acts["action"] == "follow_up_call", "due_date"].tolist() == [day(5)]
+    # six cans: first can runs out day 7 (call day 5); the whole purchase day 42 (call day 40)
+    dues = [ReplenishmentModel(call_at=c).fit(log((1, 0, 6))).actions(day(0), horizon_days=60)
+            .query("action == 'follow_up_call'")["due_date"].iloc[0] for c in CALL_TIMINGS]
+    assert dues == [day(5), day(40)]
+
+
+@pytest.fixture(scope="module")
+def habit_worlds() -> dict[float, object]:
+    from omnimkt.datasets import generate
+
+    return {h: generate(20_000, seed=3, habit_strength=h, tables=("transactions",))
+            for h in (0.0, 0.6)}
+
+
+def test_habit_effect_recovers_the_generator_habit_and_finds_none_without(habit_worlds):
+    from omnimkt.retention import habit_effect
+
+    for h, w in habit_worlds.items():
+        tc = w.truth.customers
+        # the generator's truth: relative fall of the dropout probability with the habit
+        truth = 1 - tc["habit_dropout_prob"].mean() / tc["dropout_prob"].mean()
+        assert truth == pytest.approx(h)
+        e = habit_effect(ReplenishmentModel().fit(w.transactions)).loc["pooled"]
+        if h == 0:
+            # no habit: the stop rates agree within 2.5 standard errors
+            assert abs(e["difference"]) < 2.5 * e["se"] and abs(e["reduction"]) < 0.15
+        else:
+            assert e["difference"] < -4 * e["se"]
+            assert e["reduction"] == pytest.approx(truth, abs=0.12)

@@ -640,3 +640,27 @@ def test_text_and_integer_ids_across_tables():
     with pytest.raises(DataError, match="none of its 2 ids occurs"):
         S.seed_group(tiers, "advocate", customers=pd.DataFrame(
             {"customer_id": ["c-1", "c-2"], "region": ["east", "west"]}), where={"region": "east"})
+
+
+def test_four_classes_loyal_by_cans_counts_formula_cans_not_orders():
+    # 1: one 3-can formula order (one order, three cans); 2: three 1-can orders of which
+    # one is a toy (two formula cans); 3: 1 + 2 formula cans in two orders
+    rows = [(1, 50, 3, "formula"), (2, 10, 1, "formula"), (2, 30, 1, "toy"),
+            (2, 50, 1, "formula"), (3, 20, 1, "formula"), (3, 50, 2, "formula")]
+    tx = pd.DataFrame({"customer_id": [r[0] for r in rows],
+                       "timestamp": [DAY0 + pd.Timedelta(days=r[1]) for r in rows],
+                       "amount": 198.0, "quantity": [r[2] for r in rows],
+                       "category": [r[3] for r in rows]})
+    cut = DAY0 + pd.Timedelta(days=60)
+    by_orders = S.four_classes(tx, cutoff=cut).tiers.astype(str).tolist()
+    by_cans = S.four_classes(tx, cutoff=cut, loyal_by="cans").tiers.astype(str).tolist()
+    every = S.four_classes(tx, cutoff=cut, loyal_by="cans", category=None).tiers.astype(str)
+    assert by_orders == ["potential", "loyal", "ordinary"]
+    assert by_cans == ["loyal", "ordinary", "loyal"]    # cans: 3, 2 (toy left out), 3
+    assert every.tolist() == ["loyal", "loyal", "loyal"]
+    with pytest.raises(ModelError, match="loyal_by"):
+        S.four_classes(tx, loyal_by="units")
+    with pytest.raises(DataError, match="customer table"):
+        S.four_classes(S.customer_table(tx), loyal_by="cans")
+    with pytest.raises(DataError, match=r"transactions\.quantity"):
+        S.four_classes(tx.drop(columns="quantity"), loyal_by="cans", category=None)

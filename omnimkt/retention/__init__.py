@@ -8,6 +8,7 @@ This package turns those rules into
 
 * :func:`depletion_table` - each customer's expected depletion date ("when
   does the formula run out?") from units bought and a consumption rate;
+* :func:`habit_effect` - does finishing three cans lower the stop rate?
 * :class:`ReplenishmentModel` - a dated action list (call / prompt / win-back)
   with reason, channel and offer type, exportable for an operations team;
 * :func:`backtest` - replay the log to past dates and measure what happened
@@ -20,12 +21,24 @@ day after it (a morning run over yesterday's data) and the following
 """
 
 from omnimkt.retention._clock import depletion_table
-from omnimkt.retention.analysis import customer_timeline, habit_curve, second_purchase_timing
+from omnimkt.retention.analysis import (
+    customer_timeline,
+    habit_curve,
+    habit_effect,
+    second_purchase_timing,
+)
 from omnimkt.retention.backtest import UPLIFT_NOTE, BacktestResult, backtest
-from omnimkt.retention.model import ACTIONS, OFFER_TYPES, ReplenishmentModel, action_counts
+from omnimkt.retention.model import (
+    ACTIONS,
+    CALL_TIMINGS,
+    OFFER_TYPES,
+    ReplenishmentModel,
+    action_counts,
+)
 
 __all__ = [
     "ACTIONS",
+    "CALL_TIMINGS",
     "UPLIFT_NOTE",
     "BacktestResult",
     "backtest",
@@ -35,5 +48,6 @@ __all__ = [
     "customer_timeline",
     "depletion_table",
     "habit_curve",
+    "habit_effect",
     "second_purchase_timing",
 ]

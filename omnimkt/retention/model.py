@@ -9,9 +9,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omnimkt._gate import check_bool, check_number
+from omnimkt._gate import check_bool, check_choice, check_number
 from omnimkt._result import Estimator
 from omnimkt.errors import DataError, ModelError
+from omnimkt.pricing_rule import DEFAULT_BASKET, HIGH, LOW, check_rule, price_rule, typical_basket
 from omnimkt.retention._clock import (
     _build_log,
     _check_clock,
@@ -25,8 +26,11 @@ from omnimkt.retention._clock import (
 
 #: Actions in the order an operations team works them.
 ACTIONS: tuple[str, ...] = ("follow_up_call", "repurchase_prompt", "win_back")
-#: Offer types by price sensitivity (mean basket vs the 400 / 200 yuan thresholds).
+#: Offer types by price sensitivity (typical basket vs the 400 / 200 yuan thresholds of
+#: :mod:`omnimkt.pricing_rule`), in the order of its codes 0, 1, 2.
 OFFER_TYPES: tuple[str, ...] = ("service_content", "standard", "price_offer")
+#: When the follow-up call is due (see ReplenishmentModel).
+CALL_TIMINGS: tuple[str, ...] = ("first_can", "purchase_depleted")
 
 #: Message channel for prompts and win-backs by the customer's most used sales channel.
 DEFAULT_MESSAGE_CHANNELS: dict[str, str] = {
@@ -38,7 +42,7 @@ DEFAULT_MESSAGE_CHANNELS: dict[str, str] = {
 
 ACTION_COLUMNS = [
     "customer_id", "action", "due_date", "reason", "channel", "offer_type",
-    "last_purchase", "units_last", "expected_depletion", "mean_basket",
+    "last_purchase", "units_last", "expected_depletion", "mean_basket", "basket",
 ]
 
 
@@ -57,8 +61,17 @@ class ReplenishmentModel(Estimator):
       purchase always uses the case's rate); ``carry_over`` adds stock left
       from earlier purchases;
     * **habit** - a customer who bought ``habit_units`` (3) units in total;
-    * **follow-up call** - ``call_days_before_depletion`` (2) days before the
-      expected depletion date, by phone, to ask about the feeding experience;
+    * **follow-up call** - by phone, to ask about the feeding experience,
+      ``call_days_before_depletion`` (2) days before a can runs out. The
+      article (000, 在一罐奶粉即将用完时: "when a can is nearly finished",
+      said of a new customer who bought three cans, before the day-20 prompt)
+      is read by default as the **first** can of the purchase
+      (``call_at="first_can"``: expected depletion minus (units - 1) cans'
+      life, so 7 - 2 = day 5 after a three-can purchase at a can a week; the
+      call then checks the feeding experience early and the prompt comes two
+      weeks later). ``call_at="purchase_depleted"`` is the other reading, the
+      whole purchase nearly finished (day 19, the day before the prompt). For
+      one-can purchases the two coincide;
     * **repurchase prompt** - ``prompt_day`` (20) days after a purchase of at
       least ``prompt_units`` (3) units, by app / messaging / SMS; a customer
       who bought again in between gets none (the clock restarts);
@@ -67,16 +80,20 @@ class ReplenishmentModel(Estimator):
     * calls and prompts go to new customers (at most
       ``new_customer_purchases`` purchase days; None = everyone), win-backs to
       everyone;
-    * **offer type** - mean basket above ``service_threshold`` (400 yuan) ->
-      "service_content" (parenting classes, events), below ``price_threshold``
-      (200) -> "price_offer", in between -> "standard".
+    * **offer type** - the price-sensitivity rule of :mod:`omnimkt.pricing_rule`
+      (the same function as :func:`omnimkt.segments.price_sensitivity`): the
+      typical basket (``basket="median"`` order value over the customer's
+      purchase days in the category known at the time, default; or
+      ``"mean"``) above ``service_threshold`` (400 yuan) -> "service_content"
+      (parenting classes, events), below ``price_threshold`` (200) ->
+      "price_offer", in between (400 and 200 included) -> "standard".
 
     Parameters
     ----------
     days_per_unit, consumption, category, carry_over, learn_consumption
         The consumption clock, as in :func:`omnimkt.retention.depletion_table`.
-    habit_units, call_days_before_depletion, prompt_day, prompt_units,
-    winback_silent_days, new_customer_purchases, service_threshold, price_threshold
+    habit_units, call_days_before_depletion, call_at, prompt_day, prompt_units,
+    winback_silent_days, new_customer_purchases, service_threshold, price_threshold, basket
         The trigger rules above.
     message_channels : mapping, optional
         Sales channel -> message channel for prompts and win-backs (default
@@ -114,9 +131,12 @@ class ReplenishmentModel(Estimator):
     >>> tx = pd.DataFrame({"customer_id": [1], "timestamp": [pd.Timestamp("2025-01-01")],
     ...                    "amount": [450.0], "quantity": [3]})
     >>> m = ReplenishmentModel(category=None).fit(tx)
-    >>> a = m.actions("2025-01-19")          # the list for day 19 after the purchase
+    >>> a = m.actions("2025-01-05")          # the list for day 5: first can nearly finished
     >>> a[["action", "channel", "offer_type"]].values.tolist()
     [['follow_up_call', 'phone', 'service_content']]
+    >>> m2 = ReplenishmentModel(category=None, call_at="purchase_depleted").fit(tx)
+    >>> m2.actions("2025-01-19")["action"].tolist()   # day 20: the whole purchase nearly gone
+    ['follow_up_call']
     """
 
     def __init__(
@@ -129,12 +149,14 @@ class ReplenishmentModel(Estimator):
         learn_consumption: bool = True,
         habit_units: float = 3,
         call_days_before_depletion: int = 2,
+        call_at: str = "first_can",
         prompt_day: int = 20,
         prompt_units: float = 3,
         winback_silent_days: int = 90,
         new_customer_purchases: int | None = 1,
-        service_threshold: float = 400.0,
-        price_threshold: float = 200.0,
+        service_threshold: float = HIGH,
+        price_threshold: float = LOW,
+        basket: str = DEFAULT_BASKET,
         message_channels: Mapping[str, str] | None = None,
         unit_name: str = "can",
     ) -> None:
@@ -145,12 +167,14 @@ class ReplenishmentModel(Estimator):
         self.learn_consumption = learn_consumption
         self.habit_units = habit_units
         self.call_days_before_depletion = call_days_before_depletion
+        self.call_at = call_at
         self.prompt_day = prompt_day
         self.prompt_units = prompt_units
         self.winback_silent_days = winback_silent_days
         self.new_customer_purchases = new_customer_purchases
         self.service_threshold = service_threshold
         self.price_threshold = price_threshold
+        self.basket = basket
         self.message_channels = message_channels
         self.unit_name = unit_name
 
@@ -165,12 +189,9 @@ class ReplenishmentModel(Estimator):
             check_number(getattr(self, name), name, low=0, integer=True)
         check_number(self.new_customer_purchases, "new_customer_purchases", low=1,
                      integer=True, allow_none=True)
-        check_number(self.service_threshold, "service_threshold", low=0)
-        check_number(self.price_threshold, "price_threshold", low=0)
-        if self.price_threshold > self.service_threshold:
-            raise ModelError(
-                f"price_threshold ({self.price_threshold}) must not exceed service_threshold "
-                f"({self.service_threshold}).")
+        check_choice(self.call_at, "call_at", CALL_TIMINGS)
+        check_rule(self.service_threshold, self.price_threshold, self.basket,
+                   high_name="service_threshold", low_name="price_threshold")
         channels = self.message_channels
         if channels is not None and (not isinstance(channels, Mapping) or not all(
                 isinstance(v, str) for v in channels.values())):
@@ -204,6 +225,29 @@ class ReplenishmentModel(Estimator):
         self.first_day_ = _to_ts(np.array([log.min_day]))[0]
         self.last_day_ = _to_ts(np.array([log.max_day]))[0]
         self.cutoff_ = _to_ts(np.array([log.data_end_day]))[0]
+        self._basket_cache: np.ndarray | None = None
+
+    def _basket(self, rows: np.ndarray) -> np.ndarray:
+        """Typical basket (the price rule's) known right after each purchase-log row."""
+        log = self.log_
+        if self.basket == "mean":
+            return log.amount_total[rows] / log.n[rows]
+        if getattr(self, "_basket_cache", None) is None:
+            # running median over the customer's purchase days, computed once on demand
+            self._basket_cache = typical_basket(log.amount, log.code, basket="median",
+                                                running=True)
+        return self._basket_cache[rows]
+
+    def _call_due(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Due day of the follow-up call and the depletion day it refers to, per log row."""
+        log = self.log_
+        dep = self.depletion_[rows]
+        if self.call_at == "first_can":
+            per_unit = log.supply[rows] / log.units[rows] * self.factor_[rows]
+            dep = dep - np.maximum(log.units[rows] - 1.0, 0.0) * per_unit
+        ref = np.floor(dep).astype(np.int64)
+        # a call is never due before the purchase it follows up
+        return np.maximum(ref - int(self.call_days_before_depletion), log.day[rows] + 1), ref
 
     @property
     def summary(self) -> pd.DataFrame:  # type: ignore[override]
@@ -245,7 +289,8 @@ class ReplenishmentModel(Estimator):
         a = self._list_day(cutoff)
         rows = self.log_.state_rows(a)
         out = _state_frame(self.log_, rows, self.depletion_, self.factor_, a, self.habit_units)
-        out["offer_type"] = pd.Categorical(self._offer_type(out["mean_basket"].to_numpy()),
+        out["basket"] = self._basket(rows)
+        out["offer_type"] = pd.Categorical(self._offer_type(out["basket"].to_numpy()),
                                            categories=list(OFFER_TYPES))
         return out
 
@@ -258,10 +303,8 @@ class ReplenishmentModel(Estimator):
         return a
 
     def _offer_type(self, basket: np.ndarray) -> np.ndarray:
-        out = np.full(len(basket), "standard", dtype=object)
-        out[basket > self.service_threshold] = "service_content"
-        out[basket < self.price_threshold] = "price_offer"
-        return out
+        codes = price_rule(basket, high=self.service_threshold, low=self.price_threshold)
+        return np.asarray(OFFER_TYPES, dtype=object)[codes]
 
     def _message_channel(self, codes: np.ndarray) -> np.ndarray:
         mapping = dict(DEFAULT_MESSAGE_CHANNELS)
@@ -283,10 +326,7 @@ class ReplenishmentModel(Estimator):
         day = log.day[rows]
         new = (np.ones(len(rows), dtype=bool) if self.new_customer_purchases is None
                else log.n[rows] <= self.new_customer_purchases)
-        call_due = np.floor(self.depletion_[rows]).astype(np.int64) - int(
-            self.call_days_before_depletion)
-        # a call is never due before the purchase it follows up
-        call_due = np.maximum(call_due, day + 1)
+        call_due, _ = self._call_due(rows)
         prompt_due = day + int(self.prompt_day)
         win_due = day + int(self.winback_silent_days) + 1
         masks = (
@@ -325,7 +365,8 @@ class ReplenishmentModel(Estimator):
         (plain words), channel ("phone" for calls; app_push / messaging / sms
         for messages), offer_type ("service_content", "standard",
         "price_offer"), last_purchase, units_last, expected_depletion,
-        mean_basket. Sorted by due date, action, customer.
+        mean_basket, basket (the typical basket the
+        offer type is read from, see ``basket``). Sorted by due date, action, customer.
         """
         self._check_fitted()
         horizon_days = check_number(horizon_days, "horizon_days", low=1, integer=True)
@@ -339,7 +380,7 @@ class ReplenishmentModel(Estimator):
         order = np.lexsort((log.code[rows], act, due))
         rows, act, due = rows[order], act[order], due[order]
         codes = log.code[rows]
-        basket = log.amount_total[rows] / log.n[rows]
+        basket = self._basket(rows)
         dep = np.floor(self.depletion_[rows])
         channel = self._message_channel(codes)
         channel[act == 0] = "phone"
@@ -353,15 +394,18 @@ class ReplenishmentModel(Estimator):
             "last_purchase": _to_ts(log.day[rows]),
             "units_last": log.units[rows],
             "expected_depletion": _to_ts(dep),
-            "mean_basket": basket,
+            "mean_basket": log.amount_total[rows] / log.n[rows],
+            "basket": basket,
         })
         pace = log.supply[rows] / log.units[rows] * self.factor_[rows]
         learned = (log.n[rows] >= 2) & bool(self.learn_consumption)
-        frame["reason"] = self._reasons(frame, act, due - log.day[rows], pace, learned)
+        _, call_ref = self._call_due(rows)
+        frame["reason"] = self._reasons(frame, act, due - log.day[rows], pace, learned,
+                                        _to_ts(call_ref))
         return frame[ACTION_COLUMNS]
 
     def _reasons(self, f: pd.DataFrame, act: np.ndarray, days_since: np.ndarray,
-                 pace: np.ndarray, learned: np.ndarray) -> pd.Series:
+                 pace: np.ndarray, learned: np.ndarray, call_ref: Any) -> pd.Series:
         """Plain-words reason per action (vectorised string building)."""
         if len(f) == 0:
             return pd.Series([], index=f.index, dtype="str")
@@ -374,8 +418,12 @@ class ReplenishmentModel(Estimator):
         rate = (pd.Series(pace, index=f.index).map(lambda v: f"{v:.3g}").astype("str")
                 + f" days per {unit}"
                 + pd.Series(np.where(learned, " (their own pace)", ""), index=f.index))
+        ref = pd.Series(call_ref, index=f.index).dt.strftime("%Y-%m-%d")
+        what = (f" the first {unit} runs out around " if self.call_at == "first_can"
+                else " they run out around ")
         call = ("bought " + units + " " + plural + " on " + last + "; at " + rate
-                + " they run out around " + dep + ": call about the feeding experience")
+                + what + np.where(self.call_at == "first_can", ref, dep)
+                + ": call about the feeding experience")
         prompt = (since + " days since buying " + units + " " + plural + " on " + last
                   + " and no purchase since: prompt the next purchase")
         win = ("no purchase for " + since + " days (last on " + last
@@ -436,4 +484,5 @@ def _export_frame(acts: pd.DataFrame) -> pd.DataFrame:
     for c in ("action", "offer_type"):
         out[c] = out[c].astype("str")
     out["mean_basket"] = out["mean_basket"].round(2)
+    out["basket"] = out["basket"].round(2)
     return out

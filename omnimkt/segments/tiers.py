@@ -10,7 +10,21 @@ import pandas as pd
 from omnimkt._gate import as_columns, check_choice, check_frame, check_number
 from omnimkt._result import Result
 from omnimkt.errors import DataError, ModelError
-from omnimkt.segments._base import align_side, as_customer_table, check_shares
+from omnimkt.pricing_rule import (
+    DEFAULT_BASKET,
+    HIGH,
+    LOW,
+    SENSITIVITY_LABELS,
+    check_rule,
+    price_rule,
+)
+from omnimkt.segments._base import (
+    align_side,
+    as_customer_table,
+    check_shares,
+    history,
+    transactions_of,
+)
 
 
 class TierResult(Result):
@@ -374,21 +388,54 @@ def five_types(data: Any, *, customers: pd.DataFrame | None = None,
     return TierResult(codes, labels, index, value, title="Five customer types")
 
 
+def _category_units(data: Any, index: pd.Index, category: str | None, cutoff: Any,
+                    columns: Any) -> np.ndarray:
+    """Units (cans) bought per customer of ``index`` up to the cutoff, in ``category``."""
+    if isinstance(data, pd.DataFrame) and {"orders", "spend", "recency_days"} <= set(data.columns):
+        raise DataError("four_classes(loyal_by='cans') needs the transactions (quantity per "
+                        "line), not a customer table. Pass the transactions or a Dataset.")
+    tx, _, _ = history(transactions_of(data, columns), cutoff)
+    if "quantity" not in tx.columns:
+        raise DataError("transactions.quantity: column missing; loyal_by='cans' counts cans. "
+                        "Add the quantity or use loyal_by='orders'.")
+    if category is not None:
+        if "category" not in tx.columns:
+            raise DataError(f"transactions.category: column missing; cannot keep category "
+                            f"{category!r}. Pass category=None to count every product.")
+        tx = tx[tx["category"] == category]
+    units = pd.to_numeric(tx["quantity"], errors="coerce").groupby(tx["customer_id"]).sum()
+    if index.dtype != units.index.dtype:
+        units.index = units.index.astype(str)
+        index = index.astype(str)
+    return units.reindex(index).fillna(0.0).to_numpy(dtype=float)
+
+
 def four_classes(data: Any, *, customers: pd.DataFrame | None = None,
-                 touchpoints: pd.DataFrame | None = None, loyal_orders: int = 3,
-                 recent_days: float = 90.0, cutoff: Any = None,
-                 columns: Any = None) -> TierResult:
+                 touchpoints: pd.DataFrame | None = None, loyal_by: str = "orders",
+                 loyal_orders: int = 3, loyal_cans: float = 3,
+                 category: str | None = "formula", recent_days: float = 90.0,
+                 cutoff: Any = None, columns: Any = None) -> TierResult:
     """The formula brand's four classes (case A): potential, ordinary, loyal, advocate.
 
     Rules, applied in this order:
 
     * **advocate**: a buyer who referred at least one customer
       (``customers.referrer_id`` points to them);
-    * **loyal**: ``loyal_orders`` (3) or more orders — past the three-can habit —
-      and a purchase within the last ``recent_days`` (90) days;
+    * **loyal**: a purchase within the last ``recent_days`` (90) days and
+      either ``loyal_orders`` (3) or more orders (``loyal_by="orders"``,
+      default) or ``loyal_cans`` (3) or more units bought in ``category``
+      ("formula"; None = every product) (``loyal_by="cans"``);
     * **ordinary**: two or more orders (repeat buyers not loyal);
     * **potential**: one order, or never bought (prospects from the
       touchpoints and customers tables).
+
+    The article names the four classes but gives no threshold for "loyal";
+    its only number is the habit: "after three cans the baby is used to the
+    taste". Three cans are not three orders (one three-can pack is one order),
+    so both readings are offered. The default counts orders, because coming
+    back is what loyalty shows and one three-can pack bought last week shows
+    no return yet; ``loyal_by="cans"`` is the three-can reading (it needs the
+    transactions with quantity, and category to keep formula only).
 
     Examples
     --------
@@ -399,17 +446,28 @@ def four_classes(data: Any, *, customers: pd.DataFrame | None = None,
     ...     "amount": 100.0})
     >>> four_classes(tx, cutoff="2025-03-09").tiers.astype(str).tolist()
     ['loyal', 'ordinary', 'potential']
+    >>> tx["quantity"] = [1, 1, 1, 3, 1, 2]     # customer 2: four cans in two orders
+    >>> four_classes(tx, cutoff="2025-03-09", loyal_by="cans",
+    ...              category=None).tiers.astype(str).tolist()
+    ['loyal', 'loyal', 'potential']
     """
     labels = ["potential", "ordinary", "loyal", "advocate"]
     customers = _customers_of(data, customers)
     touchpoints = _touchpoints_of(data, touchpoints)
+    loyal_by = check_choice(loyal_by, "loyal_by", ("orders", "cans"))
     loyal_orders = check_number(loyal_orders, "loyal_orders", low=1, integer=True)
+    loyal_cans = check_number(loyal_cans, "loyal_cans", low=0, low_open=True)
     recent_days = check_number(recent_days, "recent_days", low=0)
+    if category is not None and not isinstance(category, str):
+        raise ModelError(f"category: expected a category name such as 'formula' or None, "
+                         f"got {category!r}.")
     table, customers, touchpoints = _aligned(data, customers, touchpoints, cutoff, columns)
     refs = _referrals(customers, table.index).to_numpy()
     orders = table["orders"].to_numpy()
     rec = table["recency_days"].to_numpy()
-    codes = np.select([refs > 0, (orders >= loyal_orders) & (rec <= recent_days), orders >= 2],
+    past = (orders >= loyal_orders if loyal_by == "orders"
+            else _category_units(data, table.index, category, cutoff, columns) >= loyal_cans)
+    codes = np.select([refs > 0, past & (rec <= recent_days), orders >= 2],
                       [3, 2, 1], default=0).astype(np.int64)
     intent, potential = _prospects(touchpoints, customers, table.index)
     prospects = intent.append(potential).sort_values()
@@ -425,16 +483,19 @@ class PriceSensitivityResult(TierResult):
     """Price sensitivity per customer from basket size, with the offer type to send."""
 
 
-def price_sensitivity(data: Any, *, high: float = 400.0, low: float = 200.0,
-                      basket: str = "median", cutoff: Any = None,
+def price_sensitivity(data: Any, *, high: float = HIGH, low: float = LOW,
+                      basket: str = DEFAULT_BASKET, cutoff: Any = None,
                       columns: Any = None) -> PriceSensitivityResult:
     """Price sensitivity from what a customer regularly spends per order (case A).
 
-    A customer whose typical order (``basket="median"`` or ``"mean"`` order
-    value, yuan) is **above** ``high`` (400) is *not price sensitive* -> send
+    The rule of :mod:`omnimkt.pricing_rule` (the same function the
+    replenishment model's offer types use): a customer whose typical order
+    (``basket="median"`` order value, the documented default, or ``"mean"``;
+    yuan) is **above** ``high`` (400) is *not price sensitive* -> send
     service content (classes, exclusive events); **below** ``low`` (200) is
-    *price sensitive* -> send price offers; in between -> the standard offer.
-    ``table`` holds basket, sensitivity and offer per customer.
+    *price sensitive* -> send price offers; in between (400 and 200
+    included) -> the standard offer. ``table`` holds basket, sensitivity and
+    offer per customer.
 
     Examples
     --------
@@ -444,17 +505,12 @@ def price_sensitivity(data: Any, *, high: float = 400.0, low: float = 200.0,
     >>> price_sensitivity(tx).table["offer"].tolist()
     ['service content', 'standard offer', 'price offer']
     """
-    high = check_number(high, "high", low=0)
-    low = check_number(low, "low", low=0)
-    if low > high:
-        raise ModelError(f"low={low:g} is above high={high:g}: the thresholds must satisfy "
-                         "low <= high.")
-    basket = check_choice(basket, "basket", ("median", "mean"))
+    high, low, basket = check_rule(high, low, basket)
     table = as_customer_table(data, cutoff=cutoff, columns=columns)
+    # customer_table's median / mean basket = pricing_rule.typical_basket over the orders
     b = table[f"{basket}_basket"]
-    bv = b.to_numpy(dtype=float)
-    codes = np.select([bv > high, bv < low], [0, 2], default=1).astype(np.int64)
-    labels = ["not sensitive", "in between", "sensitive"]
+    codes = price_rule(b.to_numpy(dtype=float), high=high, low=low)
+    labels = list(SENSITIVITY_LABELS)
     res = PriceSensitivityResult(codes, labels, table.index, table["spend"].to_numpy(),
                                  title="Price sensitivity by basket size",
                                  notes=[f"Typical ({basket}) order > {high:g} yuan = not "
