@@ -157,7 +157,7 @@ def mechanism_check(result: MarketingChannelClaims, touch_probs: pd.Series) -> p
     >>> w = generate(600, seed=1)
     >>> r = marketing_channel_claims(w.transactions, w.touchpoints, "2025-06-30")
     >>> p = pd.Series(0.2, index=r.counts.index)
-    >>> mechanism_check(r, p).loc["adjusted", "mechanism_uplift"]
+    >>> float(mechanism_check(r, p).loc["adjusted", "mechanism_uplift"])
     0.0
     """
     if not isinstance(result, MarketingChannelClaims):
