@@ -50,8 +50,17 @@ def _timeline(tp: nw.LazyFrame, tx: nw.LazyFrame, conversion: str
     touches = tp.select("customer_id", "timestamp", "channel",
                         is_conv=nw.lit(0, dtype=nw.Int64),
                         value=nw.lit(None, dtype=nw.Float64))
-    cols = ["customer_id", "timestamp", "channel", "is_conv", "value"]
-    both = nw.concat([touches.select(cols), conv.select(cols)], how="vertical")
+    # the two tables may come from different files: one schema for the union
+    ids = {str(f.collect_schema()["customer_id"]) for f in (touches, conv)}
+    types = {"customer_id": nw.String if len(ids) > 1 else None,
+             "timestamp": nw.Datetime("us"), "channel": nw.String,
+             "is_conv": nw.Int64, "value": nw.Float64}
+
+    def typed(f: nw.LazyFrame) -> nw.LazyFrame:
+        return f.select([nw.col(c).cast(t) if t is not None else nw.col(c)
+                         for c, t in types.items()])
+
+    both = nw.concat([typed(touches), typed(conv)], how="vertical")
     # a touch at the very moment of a purchase belongs to it: touches sort first at ties
     both = both.with_columns(
         k=nw.col("is_conv").cum_sum().over("customer_id", order_by=["timestamp", "is_conv"])

@@ -483,9 +483,15 @@ def _build_paths_engine(touchpoints: Any, transactions: Any, columns: Any,
     from omnimkt.attribution._lazy import paths_lazy
     from omnimkt.data.engine import lazy_table
 
+    # a pandas table joins the other one's engine (a Spark session, else DuckDB)
+    spark = next((getattr(s, "sparkSession", None) for s in (touchpoints, transactions)
+                  if type(s).__module__.startswith("pyspark")), None)
+
     def opened(src: Any, table: str) -> Any:
         if isinstance(src, pd.DataFrame):
-            src = pa.Table.from_pandas(check_frame(src, table), preserve_index=False)
+            src = check_frame(src, table)
+            src = (spark.createDataFrame(src) if spark is not None
+                   else pa.Table.from_pandas(src, preserve_index=False))
         return lazy_table(src, table, columns, duplicates="keep")
 
     with warnings.catch_warnings():

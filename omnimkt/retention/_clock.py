@@ -486,8 +486,11 @@ def depletion_table(
         from omnimkt.data.engine import lazy_table
         from omnimkt.retention._lazy import state_lazy
 
-        lf = lazy_table(transactions, "transactions", columns,
-                        validate=check_bool(validate, "validate"))
+        with warnings.catch_warnings():
+            # per-customer rules work for one customer too (as on the pandas path)
+            warnings.filterwarnings("ignore", message=".*single customer.*")
+            lf = lazy_table(transactions, "transactions", columns,
+                            validate=check_bool(validate, "validate"))
         return state_lazy(lf, cutoff=cutoff, days_per_unit=float(days_per_unit),
                           rates=_check_clock(days_per_unit, consumption, category),
                           category=category, habit_units=habit_units,
