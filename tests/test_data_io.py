@@ -364,3 +364,124 @@ def test_xls_files_are_found_and_damage_is_named(tmp_path):
     (tmp_path / "transactions.xls").write_bytes(b"\xd0\xcf\x11\xe0 not really a workbook")
     with pytest.raises(DataError, match=r"transactions.xls' is not a readable Excel file"):
         load_dataset(tmp_path)
+
+
+# ---------------------------------------------------------------- channel tables (issue 12)
+#: One Chinese mapping for every table of the folder, as a client would pass it.
+CN = {"customer_id": "客户编号", "timestamp": "时间", "source": "来源", "amount": "金额",
+      "margin": "毛利", "captured": "获取日期", "account": "账号", "followers": "粉丝数",
+      "clicks": "点击数"}
+
+
+def _channel_folder(tmp_path, **bad: pd.DataFrame):
+    """A folder with transactions and every channel table, Chinese column names."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "transactions": pd.DataFrame({"客户编号": [1, 2], "时间": ["2025-01-02", "2025-01-03"],
+                                      "金额": [10.0, 20.0]}),
+        "sessions": pd.DataFrame({"客户编号": ["v1", "v2", "v1"],
+                                  "时间": ["2025-01-02", "2025-01-02", "2025-01-05"],
+                                  "来源": ["search", "direct", "search"], "pages": [3, 1, 4],
+                                  "returning": [0, 0, 1], "ordered": [1, 0, 0]}),
+        "leads": pd.DataFrame({"客户编号": [7, 8], "来源": ["fair", "walk_in"],
+                               "获取日期": ["2025-03-01", "2025-03-02"],
+                               "event_id": ["F1", None],
+                               "contacted": ["2025-03-20", "2025-03-02"]}),
+        "lead_events": pd.DataFrame({"event_id": ["F1"], "来源": ["fair"],
+                                     "event_date": ["2025-03-01"], "fee": [12000],
+                                     "fee_per_order": [50]}),
+        "lead_orders": pd.DataFrame({"客户编号": [7, 8], "时间": ["2025-03-01", "2025-03-05"],
+                                     "金额": [5000.0, 3000.0], "毛利": [100.0, 450.0]}),
+        "social_posts": pd.DataFrame({"账号": ["a", "b"], "粉丝数": [1000, 5000],
+                                      "impressions": [800, 4000], "点击数": [40, 400],
+                                      "conversions": [30, 20], "holdout": [200, 1000],
+                                      "holdout_conversions": [2, 5], "topic": ["x", "x"]}),
+    }
+    tables.update(bad)
+    for name, df in tables.items():
+        df.to_csv(tmp_path / f"{name}.csv", index=False, encoding="utf-8")
+    return tmp_path
+
+
+def test_load_dataset_reads_every_channel_table_with_a_chinese_mapping(tmp_path):
+    ds = load_dataset(_channel_folder(tmp_path), CN)
+    assert ds.tables() == ["transactions", "sessions", "leads", "lead_events", "lead_orders",
+                           "social_posts"]
+    # Ids are typed per group: visitors keep text ids, customers and leads become integers.
+    # (Visits come back sorted by visitor and time.)
+    assert ds.sessions["customer_id"].tolist() == ["v1", "v1", "v2"]
+    assert ds.transactions["customer_id"].dtype == "int64"
+    assert ds.leads["customer_id"].tolist() == [7, 8]
+    assert ds.sessions["returning"].tolist() == [False, True, False]
+    assert ds.lead_orders["margin"].tolist() == [100.0, 450.0]
+    assert ds.lead_events["fee"].tolist() == [12000.0]
+    assert ds.social_posts.columns[:2].tolist() == ["account", "followers"]
+    assert ds.social_posts["topic"].tolist() == ["x", "x"]  # optional columns kept
+    assert ds.sources["sessions"]["encoding"] == "utf-8"
+    # (leads.contacted - captured) by hand: 2025-03-20 - 2025-03-01 = 19 days, walk-in 0
+    delay = (ds.leads["contacted"] - ds.leads["captured"]).dt.days.tolist()
+    assert delay == [19, 0]
+
+
+def test_read_table_channel_kinds(tmp_path):
+    folder = _channel_folder(tmp_path)
+    s = read_table(folder / "sessions.csv", "sessions", CN, allow_refunds=True)
+    assert s["source"].tolist() == ["search", "search", "direct"]
+    posts = read_table(folder / "social_posts.csv", "social_posts", CN)
+    assert posts["clicks"].tolist() == [40, 400]
+    orders = read_table(folder / "lead_orders.csv", "lead_orders", CN)
+    assert orders["amount"].sum() == 8000.0
+
+
+@pytest.mark.parametrize("table, frame, match", [
+    ("sessions", pd.DataFrame({"客户编号": ["v1"], "时间": ["2025-01-02"], "来源": ["search"],
+                               "pages": [-2]}), r"^sessions\.pages: .*negative"),
+    ("leads", pd.DataFrame({"客户编号": [7], "来源": ["fair"], "获取日期": ["2025-03-10"],
+                            "contacted": ["2025-03-01"]}), r"^leads\.contacted: .*before"),
+    ("lead_events", pd.DataFrame({"event_id": [None], "来源": ["fair"],
+                                  "event_date": ["2025-03-01"], "fee": [500]}),
+     r"^lead_events\.event_id: .*fee without a fair"),
+    ("lead_orders", pd.DataFrame({"客户编号": [7], "时间": ["2025-03-01"], "金额": [5.0]}),
+     r"^lead_orders: missing the column '毛利'"),
+    ("lead_orders", pd.DataFrame({"客户编号": [7], "时间": ["2025-03-01"], "金额": ["abc"],
+                                  "毛利": [1.0]}), r"^lead_orders\.amount \(your column '金额'\): 1 of 1 rows"),
+    ("social_posts", pd.DataFrame({"账号": ["a"], "粉丝数": [10], "impressions": [5],
+                                   "点击数": [9], "conversions": [0], "holdout": [1],
+                                   "holdout_conversions": [0]}),
+     r"^social_posts\.clicks: 1 rows have more clicks than impressions"),
+    ("social_posts", pd.DataFrame({"账号": ["a"], "impressions": [5], "点击数": [1],
+                                   "conversions": [0], "holdout": [1],
+                                   "holdout_conversions": [0]}),
+     r"^social_posts: no column 'followers'"),
+])
+def test_bad_channel_table_names_its_table(tmp_path, table, frame, match):
+    folder = _channel_folder(tmp_path, **{table: frame})
+    with pytest.raises(DataError, match=match):
+        read_table(folder / f"{table}.csv", table, CN)
+    with pytest.raises(DataError, match=match):
+        load_dataset(folder, CN)
+
+
+def test_check_command_lists_channel_tables_and_their_problems(tmp_path, capsys):
+    import json
+
+    from omnimkt.cli import main
+
+    good = _channel_folder(tmp_path / "good")
+    assert main(["check", "--data", str(good), "--columns", json.dumps(CN)]) == 0
+    out = capsys.readouterr().out
+    for t in ("sessions", "leads", "lead_events", "lead_orders", "social_posts"):
+        assert f"{t}.csv" in out
+    bad = _channel_folder(tmp_path / "bad", sessions=pd.DataFrame(
+        {"客户编号": ["v1"], "时间": ["2025-01-02"], "来源": [None]}))
+    assert main(["check", "--data", str(bad), "--columns", json.dumps(CN)]) == 1
+    out = capsys.readouterr()
+    assert "sessions.source (your column '来源'): 1 of 1 rows are empty" in out.err
+
+
+def test_write_and_reload_channel_tables(tmp_path):
+    ds = load_dataset(_channel_folder(tmp_path / "in"), CN)
+    write_dataset(ds, tmp_path / "out", format="csv.gz")
+    again = load_dataset(tmp_path / "out")
+    for t in ds.tables():
+        pd.testing.assert_frame_equal(getattr(again, t), getattr(ds, t), check_dtype=False)

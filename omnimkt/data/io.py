@@ -94,6 +94,25 @@ def validate_social_posts(df: pd.DataFrame, columns: Columns | Mapping[str, str]
     return out.reset_index(drop=True)
 
 
+def _renamed_errors(fn: Any, table: str, *prefixes: str) -> Any:
+    """``fn`` whose DataError messages name ``table`` instead of ``prefixes`` (a validator
+    shared with another table)."""
+    def run(df: pd.DataFrame, columns: Any = None, **options: Any) -> pd.DataFrame:
+        try:
+            return fn(df, columns, **options)
+        except DataError as exc:
+            text = str(exc)
+            for p in prefixes:
+                if text.startswith((p + ".", p + ":")):
+                    text = table + text[len(p):]
+                    break
+            raise DataError(text) from None
+
+    run.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]
+    run.__doc__ = fn.__doc__
+    return run
+
+
 _VALIDATORS = {
     "transactions": validate_transactions,
     "touchpoints": validate_touchpoints,
@@ -102,7 +121,8 @@ _VALIDATORS = {
     "sessions": validate_sessions,
     "leads": validate_leads,
     "lead_events": validate_lead_events,
-    "lead_orders": validate_lead_orders,
+    # The leads' orders are checked as transactions; errors name the lead_orders table.
+    "lead_orders": _renamed_errors(validate_lead_orders, "lead_orders", "transactions", "orders"),
     "social_posts": validate_social_posts,
 }
 

@@ -50,6 +50,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "table.touchpoints": ("marketing touchpoints", "营销触点"),
     "table.customers": ("customer profiles", "客户资料"),
     "table.stage_events": ("lifecycle events", "生命周期事件"),
+    "table.sessions": ("website visits", "网站访问记录"),
+    "table.leads": ("sales leads", "销售线索"),
+    "table.lead_events": ("lead events (fairs, canvassing ...) and their fees",
+                          "线索来源活动（建材联盟活动、扫楼等）及费用"),
+    "table.lead_orders": ("orders of the leads", "线索客户订单"),
+    "table.social_posts": ("social-media posts", "社交媒体投放帖子"),
     # workbook sheet names (Excel: at most 31 characters, no []:*?/\)
     "sheet.clv": ("Customer value", "客户终身价值"),
     "sheet.segments": ("Segments", "客户分层"),
@@ -481,6 +487,145 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.first_buyers": ("first buyers", "首购客户数"),
     "col.share_first_buyers": ("share of first buyers", "占首购客户比例"),
     "col.last_touch": ("last touch", "最后触点"),
+    # ------------------------------------------------------------------ channel sections
+    "social.heading": ("Social accounts: effect, not clicks or fans",
+                       "社交账号投放：看效果，不看点击和粉丝"),
+    "social.question": ("Which social accounts actually brought orders, and does the click "
+                        "count or the follower count show it?",
+                        "哪些社交账号真正带来了订单？点击数或粉丝数能反映这一点吗？"),
+    "social.answer": ("{top_clicks} took {click_share} of the {clicks}, but measured against "
+                      "the held-out followers {top_effect} caused the most extra orders "
+                      "({effect_share} of {orders} incremental orders). Rank correlation with "
+                      "the measured effect: follower count {rho_fans}, clicks {rho_clicks}.",
+                      "{top_clicks}获得了{clicks}中的{click_share}，但与未看到帖子的对照粉丝相比，"
+                      "带来最多新增订单的是{top_effect}（占{orders}笔新增订单的{effect_share}）。"
+                      "与实测效果的排序相关系数：粉丝数{rho_fans}，点击数{rho_clicks}。"),
+    "social.no_table": ("no social posts table (social_posts) was provided.",
+                        "未提供社交媒体帖子数据（social_posts）。"),
+    "social.finding": ("Clicks overstate {top_clicks}: {click_share} of the clicks, but "
+                       "{effect_share} of the orders the posts caused.",
+                       "点击数高估了{top_clicks}：它占点击的{click_share}，却只占帖子带来的新增订单的"
+                       "{effect_share}。"),
+    "social.sure": ("{n} of {m} accounts have an effect whose {level} interval lies above zero.",
+                    "{m}个账号中有{n}个账号的效果{level}置信区间高于零。"),
+    "social.todo": ("Choose accounts by the orders their posts cause (keep a held-out share of "
+                    "each post's audience), not by clicks or follower counts; re-measure every "
+                    "campaign, since an account's audience drifts.",
+                    "按帖子带来的新增订单（每次投放保留一部分不展示的对照粉丝）选择账号，而不是看点击"
+                    "或粉丝数；账号受众会变化，每次投放都要重新测量。"),
+    "social.chart_effect": ("Extra orders per account (bars, with interval) and clicks "
+                            "(diamonds, scaled)", "各账号新增订单（柱形及置信区间）与点击数（菱形，按比例缩放）"),
+    "social.chart_fans": ("Followers vs measured effect", "粉丝数与实测效果"),
+    "social.legend_effect": ("extra orders", "新增订单"),
+    "social.legend_interval": ("{level} interval", "{level}置信区间"),
+    "social.legend_clicks": ("clicks (scaled)", "点击数（按比例缩放）"),
+    "social.legend_measured": ("measured", "实测"),
+    "axis.extra_orders": ("extra orders caused by the posts", "帖子带来的新增订单（笔）"),
+    "axis.followers_k": ("followers (thousands)", "粉丝数（千）"),
+    "col.account": ("account", "账号"),
+    "col.followers": ("followers", "粉丝数"),
+    "col.clicks": ("clicks", "点击数"),
+    "col.click_share": ("share of clicks", "点击占比"),
+    "col.extra_orders": ("extra orders", "新增订单"),
+    "col.interval": ("interval", "置信区间"),
+    "col.effect_share": ("share of extra orders", "新增订单占比"),
+    "web.heading": ("Website visits: which visits lead to orders",
+                    "网站访问：哪些访问带来订单"),
+    "web.question": ("How often does a visit end in an order, by where it came from and "
+                     "whether the visitor is new or returning?",
+                     "按访问来源和新老访客区分，访问转化为订单的比例是多少？"),
+    "web.answer": ("Of {visits}, {orders} placed an order ({rate}). The best group is "
+                   "{best} at {best_rate}; the weakest is {worst} at {worst_rate}.",
+                   "在{visits}中，{orders}产生了订单（{rate}）。转化最高的是{best}（{best_rate}），"
+                   "最低的是{worst}（{worst_rate}）。"),
+    "web.visits": ("{n} visits", "{n}次访问"),
+    "web.no_table": ("no website visits table (sessions) was provided.",
+                     "未提供网站访问数据（sessions）。"),
+    "web.no_order": ("the visits table has no order flag (ordered).",
+                     "访问数据中没有订单标记（ordered）。"),
+    "web.finding": ("Returning visitors from {source} order at {ret_rate} per visit, new ones "
+                    "at {new_rate}.", "来自{source}的回访客户每次访问下单率为{ret_rate}，新访客为"
+                    "{new_rate}。"),
+    "web.chart": ("Order rate per visit, with 95% interval", "每次访问的下单率（含95%置信区间）"),
+    "axis.order_rate": ("orders per visit", "每次访问下单率"),
+    "web.pricing_caption": ("Media campaigns: the most you can pay before the media costs the "
+                            "whole gross margin ({margin}) of the campaign's orders",
+                            "媒体投放：在媒体费用吃掉订单全部毛利（{margin}）之前，各计价方式最多能付的价格"),
+    "web.pricing_note": ("Break-even rates from the campaign's own clicks, actions (a "
+                         "registration or an inquiry) and sales; an offer above them loses "
+                         "money on the orders seen. CPM needs the impressions the publisher "
+                         "reports, which the visits table does not hold.",
+                         "盈亏平衡价格按该投放自身的点击、行动（注册或咨询）和销售额计算；高于此价格，"
+                         "已观察到的订单就会亏损。CPM需要媒体提供的曝光数，访问数据中没有。"),
+    "web.no_campaign": ("No visit came from a media campaign, so media pricing is not shown.",
+                        "没有来自媒体投放的访问，因此不展示媒体计价。"),
+    "web.todo": ("Judge sources by orders per visit, not visits; bring back the visitors of "
+                 "the best sources, and buy media per click or per action only below the "
+                 "break-even prices.",
+                 "按每次访问的下单率而不是访问量评价来源；争取最佳来源的访客回访；只有低于盈亏平衡价时"
+                 "才按点击或行动购买媒体。"),
+    "col.source": ("source", "来源"),
+    "col.visitor": ("visitor", "访客类型"),
+    "col.visits": ("visits", "访问次数"),
+    "col.orders": ("orders", "订单数"),
+    "col.order_rate": ("order rate", "下单率"),
+    "col.campaign": ("campaign", "投放"),
+    "col.actions": ("actions", "行动数"),
+    "col.sales": ("sales", "销售额"),
+    "col.cpc_max": ("most per click (CPC)", "每次点击最高价（CPC）"),
+    "col.cpa_max": ("most per action (CPA)", "每次行动最高价（CPA）"),
+    "col.cps_max": ("most commission (CPS)", "最高佣金比例（CPS）"),
+    "leads.heading": ("Lead sources: what each costs and earns", "线索来源：成本与收益"),
+    "leads.question": ("Which lead sources pay once their fees and the margin of all their "
+                       "orders are counted, and what does a late first contact cost?",
+                       "计入费用和全部订单毛利后，哪些线索来源是赚钱的？首次联系推迟的代价是多少？"),
+    "leads.answer": ("{best} earns the most after its costs ({best_net}); {paid} cost "
+                     "{cost} in fees. A lead loses half its chance to buy in {half_life}.",
+                     "扣除成本后收益最高的是{best}（{best_net}）；{paid}的费用合计{cost}。"
+                     "线索的成交机会在{half_life}后减半。"),
+    "leads.no_table": ("no leads table (leads) was provided.", "未提供销售线索数据（leads）。"),
+    "leads.no_orders": ("the leads' orders with their gross margin (lead_orders, or "
+                        "transactions with a margin column) were not provided.",
+                        "未提供带毛利的线索订单（lead_orders，或含margin列的交易记录）。"),
+    "leads.no_decay": ("The decay with the contact delay is not shown: {reason}",
+                       "未展示成交率随联系延迟的衰减：{reason}"),
+    "leads.finding_delay": ("Contacting {source} leads after {days} instead of the next day "
+                            "loses {lost} of margin per event ({share} of the leads' chance "
+                            "to buy).", "{source}线索若在{days}后而非次日才联系，每场活动损失毛利{lost}"
+                            "（线索成交机会减少{share}）。"),
+    "leads.finding_best": ("{best} brings {net} of margin after costs.",
+                           "{best}扣除成本后带来毛利{net}。"),
+    "leads.todo": ("Judge each source on the margin of all its leads' orders, not only the "
+                   "orders on the day; get lead lists handed over within days, not weeks.",
+                   "按线索带来的全部订单毛利而不只是当天订单来评价各来源；要求在几天内而不是几周后"
+                   "拿到线索名单。"),
+    "leads.chart_econ": ("Margin and cost per lead source", "各线索来源的毛利与成本"),
+    "leads.chart_decay": ("Share of leads buying by days to the first contact",
+                          "按首次联系天数计的线索成交比例"),
+    "leads.legend_margin": ("gross margin", "毛利"),
+    "leads.legend_cost": ("cost (fees)", "成本（费用）"),
+    "leads.legend_net": ("margin after cost", "扣除成本后的毛利"),
+    "leads.legend_handover": ("15-30 day hand-over", "15-30天的名单移交期"),
+    "axis.thousand_money": ("thousand ¥", "千元"),
+    "axis.days_to_contact": ("days from capture to first contact", "从获取线索到首次联系的天数"),
+    "axis.share_buying": ("share of leads buying", "成交线索比例"),
+    "col.leads": ("leads", "线索数"),
+    "col.cost": ("cost", "成本"),
+    "col.cost_per_lead": ("cost per lead", "每条线索成本"),
+    "col.cost_per_order": ("cost per order", "每单成本"),
+    "col.margin": ("gross margin", "毛利"),
+    "col.net_margin": ("margin after cost", "扣除成本后的毛利"),
+    "label.fair": ("building-materials fair", "建材联盟活动"),
+    "label.canvassing": ("estate canvassing", "扫楼"),
+    "label.walk_in": ("walk-in", "进店客户"),
+    "label.service_call": ("service call", "服务营销回访"),
+    "label.developer": ("developer voucher", "开发商购物券"),
+    "label.search": ("search", "搜索"),
+    "label.campaign": ("media campaign", "媒体投放"),
+    "label.new": ("new visitor", "新访客"),
+    "label.returning": ("returning visitor", "回访客户"),
+    "label.portal_banner": ("portal banner", "门户网站横幅"),
+    "label.video_preroll": ("video pre-roll", "视频贴片"),
 }
 
 #: Glossary: key -> ((term, explanation) in English, (term, explanation) in Chinese).
@@ -563,4 +708,23 @@ GLOSSARY: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "user_path": (("user path", "The sequence of marketing touches a person had, here the last "
                    "ones before the first purchase."),
                   ("用户路径", "客户依次经历的营销触点序列；本报告指首购前的最后几个触点。")),
+    "incremental": (("extra orders (incremental)", "Orders a post caused: the orders of the "
+                     "followers who saw it minus what the held-out followers (not shown the "
+                     "post) bought at the same rate."),
+                    ("新增订单（增量）", "帖子真正带来的订单：看到帖子的粉丝的订单，减去按同样人数"
+                     "折算的未看到帖子的对照粉丝的订单。")),
+    "rank_correlation": (("rank correlation", "How alike two rankings are (Spearman): 1 the "
+                          "same order, 0 unrelated, −1 reversed."),
+                         ("排序相关系数", "两种排名的一致程度（Spearman）：1为完全一致，0为无关，"
+                          "−1为完全相反。")),
+    "break_even_price": (("break-even price", "The price per click, per action or the "
+                          "commission at which the media cost equals the gross margin of the "
+                          "campaign's orders."),
+                         ("盈亏平衡价", "媒体费用恰好等于该投放订单毛利时的每次点击价、每次行动价"
+                          "或佣金比例。")),
+    "lead_decay": (("lead decay (half-life)", "A lead that waits for its first contact buys "
+                    "elsewhere at a steady daily rate; the half-life is the wait after which "
+                    "half of its chance to buy is gone."),
+                   ("线索衰减（半衰期）", "等待首次联系的线索会以稳定的日比例流向别家；半衰期是"
+                    "成交机会减少一半所需的天数。")),
 }

@@ -29,9 +29,10 @@ __all__ = ["SECTIONS", "Report", "analyse_all", "analyse_section", "build_report
 
 SECTIONS: tuple[str, ...] = (
     "overview", "clv", "churn", "segments", "retention", "funnel", "cohorts", "paths",
-    "attribution", "loyalty",
+    "attribution", "loyalty", "social", "web", "leads",
 )
-_TABLES = ("transactions", "touchpoints", "customers", "stage_events")
+_TABLES = ("transactions", "touchpoints", "customers", "stage_events", "sessions", "leads",
+           "lead_events", "lead_orders", "social_posts")
 _SHEETS = ("clv", "segments", "winback", "actions", "channels")
 
 
