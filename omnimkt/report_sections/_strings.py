@@ -495,7 +495,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "哪些社交账号真正带来了订单？点击数或粉丝数能反映这一点吗？"),
     "social.answer": ("{top_clicks} took {click_share} of the {clicks}, but measured against "
                       "the held-out followers {top_effect} caused the most extra orders "
-                      "({effect_share} of {orders} incremental orders). Rank correlation with "
+                      "({effect_share} of {orders} incremental orders); rank correlation with "
                       "the measured effect: follower count {rho_fans}, clicks {rho_clicks}.",
                       "{top_clicks}获得了{clicks}中的{click_share}，但与未看到帖子的对照粉丝相比，"
                       "带来最多新增订单的是{top_effect}（占{orders}笔新增订单的{effect_share}）。"
@@ -534,8 +534,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "web.question": ("How often does a visit end in an order, by where it came from and "
                      "whether the visitor is new or returning?",
                      "按访问来源和新老访客区分，访问转化为订单的比例是多少？"),
-    "web.answer": ("Of {visits}, {orders} placed an order ({rate}). The best group is "
-                   "{best} at {best_rate}; the weakest is {worst} at {worst_rate}.",
+    "web.answer": ("Of {visits}, {orders} placed an order ({rate}); the best group is "
+                   "{best} at {best_rate}, the weakest {worst} at {worst_rate}.",
                    "在{visits}中，{orders}产生了订单（{rate}）。转化最高的是{best}（{best_rate}），"
                    "最低的是{worst}（{worst_rate}）。"),
     "web.visits": ("{n} visits", "{n}次访问"),
@@ -580,7 +580,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "orders are counted, and what does a late first contact cost?",
                        "计入费用和全部订单毛利后，哪些线索来源是赚钱的？首次联系推迟的代价是多少？"),
     "leads.answer": ("{best} earns the most after its costs ({best_net}); {paid} cost "
-                     "{cost} in fees. A lead loses half its chance to buy in {half_life}.",
+                     "{cost} in fees, and a lead loses half its chance to buy in {half_life}.",
                      "扣除成本后收益最高的是{best}（{best_net}）；{paid}的费用合计{cost}。"
                      "线索的成交机会在{half_life}后减半。"),
     "leads.no_table": ("no leads table (leads) was provided.", "未提供销售线索数据（leads）。"),
