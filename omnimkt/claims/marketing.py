@@ -133,7 +133,7 @@ def marketing_channel_claims(transactions: pd.DataFrame, touchpoints: pd.DataFra
             rows[(measure, label)] = {**r, "claim": MARKETING_CLAIMS[measure],
                                       "verdict": verdict(r, MARKETING_CLAIMS[measure])}
         tables.append(_by_channels(pop, y, threshold, measure))
-    summary = pd.DataFrame(rows).T
+    summary = pd.DataFrame.from_dict(rows, orient="index")
     summary.index.names = ["measure", "comparison"]
     notes += [f"{m}: {a} -> {o}; adjusted within bands of {b}."
               for m, (a, o, b) in _DEFS.items() if (m, "raw") in rows]

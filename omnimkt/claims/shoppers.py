@@ -96,7 +96,7 @@ def shopper_spend(transactions: pd.DataFrame, touchpoints: pd.DataFrame | None =
             r = compare(pop[f"{where}_trip_spend"], treated, band)
             rows[(name.replace("4plus", f"{top}plus"), label)] = {
                 **r, "claim": SHOPPER_CLAIMS[name], "verdict": verdict(r, SHOPPER_CLAIMS[name])}
-    summary = pd.DataFrame(rows).T
+    summary = pd.DataFrame.from_dict(rows, orient="index")
     summary.index.names = ["comparison", "adjustment"]
     k = np.minimum(c["n_channels"], top)
     g = c.groupby(k.map(lambda v: f"{v}+" if v == top else str(v)))

@@ -26,11 +26,12 @@ def _forest(summary: pd.DataFrame, ax: Axes, title: str) -> Axes:
     ax.scatter(est[adjusted], y[adjusted], color="C0", zorder=3, label="frequency-adjusted")
     ax.scatter(100 * s["claim"].astype(float), y, marker="|", s=200, color="C3", zorder=3,
                label="the case's claim")
-    ax.set_yticks(y, [" / ".join(map(str, k)).replace("_", " ") for k in s.index], fontsize=8)
+    ax.set_yticks(y, [" / ".join(map(str, k)).replace("plus", "+").replace("_", " ")
+                      for k in s.index], fontsize=8)
     ax.axvline(0, color="black", lw=0.6)
     ax.set_xlabel("relative difference, many vs few channels (%, 95% interval)")
     ax.set_title(title)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="best")
     return ax
 
 
