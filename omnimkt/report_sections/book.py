@@ -20,6 +20,14 @@ import pandas as pd
 
 from omnimkt.errors import OmnimktError
 from omnimkt.report_sections._common import quiet
+from omnimkt.report_sections._engine import (
+    analyse_engine,
+    engine_notes,
+    engine_skip_text,
+    is_engine_data,
+    saved_value_engine,
+    span_and_rows,
+)
 from omnimkt.report_sections._section import Action, Finding, Section, action_text
 from omnimkt.report_sections.config import ASSUMPTIONS, resolve_config
 from omnimkt.report_sections.i18n import Tr
@@ -39,6 +47,8 @@ _SHEETS = ("clv", "segments", "winback", "actions", "channels")
 def _saved_value(data: Any, cfg: dict[str, Any]) -> float:
     if cfg["saved_value"] is not None:
         return float(cfg["saved_value"])
+    if is_engine_data(data):
+        return saved_value_engine(data.transactions, cfg["margin"])
     from omnimkt.churn import saved_customer_value
 
     return float(quiet(saved_customer_value, data.transactions, margin=cfg["margin"]))
@@ -55,12 +65,14 @@ def start_analysis(data: Any, config: dict[str, Any] | None = None) -> dict[str,
 def analyse_section(name: str, data: Any, analysis: dict[str, Any]) -> None:
     """Run one section's models into ``analysis[name]`` (language-free). A section that
     cannot run on this data holds ``{"skip": message}`` (only omnimkt's own errors are
-    caught; anything else is a bug and propagates)."""
+    caught; anything else is a bug and propagates). On engine data (DuckDB, Spark) a
+    section either runs on the relations or holds ``{"engine_skip": name}``."""
     if name not in SECTIONS:
         raise ValueError(f"unknown report section {name!r}; choose from {SECTIONS}")
     module = importlib.import_module(f"omnimkt.report_sections.{name}")
     try:
-        analysis[name] = module.analyse(data, analysis["_cfg"])
+        analysis[name] = (analyse_engine(name, data, analysis["_cfg"]) if is_engine_data(data)
+                          else module.analyse(data, analysis["_cfg"]))
     except OmnimktError as exc:
         analysis[name] = {"skip": str(exc)}
 
@@ -71,6 +83,16 @@ def analyse_all(data: Any, config: dict[str, Any] | None = None) -> dict[str, An
     for name in SECTIONS:
         analyse_section(name, data, out)
     return out
+
+
+def _facts(data: Any) -> dict[str, Any]:
+    """First and last transaction time, rows per table (aggregated in the engine if there)."""
+    if is_engine_data(data):
+        return span_and_rows(data, _TABLES)
+    tx = data.transactions
+    return {"first": tx["timestamp"].min(), "last": tx["timestamp"].max(),
+            "rows": {t: len(getattr(data, t)) for t in _TABLES
+                     if getattr(data, t, None) is not None}}
 
 
 @dataclass
@@ -114,11 +136,11 @@ class Report:
         return "\n".join(self.html_parts())
 
     def _cover(self) -> str:
-        tr, e, tx = self.tr, _html.escape, self.data.transactions
-        start, end = tx["timestamp"].min(), tx["timestamp"].max()
+        tr, e = self.tr, _html.escape
+        facts = _facts(self.data)
+        start, end = facts["first"], facts["last"]
         rows = "".join(f"<li>{e(tr(f'table.{t}'))}{e(tr.colon)}"
-                       f"{e(tr.count(len(getattr(self.data, t)), 'row'))}</li>"
-                       for t in _TABLES if getattr(self.data, t, None) is not None)
+                       f"{e(tr.count(n, 'row'))}</li>" for t, n in facts["rows"].items())
         client = f"<p>{e(tr('report.client', client=self.client))}</p>" if self.client else ""
         return (f'<div class="omnimkt-cover"><h1>{e(self.title)}</h1>{client}'
                 f"<p>{e(tr('report.period', start=tr.date(start), end=tr.date(end)))}</p>"
@@ -210,10 +232,14 @@ def build_report_content(data: Any, *, lang: str = "zh", currency: str = "CNY",
     for name in SECTIONS:
         module = importlib.import_module(f"omnimkt.report_sections.{name}")
         part = an[name]
-        if "skip" in part and isinstance(part["skip"], str):
+        if "engine_skip" in part:
+            heading = tr(f"{name}.heading")
+            sections.append(Section(name, heading, skipped=engine_skip_text(tr, heading)))
+        elif "skip" in part and isinstance(part["skip"], str):
             sections.append(Section(name, tr(f"{name}.heading"), skipped=part["skip"]))
         else:
             sections.append(module.build(part, tr, cfg))  # every build takes (an, tr, cfg)
-    day = (pd.Timestamp(data.transactions["timestamp"].max()).normalize() if generated is None
+            sections[-1].notes.extend(engine_notes(part, tr))
+    day = (pd.Timestamp(_facts(data)["last"]).normalize() if generated is None
            else pd.Timestamp(generated).normalize())
     return Report(tr, sections, cfg, data, title or tr("report.default_title"), client, day)
