@@ -36,5 +36,6 @@ def plot_maturity(result: Any, *, ax: Axes | None = None) -> Axes:
     ax.set_xlim(0, 125)
     ax.set_xlabel("indicator value (% of customers, orders or data kinds)")
     ax.set_title(f"Omnichannel maturity: stage {result.stage} of 4 reached")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+              frameon=False)
     return ax
