@@ -146,24 +146,13 @@ def _engine(args: argparse.Namespace) -> str:
 def _report(args: argparse.Namespace) -> int:
     from omnimkt.report import build_report
 
-    engine = _engine(args)
-    if engine != "pandas":
-        # The report's sections are pandas code; only the data check and the RFM summary
-        # (omnimkt.clv.rfm_summary / calibration_holdout) run in an engine so far.
-        raise ModelError(
-            f"--engine {engine}: the report runs in memory (pandas) only for now"
-            + (" and these files look too large for it" if args.engine == "auto" else "")
-            + f". Check the data with: omnimkt check --data {args.data} --engine {engine}; "
-            "compute the RFM summary in Python with omnimkt.clv.rfm_summary('<folder>/"
-            "transactions.parquet'), or pass --engine pandas to try in memory."
-        )
-
     files = build_report(
         args.data, args.out, title=args.title, client=args.client,
         columns=_parse_columns(args.columns), allow_refunds=args.allow_refunds,
         lang=args.lang, currency=args.currency, labels=args.labels, config=args.config,
         encoding=args.encoding, sheet=args.sheet, dayfirst=args.dayfirst,
-        pdf=args.pdf, workbook=args.workbook, progress=True)
+        pdf=args.pdf, workbook=args.workbook, progress=True,
+        engine=getattr(args, "engine", "auto"))
     names = {"html": "Report", "pdf": "PDF", "workbook": "Workbook"}
     for key, label in names.items():
         path = getattr(files, key)

@@ -7,6 +7,12 @@
    file, not a folder, writable) — before any work;
 2. the data are loaded and validated, so bad input stops with a clear
    :class:`omnimkt.DataError` before a kernel starts;
+   with ``engine="duckdb"`` / ``"spark"`` (or ``"auto"`` on data too large for
+   memory) the tables stay in that engine: the sections with engine paths
+   (overview, CLV, segments, purchase funnel, attribution) aggregate there and
+   only small per-customer / per-path results come to pandas; the sections that
+   need the raw rows in pandas are skipped with a note saying so
+   (:mod:`omnimkt.report_sections._engine`);
 3. the template notebook runs with papermill (one progress line per section); it
    writes the Excel workbook itself, so the workbook holds the HTML's numbers;
 4. nbconvert writes one self-contained HTML file without code cells, made
@@ -33,10 +39,13 @@ import pandas as pd
 
 from omnimkt._gate import as_columns, check_bool, check_progress
 from omnimkt._result import Result
+from omnimkt.data._engine_io import choose_engine
 from omnimkt.data.io import load_dataset
 from omnimkt.errors import ModelError, OmnimktError
 from omnimkt.report_config import ReportSettings, report_settings
 from omnimkt.report_export import Staging, check_output, finish_html, write_pdf
+from omnimkt.report_sections._engine import ENGINE_SECTIONS
+from omnimkt.report_sections.book import SECTIONS
 from omnimkt.report_sections.config import resolve_config
 
 __all__ = ["ReportError", "ReportFiles", "build_report"]
@@ -88,6 +97,7 @@ def build_report(
     workbook: bool = True,
     progress: bool | None = None,
     kernel_name: str | None = None,
+    engine: str = "auto",
 ) -> ReportFiles:
     """Build the client report (HTML, and beside it PDF and Excel workbook) for a data folder.
 
@@ -124,6 +134,10 @@ def build_report(
         One line per report section on stderr; ``None`` = when stderr is a terminal.
     kernel_name : str, optional
         Jupyter kernel; default: the one of this Python.
+    engine : {"auto", "pandas", "duckdb", "spark"}, default "auto"
+        Where the tables are aggregated; "auto" uses DuckDB when
+        :func:`omnimkt.data.load_dataset`'s rule finds the files too large for
+        memory (or tables stored as folders of parts), else pandas.
 
     Returns
     -------
@@ -145,6 +159,7 @@ def build_report(
     pdf, workbook = check_bool(pdf, "pdf"), check_bool(workbook, "workbook")
     show = check_progress(progress, large=sys.stderr.isatty())
     data_dir = _data_folder(data)
+    chosen = choose_engine(data_dir, engine)
     inputs = [p for p in data_dir.iterdir() if p.is_file()]
     inputs += [Path(x) for x in (config, labels) if isinstance(x, str | os.PathLike)
                and len(str(x)) < 4096 and Path(x).is_file()]
@@ -153,9 +168,17 @@ def build_report(
     files = dict(zip(suffixes, targets, strict=True))
     with Staging(targets, created) as staging:
         # Fail early, with the data's own message, before a kernel is started.
-        load_dataset(data_dir, cols, **options)
+        if chosen == "pandas":
+            load_dataset(data_dir, cols, **options)
+        else:
+            _say(show, f"omnimkt report: validating the tables in {_ENGINE_NAME[chosen]} ...")
+            # Spark's session would start twice (here and in the kernel); DuckDB runs the
+            # same aggregate checks on the same files in seconds.
+            load_dataset(data_dir, cols, allow_refunds=options["allow_refunds"],
+                         engine="duckdb", progress=show)
         params = _parameters(data_dir, settings, assumptions, cols, options,
                              str(staging.temp(files[".xlsx"])) if workbook else "")
+        params["engine"] = chosen
         page = _run_template(params, settings.title, kernel_name, show)
         if workbook and not staging.temp(files[".xlsx"]).stat().st_size:
             raise ReportError("report: the template did not write the Excel workbook; "
@@ -213,7 +236,8 @@ def _run_template(params: Mapping[str, Any], title: str, kernel_name: str | None
         try:
             papermill.execute_notebook(
                 str(src), str(executed), parameters=dict(params),
-                engine_name=_progress_engine(lambda line: _say(show, line)),
+                engine_name=_progress_engine(lambda line: _say(show, line),
+                                             params.get("engine", "pandas")),
                 kernel_name=kernel_name or _kernel_for_this_python(),
                 progress_bar=False, log_output=False, cwd=tmp,
                 # The kernel runs on this machine only; its start-up chatter is not for users.
@@ -286,7 +310,20 @@ def _section_name(cell: Any) -> str | None:
     return None
 
 
-def _progress_engine(say: Callable[[str], None]) -> str:
+_ENGINE_NAME = {"duckdb": "DuckDB", "spark": "Spark"}
+
+
+def _step_line(name: str, engine: str) -> str:
+    """A progress line's text: the section, and on an engine what runs there or that it
+    is skipped."""
+    if engine == "pandas" or name not in SECTIONS:
+        return name
+    if name in ENGINE_SECTIONS:
+        return f"{name}: summarising {ENGINE_SECTIONS[name]} in {_ENGINE_NAME[engine]} ..."
+    return f"{name}: not run in {_ENGINE_NAME[engine]} (needs --engine pandas); noted in the report"
+
+
+def _progress_engine(say: Callable[[str], None], engine: str = "pandas") -> str:
     """Register (once per call) a papermill engine printing one line per section."""
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -302,7 +339,7 @@ def _progress_engine(say: Callable[[str], None]) -> str:
             def cell_start(cell, cell_index=None, **kw):
                 if id(cell) in number:
                     say(f"omnimkt report: [{number[id(cell)]}/{len(named)}] "
-                        f"{_section_name(cell)}")
+                        f"{_step_line(_section_name(cell) or '', engine)}")
                 return start(cell, cell_index, **kw)
 
             nb_man.cell_start = cell_start
