@@ -52,7 +52,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "table.stage_events": ("lifecycle events", "生命周期事件"),
     "table.sessions": ("website visits", "网站访问记录"),
     "table.leads": ("sales leads", "销售线索"),
-    "table.lead_events": ("lead events (fairs, canvassing ...) and their fees",
+    "table.lead_events": ("events that brought leads (fairs, canvassing) and their fees",
                           "线索来源活动（建材联盟活动、扫楼等）及费用"),
     "table.lead_orders": ("orders of the leads", "线索客户订单"),
     "table.social_posts": ("social-media posts", "社交媒体投放帖子"),
