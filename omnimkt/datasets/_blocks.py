@@ -386,7 +386,7 @@ def _journey_table(name: str, r_tp: np.random.Generator, cfg: _Settings, jr: dic
     """``touchpoints`` or ``stage_events`` from the journeys (and the orders)."""
     if name == "touchpoints":
         return _touchpoints(r_tp, cfg.day0, jr["length"], jr["jch"], jr["t_touch"], jr["owner"],
-                            jr["names"])
+                            jr["names"], cfg.kol_shares)
     return _stage_events(cfg.day0, jr, (cust, t, qty), cu["g"], cu["referrer"],
                          cfg.params["satisfied_window_days"])
 

@@ -17,7 +17,6 @@ import pandas as pd
 import pyarrow as pa
 
 from omnimkt.data.schema import STAGES
-from omnimkt.datasets.social import kol_click_shares
 from omnimkt.errors import ModelError
 
 SALES_CHANNELS: dict[str, float] = {
@@ -146,7 +145,7 @@ def _customers(rng, day0, n, first_buy, home, sales_keys, referrer) -> pd.DataFr
     )
 
 
-def _touchpoints(rng, day0, length, ch, t, owner, names) -> pd.DataFrame:
+def _touchpoints(rng, day0, length, ch, t, owner, names, kol_p) -> pd.DataFrame:
     # One journey per person: order journeys by owner; touches within one are in time order.
     jorder = np.argsort(owner, kind="stable")
     lens = length[jorder]
@@ -155,9 +154,7 @@ def _touchpoints(rng, day0, length, ch, t, owner, names) -> pd.DataFrame:
     ch, t = ch[take], t[take]
     jid = np.repeat(jorder, lens)
     meta = [TOUCH_CHANNELS[c] for c in names]
-    # A child generator (spawning draws nothing) so the rest of the stream is unchanged.
     kol_keys = np.array(KOL_ACCOUNTS)
-    kol_p = kol_click_shares(rng.spawn(1)[0], KOL_ACCOUNTS, topic="infant_formula")
     # Accounts: the channel's own name, or one of the KOL accounts.
     kol = ch == names.index("social_kol")
     account = ch.astype(np.int64)

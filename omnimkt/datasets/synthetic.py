@@ -90,6 +90,7 @@ from omnimkt.datasets._synthetic_tables import (
     TOUCH_CHANNELS,
     _check_mix,
 )
+from omnimkt.datasets.social import kol_click_shares
 from omnimkt.errors import ModelError
 
 __all__ = [
@@ -210,6 +211,18 @@ class _Settings:
     channel_mix: Mapping[str, float]
     show: bool
     params: dict[str, Any]
+    kol_shares: np.ndarray | None = None  # one set per world, shared by its blocks
+
+
+def _kol_shares(root: np.random.SeedSequence) -> np.ndarray:
+    """The KOL accounts' click shares of the whole world, from the social mechanism.
+
+    Drawn from the stream that block 0's touchpoint generator would spawn first (spawn key
+    ``(6, 0)`` below the root), so a one-block world is unchanged and every block of a
+    larger world spreads its KOL touches over the same accounts.
+    """
+    seq = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, 6, 0))
+    return kol_click_shares(np.random.default_rng(seq), KOL_ACCOUNTS, topic="infant_formula")
 
 
 def _check_probability(value: Any, name: str, *, below_one: bool = False) -> float:
@@ -458,6 +471,8 @@ def generate(
     names = [x for x in ALL_TABLES if x in cfg.tables]
     folder = None if out is None else check_out(out, overwrite, [*names, "truth_customers"])
     root = _rng(seed)
+    if "touchpoints" in names:
+        cfg = replace(cfg, kol_shares=_kol_shares(root))
     steps = ["journeys", "orders", *names]
     bar = tqdm(total=len(sizes) * len(steps), desc="generate", unit="step", disable=not cfg.show)
     acc = _Blocks(cfg, names, None if folder is None else ParquetSink(folder))
