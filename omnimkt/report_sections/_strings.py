@@ -498,7 +498,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "({effect_share} of {orders} incremental orders); rank correlation with "
                       "the measured effect: follower count {rho_fans}, clicks {rho_clicks}.",
                       "{top_clicks}获得了{clicks}中的{click_share}，但与未看到帖子的对照粉丝相比，"
-                      "带来最多新增订单的是{top_effect}（占{orders}笔新增订单的{effect_share}）。"
+                      "带来最多新增订单的是{top_effect}（占{orders}笔新增订单的{effect_share}）；"
                       "与实测效果的排序相关系数：粉丝数{rho_fans}，点击数{rho_clicks}。"),
     "social.no_table": ("no social posts table (social_posts) was provided.",
                         "未提供社交媒体帖子数据（social_posts）。"),
@@ -536,7 +536,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "按访问来源和新老访客区分，访问转化为订单的比例是多少？"),
     "web.answer": ("Of {visits}, {orders} placed an order ({rate}); the best group is "
                    "{best} at {best_rate}, the weakest {worst} at {worst_rate}.",
-                   "在{visits}中，{orders}产生了订单（{rate}）。转化最高的是{best}（{best_rate}），"
+                   "在{visits}中，{orders}产生了订单（{rate}）；转化最高的是{best}（{best_rate}），"
                    "最低的是{worst}（{worst_rate}）。"),
     "web.visits": ("{n} visits", "{n}次访问"),
     "web.no_table": ("no website visits table (sessions) was provided.",
@@ -581,12 +581,17 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "计入费用和全部订单毛利后，哪些线索来源是赚钱的？首次联系推迟的代价是多少？"),
     "leads.answer": ("{best} earns the most after its costs ({best_net}); {paid} cost "
                      "{cost} in fees, and a lead loses half its chance to buy in {half_life}.",
-                     "扣除成本后收益最高的是{best}（{best_net}）；{paid}的费用合计{cost}。"
+                     "扣除成本后收益最高的是{best}（{best_net}）；{paid}的费用合计{cost}，"
                      "线索的成交机会在{half_life}后减半。"),
     "leads.no_table": ("no leads table (leads) was provided.", "未提供销售线索数据（leads）。"),
     "leads.no_orders": ("the leads' orders with their gross margin (lead_orders, or "
                         "transactions with a margin column) were not provided.",
                         "未提供带毛利的线索订单（lead_orders，或含margin列的交易记录）。"),
+    "leads.voucher_note": ("Sales paid with vouchers ({n} leads carry one) count the voucher's "
+                           "face value; what the store gives up depends on how much of it the "
+                           "developer pays, which these tables do not hold.",
+                           "购物券订单（{n}条线索持有购物券）的销售额包含购物券面值；门店实际让出多少，"
+                           "取决于开发商按面值支付的比例，这些数据中没有。"),
     "leads.no_decay": ("The decay with the contact delay is not shown: {reason}",
                        "未展示成交率随联系延迟的衰减：{reason}"),
     "leads.finding_delay": ("Contacting {source} leads after {days} instead of the next day "

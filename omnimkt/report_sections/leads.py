@@ -62,7 +62,8 @@ def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
         delay = decay.delay_cost(src, delay_days=(HANDOVER_DAYS,))
     except OmnimktError as exc:  # no contact dates, too few leads ...: economics still hold
         why = str(exc)
-    return {"econ": econ, "decay": decay, "delay": delay, "why": why}
+    vouchers = int((leads["voucher_value"] > 0).sum()) if "voucher_value" in leads else 0
+    return {"econ": econ, "decay": decay, "delay": delay, "why": why, "vouchers": vouchers}
 
 
 def _table(econ: Any, tr: Any) -> pd.DataFrame:
@@ -128,5 +129,7 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
             float(row["lost_margin_per_event"]), 45, "leads.delay"))
     else:
         sec.notes.append(tr("leads.no_decay", reason=an["why"]))
+    if an["vouchers"]:
+        sec.notes.append(tr("leads.voucher_note", n=tr.number(an["vouchers"])))
     sec.todo.append(tr("leads.todo"))
     return sec
