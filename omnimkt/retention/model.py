@@ -275,7 +275,8 @@ class ReplenishmentModel(Estimator):
 
     def _settings(self) -> str:
         return (f"{self.days_per_unit:g} days per {self.unit_name}"
-                f"{', own pace learned' if self.learn_consumption else ''}; prompt day "
+                f"{', own pace learned' if self.learn_consumption else ''}; call on the "
+                f"{'first can' if self.call_at == 'first_can' else 'whole purchase'}, prompt day "
                 f"{self.prompt_day}, win-back after {self.winback_silent_days} silent days")
 
     # ------------------------------------------------------------ queries
