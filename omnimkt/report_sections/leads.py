@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from omnimkt.errors import OmnimktError
@@ -86,7 +87,9 @@ def _figure(an: dict[str, Any], tr: Any) -> bytes:
     ax = axes[0][0]
     plot_source_economics(an["econ"], ax=ax)
     relabel(ax, tr, title=tr("leads.chart_econ"), xlabel=tr("axis.thousand_money"))
-    ax.set_yticks(ax.get_yticks(), [code_label(tr, x) for x in an["econ"].summary.index])
+    # The plot puts the table's rows at y = 0, 1, ... (axis inverted), as here.
+    names = an["econ"].summary.index
+    ax.set_yticks(np.arange(len(names)), [code_label(tr, x) for x in names])
     legend_labels(ax, {"gross margin": tr("leads.legend_margin"),
                        "cost (fees)": tr("leads.legend_cost"),
                        "margin after cost": tr("leads.legend_net")})

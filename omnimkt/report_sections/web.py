@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from omnimkt.errors import ModelError
@@ -133,7 +134,8 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     fig, ax = plt.subplots(figsize=(9, 1.8 + 0.32 * len(t)))
     plot_visit_rates(an["rates"], ax=ax)
     relabel(ax, tr, title=tr("web.chart"), xlabel=tr("axis.order_rate") + " (%)")
-    ax.set_yticks(ax.get_yticks(), [_group_name(tr, k) for k in t.index][::-1])
+    # The plot puts the table's first row at the top (y = n - 1 ... 0), as here.
+    ax.set_yticks(np.arange(len(t))[::-1], [_group_name(tr, k) for k in t.index])
     sec.figures.append(figure_png(fig))
     sec.tables.append(Table("", _rates_table(t, tr)))
     if t.index.nlevels == 2:
