@@ -63,7 +63,8 @@ def sample_subset(n_customers: int = 600) -> Dataset:
     world = load_sample()
     keep = sorted(world.customers["customer_id"])[:n_customers]
     tables = {}
-    for kind in world.tables():
+    # The formula brand's tables (the sample's channel tables are other businesses).
+    for kind in ("transactions", "touchpoints", "customers", "stage_events"):
         df = getattr(world, kind)
         sub = df[df["customer_id"].isin(keep)].reset_index(drop=True)
         if kind == "customers":
