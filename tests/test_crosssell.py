@@ -124,3 +124,79 @@ def test_bad_input_is_named():
         NextProductModel(target="tv", cv=1).fit(owned)
     with pytest.raises(DataError, match="owned: every cell must be 0/1"):
         NextProductModel(target="tv", cv=2).fit(owned.assign(ac=owned["ac"] * 3))
+
+
+# Six offered customers, graded by hand. Given order a..f; c and d tie on the score.
+#   customer  a    b    c    d    e    f
+#   score     0.9  0.8  0.7  0.7  0.4  0.5
+#   bought    1    0    1    0    0    1
+#   p_true    0.6  0.5  0.4  0.1  0.2  0.3
+# List order (best first, ties as given): a b c d f e.
+OFFER_SCORE = pd.Series([0.9, 0.8, 0.7, 0.7, 0.4, 0.5], index=list("abcdef"))
+OFFER_BOUGHT = pd.Series([1, 0, 1, 0, 0, 1], index=list("abcdef"))
+OFFER_P = pd.Series([0.6, 0.5, 0.4, 0.1, 0.2, 0.3], index=list("abcdef"))
+
+
+def test_grade_offers_matches_a_hand_count():
+    from types import SimpleNamespace
+
+    from omnimkt.crosssell import OfferGrade, grade_offers
+
+    g = grade_offers(OFFER_SCORE.to_frame("score"), OFFER_BOUGHT, p_true=OFFER_P,
+                     model=SimpleNamespace(cv_auc_=0.7), top=3)
+    assert isinstance(g, OfferGrade)
+    # AUC = share of (buyer, non-buyer) pairs where the buyer scores higher, ties 1/2.
+    # buyers a, c, f; non-buyers b (.8), d (.7), e (.4):
+    #   a (.9) beats b, d, e -> 3;  c (.7) loses to b, ties d, beats e -> 1.5;
+    #   f (.5) beats e only -> 1.   (3 + 1.5 + 1) / 9 pairs
+    assert g.value("AUC vs later purchase") == pytest.approx(5.5 / 9)
+    # true probability: a (.6) beats b, d, e -> 3; c (.4) beats d, e -> 2; f (.3) -> 2
+    assert g.value("AUC of the true probability") == pytest.approx(7 / 9)
+    # Spearman = Pearson on ranks. score ranks a6 b5 c3.5 d3.5 e1 f2, p ranks 6 5 4 1 2 3;
+    # deviations from 3.5: (2.5, 1.5, 0, 0, -2.5, -1.5) and (2.5, 1.5, .5, -2.5, -1.5, -.5)
+    # sum of products 13, sums of squares 17 and 17.5.
+    assert g.value("Spearman vs true probability") == pytest.approx(13 / np.sqrt(17 * 17.5))
+    assert g.value("buy rate, top 3 offered") == pytest.approx(2 / 3)   # a, b, c
+    assert g.value("buy rate, all offered") == pytest.approx(3 / 6)
+    assert g.value("out-of-fold AUC (owners)") == 0.7
+    assert (g.offered, g.buyers, g.top) == (6, 3, 3)
+    assert list(g.summary.index)[0] == "out-of-fold AUC (owners)"
+    assert "top=3" in repr(g)
+
+
+def test_grade_offers_keeps_the_given_order_on_ties_and_skips_what_is_not_given():
+    from omnimkt.crosssell import grade_offers
+
+    swapped = OFFER_SCORE[list("abdcef")]           # d before c: top 3 = a, b, d
+    g = grade_offers(swapped, OFFER_BOUGHT, top=3)
+    assert g.value("buy rate, top 3 offered") == pytest.approx(1 / 3)
+    assert list(g.summary.index) == ["AUC vs later purchase", "buy rate, top 3 offered",
+                                     "buy rate, all offered"]
+
+
+def test_grade_offers_bad_input_is_named():
+    from omnimkt.crosssell import grade_offers
+    from omnimkt.errors import NotFittedError
+
+    with pytest.raises(DataError, match="bought: 1 offered customers have no value"):
+        grade_offers(OFFER_SCORE, OFFER_BOUGHT.drop("f"))
+    with pytest.raises(DataError, match="bought: every value must be 0/1"):
+        grade_offers(OFFER_SCORE, OFFER_BOUGHT * 2)
+    with pytest.raises(DataError, match="bought: all 6 offered customers have the same"):
+        grade_offers(OFFER_SCORE, OFFER_BOUGHT * 0)
+    with pytest.raises(DataError, match="p_true: 2 offered customers have no value"):
+        grade_offers(OFFER_SCORE, OFFER_BOUGHT, p_true=OFFER_P.iloc[:4])
+    with pytest.raises(DataError, match="offers: no 'score' column"):
+        grade_offers(OFFER_SCORE.to_frame("p"), OFFER_BOUGHT)
+    with pytest.raises(DataError, match="offers: the list is empty"):
+        grade_offers(OFFER_SCORE.iloc[:0], OFFER_BOUGHT)
+    with pytest.raises(DataError, match="offers.score: 1 customers have no finite score"):
+        grade_offers(OFFER_SCORE.replace(0.4, np.nan), OFFER_BOUGHT)
+    with pytest.raises(ModelError, match="top"):
+        grade_offers(OFFER_SCORE, OFFER_BOUGHT, top=7)
+    with pytest.raises(ModelError, match="top"):
+        grade_offers(OFFER_SCORE, OFFER_BOUGHT, top=0)
+    with pytest.raises(NotFittedError):
+        grade_offers(OFFER_SCORE, OFFER_BOUGHT, model=NextProductModel(), top=3)
+    with pytest.raises(ModelError, match="model: expected a fitted NextProductModel"):
+        grade_offers(OFFER_SCORE, OFFER_BOUGHT, model="logistic", top=3)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 def tour(t) -> None:
-    from omnimkt.crosssell import NextProductModel, association_rules, basket_matrix
+    from omnimkt.crosssell import (
+        NextProductModel,
+        association_rules,
+        basket_matrix,
+        grade_offers,
+    )
     from omnimkt.datasets.estates import estate_world
     from omnimkt.plotting import crosssell as P
     from omnimkt.segments.areas import lookalike_areas, ranking_check
@@ -22,3 +27,5 @@ def tour(t) -> None:
     model = t.fit(NextProductModel(target="smart_tv", cv=3), owned)
     offers = model.offers(owned)
     t.plot(P.plot_offer_gains, offers, w.truth.buyers["bought_next_smart_tv"])
+    t.keep(grade_offers(offers, w.truth.buyers["bought_next_smart_tv"],
+                        p_true=w.truth.buyers["p_next_smart_tv"], model=model, top=20))
