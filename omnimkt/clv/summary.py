@@ -226,21 +226,35 @@ def _engine_stats(daily: Any, lo: np.int64 | None, hi: np.int64) -> pd.DataFrame
     keep = nw.col("day") <= nw.lit(_as_date(hi))
     if lo is not None:
         keep = keep & (nw.col("day") > nw.lit(_as_date(lo)))
-    d = daily.filter(keep)
-    first = d.group_by("customer_id").agg(nw.col("day").min().alias("first"))
-    stats = (
-        d.join(first, on="customer_id")
-        .group_by("customer_id")
-        .agg(nw.len().alias("n"), nw.col("first").min(), nw.col("day").max().alias("last"),
-             nw.col("amount").sum().alias("total"),
-             nw.when(nw.col("day") == nw.col("first")).then(nw.col("amount"))
-             .otherwise(0.0).sum().alias("first_amount"))
-    )
-    out = collect(stats).sort_values("customer_id", kind="stable").set_index("customer_id")
+    out = collect(_day_stats(daily.filter(keep)))
+    out = out.sort_values("customer_id", kind="stable").set_index("customer_id")
     for c in ("first", "last"):
         out[c] = pd.to_datetime(out[c]).to_numpy().astype("datetime64[D]").astype(np.int64)
     out["n"] = out["n"].astype(np.int64)
     return out
+
+
+def _day_stats(d: Any) -> Any:
+    """n, first, last, total and first-day amount per customer, in one aggregate.
+
+    narwhals has no arg-min aggregation; writing the first day's amount with a join or
+    a window computes the daily table twice (1.8x the plain-SQL time at 21M rows), while
+    both engines have the aggregate natively: DuckDB ``arg_min``, Spark ``min_by``.
+    """
+    import narwhals as nw
+
+    native = nw.to_native(d)
+    if type(native).__module__.startswith("pyspark"):
+        from pyspark.sql import functions as F
+
+        out = native.groupBy("customer_id").agg(
+            F.count("*").alias("n"), F.min("day").alias("first"), F.max("day").alias("last"),
+            F.sum("amount").alias("total"), F.min_by("amount", "day").alias("first_amount"))
+    else:
+        out = native.aggregate(
+            "customer_id, count(*) AS n, min(day) AS first, max(day) AS last, "
+            "sum(amount) AS total, arg_min(amount, day) AS first_amount", "customer_id")
+    return nw.from_native(out)
 
 
 def _engine_summary(st: pd.DataFrame, end_day: np.int64, unit: float,
