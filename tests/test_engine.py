@@ -359,6 +359,19 @@ def test_cli_check_engine_duckdb(tmp_path, capsys):
     assert main(["check", "--data", str(worse), "--engine", "duckdb"]) == 1
     err = capsys.readouterr().err
     assert "2 problem(s)" in err and "1 of 6 rows have no id" in err and "are negative" in err
-    assert main(["report", "--data", str(good), "--out", str(tmp_path / "r.html"),
-                 "--engine", "duckdb"]) == 2
-    assert "--engine duckdb: the report runs in memory" in capsys.readouterr().err
+
+
+def test_channel_tables_are_read_in_memory_beside_engine_tables(capsys):
+    # The sample folder holds the four customer tables and five small channel tables.
+    from omnimkt.cli import main
+    from omnimkt.data import load_dataset
+
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    ds = load_dataset(sample, engine="duckdb")
+    assert is_engine_source(ds.transactions) and isinstance(ds.leads, pd.DataFrame)
+    assert len(ds.leads) == len(pd.read_csv(sample / "leads.csv.gz"))
+    assert ds.sources["leads"]["engine"] == "pandas"
+    assert main(["check", "--data", str(sample), "--engine", "duckdb"]) == 0
+    assert "social_posts social_posts.csv.gz  pandas" in capsys.readouterr().out

@@ -25,6 +25,10 @@ from omnimkt.errors import DataError, DataWarning
 
 ENGINES = ("auto", "pandas", "duckdb", "spark")
 TABLES = tuple(SPECS)
+#: The tables an engine validates and aggregates. The channel tables (sessions, leads,
+#: social posts, ...) are small side tables: they are read in memory with their full
+#: pandas validation even when the customer tables stay in DuckDB or Spark.
+ENGINE_TABLES = ("transactions", "touchpoints", "customers", "stage_events")
 _SUFFIXES = (".parquet", ".csv", ".csv.gz")
 #: Bytes in memory per byte on disk, roughly (Parquet is compressed and typed; CSV is text).
 _EXPANSION = {"parquet": 5.0, "csv": 1.5}
@@ -118,14 +122,27 @@ def load_engine_dataset(folder: Path, engine: str, columns: Any, *, allow_refund
     sources: dict[str, dict[str, Any]] = {}
     for kind, path in found.items():
         t0 = time.perf_counter()
-        lf = lazy_table(_source(path, engine), kind, columns, allow_refunds=allow_refunds,
-                        now=now, duplicates=duplicates)
-        tables[kind] = lf.to_native()
-        sources[kind] = {"file": str(path), "format": _bytes(path)[1], "engine": engine}
+        if kind in ENGINE_TABLES:
+            tables[kind] = lazy_table(_source(path, engine), kind, columns,
+                                      allow_refunds=allow_refunds, now=now,
+                                      duplicates=duplicates).to_native()
+        else:
+            tables[kind] = _side_table(path, kind, columns)
+        sources[kind] = {"file": str(path), "format": _bytes(path)[1],
+                         "engine": engine if kind in ENGINE_TABLES else "pandas"}
         _say(progress, f"{kind}: validated in {engine} ({time.perf_counter() - t0:.1f} s)")
     ds = Dataset(**tables)
     ds.sources = sources
     return ds
+
+
+def _side_table(path: Path, kind: str, columns: Any) -> pd.DataFrame:
+    """A channel table read in memory (a folder of Parquet parts included), validated."""
+    from omnimkt.data.io import read_table, validate_kind
+
+    if path.is_dir():
+        return validate_kind(kind, pd.read_parquet(path), columns)
+    return read_table(path, kind, columns)
 
 
 def _checked(source: Any, kind: str, columns: Any, allow_refunds: bool, now: Any,
@@ -165,12 +182,17 @@ def check_engine_dataset(folder: str | os.PathLike, engine: str, *, columns: Any
             warnings.simplefilter("always", DataWarning)
             every: list[DataError] = []
             try:
-                lf = _checked(_source(file, engine), kind, columns, allow_refunds, now, every)
-                n = int(collect(lf.select(nw.len().alias("n")))["n"].iloc[0])
+                if kind in ENGINE_TABLES:
+                    lf = _checked(_source(file, engine), kind, columns, allow_refunds, now,
+                                  every)
+                    n = int(collect(lf.select(nw.len().alias("n")))["n"].iloc[0])
+                else:
+                    n = len(_side_table(file, kind, columns))
             except DataError as exc:
                 problems.extend(Problem(kind, str(e)) for e in (every or [exc]))
         notes.extend(str(w.message) for w in seen if issubclass(w.category, DataWarning))
-        rows.append({"table": kind, "file": file.name, "read_as": engine, "rows": n,
+        read_as = engine if kind in ENGINE_TABLES else "pandas"
+        rows.append({"table": kind, "file": file.name, "read_as": read_as, "rows": n,
                      "problems": sum(p.table == kind for p in problems)})
         _say(progress, f"{kind}: checked in {engine}")
     return CheckReport(path, pd.DataFrame(rows), problems, notes)
