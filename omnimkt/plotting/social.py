@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.textpath import TextPath
 
 from omnimkt.plotting._base import new_axes
 from omnimkt.social.accounts import AccountContribution, RankingComparison
@@ -67,8 +68,11 @@ def plot_fans_vs_effect(result: RankingComparison, *, ax: Axes | None = None) ->
     ax.scatter(x, r["incremental"], color="#1f77b4", zorder=3, label="measured")
     if "truth" in r:
         ax.scatter(x, r["truth"], marker="x", color="#7f7f7f", label="true (synthetic)")
-    for name, xi, yi in zip(r.index, x, r["incremental"], strict=True):
-        ax.annotate(str(name), (xi, yi), textcoords="offset points", xytext=(4, 3), fontsize=8)
+    obstacles = np.column_stack([x, r["incremental"].to_numpy(float)])
+    if "truth" in r:
+        obstacles = np.vstack([obstacles, np.column_stack([x, r["truth"].to_numpy(float)])])
+    _label_points(ax, [str(n) for n in r.index], x, r["incremental"].to_numpy(float),
+                  obstacles)
     ax.set_xlabel("followers (thousands, zombie fans included)")
     ax.set_ylabel("incremental conversions (orders)")
     rho = result.agreement.loc["followers", "incremental"]
@@ -76,6 +80,52 @@ def plot_fans_vs_effect(result: RankingComparison, *, ax: Axes | None = None) ->
     ax.legend(fontsize=8)
     return ax
 
+
+def _label_points(ax: Axes, names: list[str], x: np.ndarray, y: np.ndarray,
+                  obstacles: np.ndarray, fontsize: float = 8) -> None:
+    """Label each point where its text overlaps no other label and no marker.
+
+    Greedy nudging in points (1/72 inch) on the current axes limits, top point
+    first: right or left beside the point, else stacked further up or down with
+    a thin leader line from its nearest corner.
+    Close points (two accounts with nearly the same fans and effect) get
+    separate labels.
+    """
+    ax.autoscale_view()
+    to_pt = 72.0 / ax.figure.dpi
+    pts = ax.transData.transform(np.column_stack([x, y])) * to_pt
+    marks = ax.transData.transform(obstacles) * to_pt
+    h, pad, r = 1.2 * fontsize, 2.0, 3.5          # text height, gap, marker radius (points)
+    placed: list[tuple[float, float, float, float]] = []
+
+    def free(box: tuple[float, float, float, float]) -> bool:
+        x0, y0, x1, y1 = box
+        hit_label = any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in placed)
+        hit_mark = ((marks[:, 0] + r > x0) & (marks[:, 0] - r < x1)
+                    & (marks[:, 1] + r > y0) & (marks[:, 1] - r < y1)).any()
+        return not (hit_label or hit_mark)
+
+    for i in np.argsort(-pts[:, 1], kind="stable"):   # top to bottom
+        w = TextPath((0, 0), names[i], size=fontsize).get_extents().width + 2.0
+        px, py = pts[i]
+        # beside the point (right, left), else stacked above/below it, edge over the point
+        spots = [(4.0, 3.0), (-4.0 - w, 3.0)] + [
+            (dx, 3.0 + side * k * (h + pad)) for k in range(1, 6) for side in (1, -1)
+            for dx in (0.0, -w)]
+        spot = next((d for d in spots if free(_box(px, py, d, w, h))), spots[0])
+        placed.append(_box(px, py, spot, w, h))
+        dx, dy = spot
+        line = None
+        if spot not in spots[:2]:   # away from its point: a thin line to the nearest corner
+            line = {"arrowstyle": "-", "color": "#7f7f7f", "lw": 0.6, "shrinkA": 0,
+                    "shrinkB": 2, "relpos": (0.0 if dx >= 0 else 1.0, 0.0 if dy > 0 else 1.0)}
+        ax.annotate(names[i], (x[i], y[i]), textcoords="offset points", xytext=(dx, dy),
+                    fontsize=fontsize, va="bottom", arrowprops=line)
+
+
+def _box(px: float, py: float, spot: tuple[float, float], w: float,
+         h: float) -> tuple[float, float, float, float]:
+    return (px + spot[0], py + spot[1], px + spot[0] + w, py + spot[1] + h)
 
 def plot_audience_drift(result: AudienceDrift, *, ax: Axes | None = None) -> Axes:
     """The account's audience mix per period as stacked shares.
