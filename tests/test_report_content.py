@@ -192,7 +192,10 @@ def test_clock_actions_withheld_where_the_median_gap_rule_predicts_better():
     basket = pd.Series([450.0, 150.0, 120.0])
     sec_note = retention_section._price_lines(basket, Tr("en"), cfg)
     assert "not applied" in sec_note
-    assert "1 customer at ¥400 or more and 2 customers below ¥200" in sec_note
+    assert "1 customer above ¥400 and 2 customers below ¥200" in sec_note
+    # the article says above 400 and below 200: exactly 400 and 200 are in between
+    edge = retention_section._price_lines(pd.Series([400.0, 200.0, 199.0]), Tr("en"), cfg)
+    assert "0 customers above ¥400 and 1 customer below ¥200" in edge
     assert "100%" not in sec_note
 
 

@@ -322,14 +322,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "retention.clock_fixed": ("consumption clock, fixed rate", "消耗周期规则（固定速度）"),
     "retention.naive": ("each customer's median gap", "客户购买间隔中位数"),
     "retention.price_ok": ("Send service content rather than discounts to the {hi} whose "
-                           "mean order is {service} or more, and price offers to the {lo} "
-                           "whose mean order is below {price}.",
-                           "{hi}的客单价在{service}及以上（宜推送服务内容而非折扣），{lo}"
+                           "median order is above {service}, and price offers to the {lo} "
+                           "whose median order is below {price}.",
+                           "{hi}的订单中位数高于{service}（宜推送服务内容而非折扣），{lo}"
                            "低于{price}（宜推送价格优惠）。"),
     "retention.price_skip": ("The case's {price}/{service} price lines are not applied: by "
-                             "mean order value, {hi} at {service} or more and {lo} below "
+                             "median order value, {hi} above {service} and {lo} below "
                              "{price}, where at least {need} on each side are needed.",
-                             "未采用案例中的{price}/{service}价格线：客单价在{service}及以上的仅有"
+                             "未采用案例中的{price}/{service}价格线：订单中位数高于{service}的仅有"
                              "{hi}，低于{price}的有{lo}，每侧至少需要{need}。"),
     "retention.reason": ("last purchase on {day}: {units}", "最近一次购买：{day}，{units}"),
     # ------------------------------------------------------------------ funnel

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from omnimkt.errors import DataError, ModelError
+from omnimkt.pricing_rule import price_rule
 from omnimkt.report_sections._common import contact_action, data_span, quiet
 from omnimkt.report_sections._section import Action, Finding, Section, Table
 from omnimkt.retention import ReplenishmentModel, backtest
@@ -71,7 +72,7 @@ def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     except (DataError, ModelError) as exc:
         return {"skip": str(exc)}
     first, last = data_span(tx)
-    return {"check": clock_check(tx, model, cfg), "actions": acts, "basket": dep["mean_basket"],
+    return {"check": clock_check(tx, model, cfg), "actions": acts, "basket": dep["basket"],
             "span_days": (last - first).days, "day": last + pd.Timedelta(days=1)}
 
 
@@ -94,8 +95,10 @@ def _units(u: float, tr: Any) -> str:
 
 
 def _price_lines(basket: pd.Series, tr: Any, cfg: dict[str, Any]) -> str:
-    hi = int((basket >= cfg["service_threshold"]).sum())
-    lo = int((basket < cfg["price_threshold"]).sum())
+    # The one rule of omnimkt.pricing_rule: above the service line, below the price line.
+    codes = price_rule(basket.to_numpy(), high=cfg["service_threshold"],
+                       low=cfg["price_threshold"])
+    hi, lo = int((codes == 0).sum()), int((codes == 2).sum())
     key = ("retention.price_ok" if min(hi, lo) >= cfg["min_customers_per_side"]
            else "retention.price_skip")
     return tr(key, hi=tr.count(hi, "customer"), lo=tr.count(lo, "customer"),
