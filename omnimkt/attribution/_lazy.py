@@ -129,10 +129,19 @@ def paths_lazy(tp: nw.LazyFrame, tx: nw.LazyFrame, *, window_days: float | None,
                params: dict) -> Any:
     """:func:`~omnimkt.attribution.build_paths` on lazy frames: a :class:`Paths` with one
     row per distinct path (``journeys`` and ``days_before`` are not kept)."""
-    from omnimkt.attribution.paths import Paths
+    from omnimkt.data.engine import materialized
 
     conv, touches = _timeline(tp, tx, conversion)
-    kept = _kept(conv, touches, conversion, include_nulls, window_days)
+    # the windows over the raw touches run once; every query below reads the kept rows
+    with materialized(conv) as conv, materialized(
+            _kept(conv, touches, conversion, include_nulls, window_days)) as kept:
+        return _distinct_paths(conv, kept, no_touch, direct_label, params)
+
+
+def _distinct_paths(conv: nw.LazyFrame, kept: nw.LazyFrame, no_touch: str, direct_label: str,
+                    params: dict) -> Any:
+    from omnimkt.attribution.paths import Paths
+
     journeys = kept.group_by(*_KEY).agg(nw.len().alias("n"))
     lost = conv.join(journeys, on=_KEY, how="anti")
     info = _collect(lost.select(nw.len().alias("n"), nw.col("value").sum().alias("v")))

@@ -46,10 +46,12 @@ Examples
 from __future__ import annotations
 
 import glob as _glob
+import itertools
 import os
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,7 @@ from omnimkt.errors import DataError
 __all__ = [
     "collect",
     "configure_duckdb",
+    "materialized",
     "duckdb_connection",
     "is_engine_source",
     "lazy_table",
@@ -375,6 +378,43 @@ def lazy_table(
     return canonical_lazy(_rename(lf, cols, table), SPECS[table], cols, validate=validate,
                           allow_refunds=allow_refunds, now=now, duplicates=duplicates,
                           user_names=names)
+
+
+_TEMP_NAMES = itertools.count()
+
+
+@contextmanager
+def materialized(lf: nw.LazyFrame) -> Iterator[nw.LazyFrame]:
+    """``lf`` computed once and kept while the block runs, then released.
+
+    A lazy query read by several others (a count, a maximum, the final table) is
+    otherwise recomputed from the raw rows by each of them. DuckDB keeps it as a
+    temporary table (spilled to its temp folder past the memory limit), Spark as a
+    cached DataFrame. narwhals has no such operation, hence the two branches.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> lf = lazy_table(pa.table({"customer_id": [1, 2], "timestamp": ["2025-01-01"] * 2,
+    ...                           "amount": [5.0, 7.0]}), "transactions")
+    >>> with materialized(lf.filter(nw.col("amount") > 6)) as kept:
+    ...     collect(kept.select(nw.len()))["len"].tolist()
+    [1]
+    """
+    native = nw.to_native(lf)
+    if _kind(native) == "spark":
+        cached = native.cache()
+        try:
+            yield nw.from_native(cached)
+        finally:
+            cached.unpersist()
+        return
+    name = f"omnimkt_kept_{next(_TEMP_NAMES)}"
+    native.query("omnimkt_src", f"CREATE TEMP TABLE {name} AS SELECT * FROM omnimkt_src")
+    try:
+        yield nw.from_native(native.query("omnimkt_src", f"SELECT * FROM {name}"))
+    finally:
+        native.query("omnimkt_src", f"DROP TABLE IF EXISTS {name}")
 
 
 def collect(lf: nw.LazyFrame | nw.DataFrame) -> pd.DataFrame:
