@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -152,7 +153,7 @@ def _run_mode(mode: str, paths: dict, tx: str, end: str, out: dict, t0: float) -
 
         spark = local_spark()
         out["spark_start_s"] = time.perf_counter() - t0
-        _clv_tail(rfm_summary(spark.read.parquet(tx), observation_end=end), out, t0)
+        _clv_tail(rfm_summary(spark.read.parquet(_micros(tx)), observation_end=end), out, t0)
         spark.stop()
     elif mode == "paths":
         from omnimkt.attribution import build_paths
@@ -162,8 +163,20 @@ def _run_mode(mode: str, paths: dict, tx: str, end: str, out: dict, t0: float) -
     elif mode == "funnel":
         from omnimkt.funnel import funnel
 
-        f = funnel(paths["stage_events"], list(STEPS), window_days=365)
-        out["users_step1"] = int(f.summary.iloc[0, 0]) if len(f.summary) else 0
+        f = funnel(paths["stage_events"], list(STEPS), window_days=365, step_column="stage")
+        out["users_per_step"] = f.summary.select_dtypes("number").iloc[:, 0].astype(int).tolist()
+
+
+def _micros(path: str) -> str:
+    """A copy with microsecond timestamps: Spark 3.5 cannot read the nanosecond Parquet
+    timestamps pandas writes (made once, outside the timing, by DuckDB)."""
+    import duckdb
+
+    out = path.replace(".parquet", "_us.parquet")
+    if not os.path.exists(out):
+        duckdb.sql(f"COPY (SELECT * REPLACE (CAST(timestamp AS TIMESTAMP) AS timestamp) "
+                   f"FROM read_parquet('{path}')) TO '{out}' (FORMAT parquet)")
+    return out
 
 
 def _sub(mode: str, n: int, data: Path, pandas_limit_gb: float) -> dict:
@@ -211,7 +224,10 @@ def main() -> None:
     data = Path(a.data)
     sizes = [int(s) for s in a.sizes.split(",")]
     if a.child:
-        print(json.dumps(_measure(a.child, _world(sizes[0], data), a.pandas_limit_gb)))
+        info = _world(sizes[0], data)
+        if a.child == "spark":
+            _micros(info["paths"]["transactions"])
+        print(json.dumps(_measure(a.child, info, a.pandas_limit_gb)))
         return
     data.mkdir(parents=True, exist_ok=True)
     rows = []
