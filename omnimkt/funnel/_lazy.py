@@ -124,10 +124,17 @@ def _anchors(rows: nw.LazyFrame, spec: Any) -> nw.LazyFrame:
                     rn_0=nw.col("rn"), t_0=nw.col("t"), entered=nw.col("timestamp"))
 
 
-def funnel_lazy(events: Any, spec: Any, columns: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+def funnel_lazy(events: Any, spec: Any, columns: Any) -> tuple[pd.DataFrame, None]:
     """Per-customer levels (customer_id, entered, steps_reached, step times in s) of the
     counted attempt of every customer who entered, sorted by customer_id."""
-    rows = _rows(_open(events, columns, spec.step_column), spec)
+    from omnimkt.data.engine import materialized
+
+    # the step rows (a window over every event) are read once per step: compute them once
+    with materialized(_rows(_open(events, columns, spec.step_column), spec)) as rows:
+        return _levels(rows, spec), None
+
+
+def _levels(rows: nw.LazyFrame, spec: Any) -> pd.DataFrame:
     att = _anchors(rows, spec)
     for k in range(1, len(spec.steps)):
         cand = rows.filter(nw.col(f"s{k}")).select("customer_id", c_rn=nw.col("rn"),
@@ -147,10 +154,9 @@ def funnel_lazy(events: Any, spec: Any, columns: Any) -> tuple[pd.DataFrame, pd.
     best = att.with_columns(top=nw.col("steps_reached").max().over("customer_id"))
     best = best.filter(nw.col("steps_reached") == nw.col("top"))
     best = best.filter(nw.col("a_rn") == nw.col("a_rn").min().over("customer_id"))
-    out = _collect(best.select("customer_id", "entered", "a_t", "steps_reached",
-                               *[f"t_{k}" for k in range(len(spec.steps))])
-                   .sort("customer_id"))
-    return out, rows
+    return _collect(best.select("customer_id", "entered", "a_t", "steps_reached",
+                                *[f"t_{k}" for k in range(len(spec.steps))])
+                    .sort("customer_id"))
 
 
 def units_frame(out: pd.DataFrame, n_steps: int) -> pd.DataFrame:
