@@ -40,9 +40,9 @@ def _lookup(col: str, values: dict[Any, int]) -> nw.Expr:
     return out
 
 
-def _timeline(tp: nw.LazyFrame, tx: nw.LazyFrame, conversion: str
-              ) -> tuple[nw.LazyFrame, nw.LazyFrame]:
-    """Conversions (customer_id, k, ts, value) and touches with their journey number k."""
+def _timeline(tp: nw.LazyFrame, tx: nw.LazyFrame, conversion: str) -> nw.LazyFrame:
+    """Touches and conversions on one timeline, each with its journey number k
+    (:func:`_split` separates them)."""
     if conversion == "first_purchase":
         tx = tx.filter(nw.col("timestamp") == nw.col("timestamp").min().over("customer_id"))
     conv = (tx.group_by("customer_id", "timestamp").agg(nw.col("amount").sum().alias("value"))
@@ -66,6 +66,10 @@ def _timeline(tp: nw.LazyFrame, tx: nw.LazyFrame, conversion: str
         k=nw.col("is_conv").cum_sum().over("customer_id", order_by=["timestamp", "is_conv"])
         - nw.col("is_conv"),
         n_conv=nw.col("is_conv").sum().over("customer_id"))
+    return both
+
+
+def _split(both: nw.LazyFrame) -> tuple[nw.LazyFrame, nw.LazyFrame]:
     conv = both.filter(nw.col("is_conv") == 1).select(
         "customer_id", "k", conv_ts=nw.col("timestamp"), value=nw.col("value"))
     touches = both.filter(nw.col("is_conv") == 0).drop("is_conv", "value")
@@ -131,11 +135,11 @@ def paths_lazy(tp: nw.LazyFrame, tx: nw.LazyFrame, *, window_days: float | None,
     row per distinct path (``journeys`` and ``days_before`` are not kept)."""
     from omnimkt.data.engine import materialized
 
-    conv, touches = _timeline(tp, tx, conversion)
     # the windows over the raw touches run once; every query below reads the kept rows
-    with materialized(conv) as conv, materialized(
-            _kept(conv, touches, conversion, include_nulls, window_days)) as kept:
-        return _distinct_paths(conv, kept, no_touch, direct_label, params)
+    with materialized(_timeline(tp, tx, conversion)) as both:
+        conv, touches = _split(both)
+        with materialized(_kept(conv, touches, conversion, include_nulls, window_days)) as kept:
+            return _distinct_paths(conv, kept, no_touch, direct_label, params)
 
 
 def _distinct_paths(conv: nw.LazyFrame, kept: nw.LazyFrame, no_touch: str, direct_label: str,
