@@ -363,10 +363,10 @@ def test_cli_check_engine_duckdb(tmp_path, capsys):
 
 def test_channel_tables_are_read_in_memory_beside_engine_tables(capsys):
     # The sample folder holds the four customer tables and five small channel tables.
+    from pathlib import Path
+
     from omnimkt.cli import main
     from omnimkt.data import load_dataset
-
-    from pathlib import Path
 
     sample = Path(__file__).resolve().parent.parent / "sample_data"
     ds = load_dataset(sample, engine="duckdb")
