@@ -216,13 +216,18 @@ def _customer_table_from_orders(orders: pd.DataFrame, ref: pd.Timestamp) -> pd.D
     gaps[starts] = 0.0
     s1 = np.add.reduceat(gaps, starts)
     s2 = np.add.reduceat(gaps * gaps, starts)
-    k = n_orders - 1
+    out["regularity"] = regularity(s1, s2, n_orders - 1)
+    return out[list(CUSTOMER_TABLE_COLUMNS)]
+
+
+def regularity(s1: np.ndarray, s2: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """1 / (1 + CV) of a customer's ``k`` gaps from their sum ``s1`` and sum of squares
+    ``s2``; NaN below two gaps or with a zero mean gap."""
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = s1 / k
         std = np.sqrt(np.maximum(s2 / k - mean * mean, 0.0))
         reg = 1.0 / (1.0 + std / mean)
-    out["regularity"] = np.where((k >= 2) & (mean > 0), reg, np.nan)
-    return out[list(CUSTOMER_TABLE_COLUMNS)]
+    return np.where((k >= 2) & (mean > 0), reg, np.nan)
 
 
 def as_customer_table(data: Any, *, cutoff: Any = None, columns: Any = None) -> pd.DataFrame:

@@ -89,7 +89,7 @@ def orders_lazy(lf: nw.LazyFrame) -> nw.LazyFrame:
 def customer_table_lazy(lf: nw.LazyFrame, cutoff: Any) -> pd.DataFrame:
     """:func:`omnimkt.segments.customer_table` on a lazy transactions frame."""
     from omnimkt.data.engine import collect
-    from omnimkt.segments._base import CUSTOMER_TABLE_COLUMNS
+    from omnimkt.segments._base import CUSTOMER_TABLE_COLUMNS, regularity
 
     hist, _, end = history_lazy(lf, cutoff)
     orders = orders_lazy(hist)
@@ -121,11 +121,7 @@ def customer_table_lazy(lf: nw.LazyFrame, cutoff: Any) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = out["spend"] / out["list_spend"]
     out["price_ratio"] = ratio.where(out["list_spend"] > 0)
-    k = (out["orders"] - 1).to_numpy()
-    s1, s2 = out["s1"].to_numpy(dtype=float), out["s2"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = s1 / k
-        std = np.sqrt(np.maximum(s2 / k - mean * mean, 0.0))
-        reg = 1.0 / (1.0 + std / mean)
-    out["regularity"] = np.where((k >= 2) & (mean > 0), reg, np.nan)
+    out["regularity"] = regularity(out["s1"].to_numpy(dtype=float),
+                                   out["s2"].to_numpy(dtype=float),
+                                   (out["orders"] - 1).to_numpy())
     return out[list(CUSTOMER_TABLE_COLUMNS)]
