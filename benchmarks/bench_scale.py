@@ -34,6 +34,9 @@ import warnings
 from pathlib import Path
 
 STEPS = ("discover", "aware", "consider", "purchase", "loyal")
+LABELS = {"anchor": "plain DuckDB SQL RFM (anchor)", "duckdb": "CLV pipeline, DuckDB",
+          "pandas": "CLV pipeline, pandas", "spark": "CLV pipeline, Spark local[2]",
+          "paths": "distinct paths, DuckDB", "funnel": "5-step funnel, DuckDB"}
 
 
 # ----------------------------------------------------------------------- measuring
@@ -201,12 +204,12 @@ def _plot(rows: list[dict], path: str) -> None:
         if not pts:
             continue
         x = [r["n"] / 1e6 for r in pts]
-        a1.plot(x, [r["wall_s"] for r in pts], marker="o", label=mode)
+        a1.plot(x, [r["wall_s"] for r in pts], marker="o", label=LABELS.get(mode, mode))
         a2.plot(x, [r["peak_mb"] / 1024 for r in pts], marker="o", label=mode)
     a1.set(xlabel="customers (millions)", ylabel="wall time (s)", title="Time")
     a2.set(xlabel="customers (millions)", ylabel="peak RSS (GB)", title="Memory")
     a2.axhline(8, color="grey", ls=":", lw=1)
-    a1.legend()
+    a1.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
