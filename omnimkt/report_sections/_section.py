@@ -223,3 +223,13 @@ def money_axis(ax: Any, tr: Any, axis: str = "y", scale: float = 1.0) -> None:
     plotted unit (1000 when a plot draws thousands)."""
     fmt = FuncFormatter(lambda v, _: tr.money(v * scale))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def legend_labels(ax: Any, texts: dict[str, str]) -> None:
+    """Replace legend entries written by a plot function (English text -> translated text);
+    entries not in ``texts`` keep their text."""
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    for item in legend.get_texts():
+        item.set_text(texts.get(item.get_text(), item.get_text()))

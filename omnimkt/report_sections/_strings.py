@@ -620,17 +620,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.cost_per_order": ("cost per order", "每单成本"),
     "col.margin": ("gross margin", "毛利"),
     "col.net_margin": ("margin after cost", "扣除成本后的毛利"),
-    "label.fair": ("building-materials fair", "建材联盟活动"),
-    "label.canvassing": ("estate canvassing", "扫楼"),
-    "label.walk_in": ("walk-in", "进店客户"),
-    "label.service_call": ("service call", "服务营销回访"),
-    "label.developer": ("developer voucher", "开发商购物券"),
-    "label.search": ("search", "搜索"),
-    "label.campaign": ("media campaign", "媒体投放"),
-    "label.new": ("new visitor", "新访客"),
-    "label.returning": ("returning visitor", "回访客户"),
-    "label.portal_banner": ("portal banner", "门户网站横幅"),
-    "label.video_preroll": ("video pre-roll", "视频贴片"),
+    "visitor.new": ("new visitor", "新访客"),
+    "visitor.returning": ("returning visitor", "回访客户"),
 }
 
 #: Glossary: key -> ((term, explanation) in English, (term, explanation) in Chinese).

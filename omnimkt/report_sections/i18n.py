@@ -68,6 +68,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "tv": ("TV", "电视广告"), "direct": ("direct", "直接访问"), "email": ("e-mail", "邮件"),
     "phone": ("phone call", "电话"), "wechat": ("WeChat", "微信"),
     "messaging": ("messaging app", "微信消息"),
+    # lead sources, visit sources and media campaigns (channel sections)
+    "fair": ("building-materials fair", "建材联盟活动"), "canvassing": ("estate canvassing", "扫楼"),
+    "walk_in": ("walk-in", "进店客户"), "service_call": ("service call", "服务营销回访"),
+    "developer": ("developer voucher", "开发商购物券"), "search": ("search", "搜索"),
+    "campaign": ("media campaign", "媒体投放"), "portal_banner": ("portal banner", "门户网站横幅"),
+    "video_preroll": ("video pre-roll", "视频贴片"),
     # attribution models
     "last_touch": ("last touch", "末次触点"), "first_touch": ("first touch", "首次触点"),
     "linear": ("linear", "线性"), "time_decay": ("time decay", "时间衰减"),

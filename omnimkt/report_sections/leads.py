@@ -29,8 +29,14 @@ from omnimkt.errors import OmnimktError
 from omnimkt.leads import LeadDecayModel, source_economics
 from omnimkt.plotting.leads import plot_lead_decay, plot_source_economics
 from omnimkt.report_sections._common import quiet
-from omnimkt.report_sections._section import Finding, Section, Table, figure_png, relabel
-from omnimkt.report_sections.web import code_label, legend_labels
+from omnimkt.report_sections._section import (
+    Finding,
+    Section,
+    Table,
+    figure_png,
+    legend_labels,
+    relabel,
+)
 
 __all__ = ["analyse", "build"]
 
@@ -70,7 +76,7 @@ def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
 def _table(econ: Any, tr: Any) -> pd.DataFrame:
     s = econ.summary
     return pd.DataFrame({
-        tr("col.source"): [code_label(tr, x) for x in s.index],
+        tr("col.source"): [tr.label(x) for x in s.index],
         tr("col.leads"): [tr.number(x) for x in s["leads"]],
         tr("col.orders"): [tr.number(x) for x in s["orders"]],
         tr("col.cost"): [tr.money(x) for x in s["cost"]],
@@ -89,7 +95,7 @@ def _figure(an: dict[str, Any], tr: Any) -> bytes:
     relabel(ax, tr, title=tr("leads.chart_econ"), xlabel=tr("axis.thousand_money"))
     # The plot puts the table's rows at y = 0, 1, ... (axis inverted), as here.
     names = an["econ"].summary.index
-    ax.set_yticks(np.arange(len(names)), [code_label(tr, x) for x in names])
+    ax.set_yticks(np.arange(len(names)), [tr.label(x) for x in names])
     legend_labels(ax, {"gross margin": tr("leads.legend_margin"),
                        "cost (fees)": tr("leads.legend_cost"),
                        "margin after cost": tr("leads.legend_net")})
@@ -99,7 +105,7 @@ def _figure(an: dict[str, Any], tr: Any) -> bytes:
         relabel(ax, tr, title=tr("leads.chart_decay"), xlabel=tr("axis.days_to_contact"),
                 ylabel=tr("axis.share_buying"))
         legend_labels(ax, {"15-30 day hand-over": tr("leads.legend_handover"),
-                           **{str(x): code_label(tr, x) for x in decay.base_rates_.index}})
+                           **{str(x): tr.label(x) for x in decay.base_rates_.index}})
     return figure_png(fig)
 
 
@@ -114,19 +120,19 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     paid = s[s["cost"] > 0]
     decay = an["decay"]
     half = tr.days(decay.half_life_days_) if decay is not None else "–"
-    sec.answer = tr("leads.answer", best=code_label(tr, best),
+    sec.answer = tr("leads.answer", best=tr.label(best),
                     best_net=tr.money(s.loc[best, "net_margin"]),
-                    paid=tr.join([code_label(tr, x) for x in paid.index]) or "–",
+                    paid=tr.join([tr.label(x) for x in paid.index]) or "–",
                     cost=tr.money(paid["cost"].sum()), half_life=half)
     sec.figures.append(_figure(an, tr))
     sec.tables.append(Table("", _table(an["econ"], tr)))
-    sec.findings.append(Finding(tr("leads.finding_best", best=code_label(tr, best),
+    sec.findings.append(Finding(tr("leads.finding_best", best=tr.label(best),
                                    net=tr.money(s.loc[best, "net_margin"])),
                                 float(s.loc[best, "net_margin"]), 30, "leads.best"))
     if an["delay"] is not None:
         row = an["delay"].summary.iloc[-1]
         sec.findings.append(Finding(
-            tr("leads.finding_delay", source=code_label(tr, an["delay"].source),
+            tr("leads.finding_delay", source=tr.label(an["delay"].source),
                days=tr.days(row["delay_days"]), lost=tr.money(row["lost_margin_per_event"]),
                share=tr.pct(row["lost_share"])),
             float(row["lost_margin_per_event"]), 45, "leads.delay"))

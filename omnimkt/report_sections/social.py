@@ -25,8 +25,14 @@ import pandas as pd
 
 from omnimkt.plotting.social import plot_account_contribution, plot_fans_vs_effect
 from omnimkt.report_sections._common import quiet
-from omnimkt.report_sections._section import Finding, Section, Table, figure_png, relabel
-from omnimkt.report_sections.web import code_label, legend_labels
+from omnimkt.report_sections._section import (
+    Finding,
+    Section,
+    Table,
+    figure_png,
+    legend_labels,
+    relabel,
+)
 from omnimkt.social import AccountContribution, concentration, fans_vs_effect
 
 __all__ = ["analyse", "build"]
@@ -48,7 +54,7 @@ def _table(model: AccountContribution, tr: Any) -> pd.DataFrame:
     c = model.summary
     clicks = c["clicks"] / max(float(c["clicks"].sum()), 1.0)
     return pd.DataFrame({
-        tr("col.account"): [code_label(tr, a) for a in c.index],
+        tr("col.account"): [tr.label(a) for a in c.index],
         tr("col.followers"): [tr.number(x) for x in c["followers"]],
         tr("col.clicks"): [tr.number(x) for x in c["clicks"]],
         tr("col.click_share"): [tr.pct(x, 1) for x in clicks],
@@ -88,9 +94,9 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     model, clicks, effect = an["model"], an["clicks"], an["effect"]
     c, agree = model.contributions_, an["ranks"].agreement
     top_c, top_e = clicks.top_account, effect.top_account
-    sec.answer = tr("social.answer", top_clicks=code_label(tr, top_c),
+    sec.answer = tr("social.answer", top_clicks=tr.label(top_c),
                     click_share=tr.pct(clicks.top_share),
-                    clicks=tr.count(clicks.total, "click"), top_effect=code_label(tr, top_e),
+                    clicks=tr.count(clicks.total, "click"), top_effect=tr.label(top_e),
                     effect_share=tr.pct(effect.top_share), orders=tr.number(effect.total),
                     rho_fans=f"{agree.loc['followers', 'incremental']:.2f}",
                     rho_clicks=f"{agree.loc['clicks', 'incremental']:.2f}")
@@ -100,7 +106,7 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
     sec.notes.append(tr("social.sure", n=sure, m=len(c), level=tr.pct(1 - model.alpha)))
     gap = float(clicks.shares[top_c] - effect.shares.get(top_c, 0.0))
     if gap > 0:
-        sec.findings.append(Finding(tr("social.finding", top_clicks=code_label(tr, top_c),
+        sec.findings.append(Finding(tr("social.finding", top_clicks=tr.label(top_c),
                                        click_share=tr.pct(clicks.top_share),
                                        effect_share=tr.pct(effect.shares.get(top_c, 0.0))),
                                     gap, 40, "social.clicks_overstate"))

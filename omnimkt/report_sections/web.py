@@ -28,35 +28,13 @@ from omnimkt.errors import ModelError
 from omnimkt.plotting.web import plot_visit_rates
 from omnimkt.report_sections._common import quiet
 from omnimkt.report_sections._section import Finding, Section, Table, figure_png, relabel
-from omnimkt.report_sections._strings import STRINGS
 from omnimkt.web import campaign_volumes, price_campaign, visit_rates
 
-__all__ = ["analyse", "build", "code_label", "legend_labels"]
+__all__ = ["analyse", "build"]
 
 # Only the break-even rates are shown; they do not depend on the price offered, so any
 # positive rate serves to run the comparison (CPM needs impressions the visits lack).
 _NOMINAL = {"CPC": 1.0, "CPA": 1.0, "CPS": 0.1}
-
-
-def code_label(tr: Any, code: Any) -> str:
-    """Display label of a data code: the client's label, the channel sections' own, else
-    the report's shared labels."""
-    key = str(code)
-    if key in tr.labels:
-        return tr.labels[key]
-    if f"label.{key}" in STRINGS:
-        return tr(f"label.{key}")
-    return tr.label(key)
-
-
-def legend_labels(ax: Any, texts: dict[str, str]) -> None:
-    """Replace legend entries written by a plot function (English text -> translated text);
-    entries not in ``texts`` keep their text."""
-    legend = ax.get_legend()
-    if legend is None:
-        return
-    for item in legend.get_texts():
-        item.set_text(texts.get(item.get_text(), item.get_text()))
 
 
 def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +62,7 @@ def analyse(data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
 
 def _group_name(tr: Any, key: Any) -> str:
     parts = key if isinstance(key, tuple) else (key,)
-    words = [code_label(tr, p) for p in parts]
+    words = [tr.label(parts[0]), *(tr(f"visitor.{p}") for p in parts[1:])]
     return " / ".join(words) if tr.lang == "en" else "·".join(words)
 
 
@@ -92,9 +70,9 @@ def _rates_table(t: pd.DataFrame, tr: Any) -> pd.DataFrame:
     rows = []
     for key, r in t.iterrows():
         parts = key if isinstance(key, tuple) else (key,)
-        row = {tr("col.source"): code_label(tr, parts[0])}
+        row = {tr("col.source"): tr.label(parts[0])}
         if len(parts) > 1:
-            row[tr("col.visitor")] = code_label(tr, parts[1])  # "new" / "returning"
+            row[tr("col.visitor")] = tr(f"visitor.{parts[1]}")  # "new" / "returning"
         row.update({tr("col.visits"): tr.number(r["visits"]),
                     tr("col.orders"): tr.number(r["events"]),
                     tr("col.order_rate"): tr.pct(r["rate"], 1),
@@ -107,7 +85,7 @@ def _pricing_table(p: Any, tr: Any) -> pd.DataFrame:
     s, v = p.summary, p.volumes
     be = s.pivot(index="campaign", columns="model", values="break_even_rate")
     return pd.DataFrame({
-        tr("col.campaign"): [code_label(tr, c) for c in v.index],
+        tr("col.campaign"): [tr.label(c) for c in v.index],
         tr("col.clicks"): [tr.number(x) for x in v["clicks"]],
         tr("col.actions"): [tr.number(x) for x in v["actions"]],
         tr("col.orders"): [tr.number(x) for x in v["orders"]],
@@ -143,7 +121,7 @@ def build(an: dict[str, Any], tr: Any, cfg: dict[str, Any]) -> Section:
         ret, new = (src, "returning"), (src, "new")
         if ret in t.index and new in t.index:
             sec.findings.append(Finding(
-                tr("web.finding", source=code_label(tr, src),
+                tr("web.finding", source=tr.label(src),
                    ret_rate=tr.pct(t.loc[ret, "rate"], 1), new_rate=tr.pct(t.loc[new, "rate"], 1)),
                 float(t.loc[ret, "rate"]), 25, "web.returning"))
     if an["pricing"] is not None:
