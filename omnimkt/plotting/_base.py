@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -87,3 +88,21 @@ def new_axes(ax: Axes | None = None, size: tuple[float, float] = (7, 4)) -> Axes
     if ax is None:
         _, ax = plt.subplots(figsize=size)
     return ax
+
+
+def grouped_bars(ax: Axes, x: Any, bars: list[tuple[Any, dict[str, Any]]],
+                 width: float = 0.8) -> None:
+    """Side-by-side bars at each ``x``: one ``(heights, bar keyword arguments)`` per series,
+    sharing ``width`` of the slot.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ax = new_axes()
+    >>> grouped_bars(ax, np.arange(2), [([1, 2], {"label": "a"}), ([3, 4], {"label": "b"})])
+    >>> [round(float(p.get_x()), 2) + 0.0 for p in ax.patches]
+    [-0.4, 0.6, 0.0, 1.0]
+    """
+    w = width / len(bars)
+    for i, (heights, kw) in enumerate(bars):
+        ax.bar(x + (i - (len(bars) - 1) / 2) * w, heights, w, **kw)

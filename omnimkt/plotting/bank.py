@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from omnimkt.bank import EChannelKPIs, TierMix
-from omnimkt.plotting._base import new_axes
+from omnimkt.plotting._base import grouped_bars, new_axes
 
 __all__ = ["plot_echannel_kpis", "plot_tier_mix"]
 
@@ -25,9 +25,8 @@ def plot_tier_mix(result: TierMix, *, ax: Axes | None = None) -> Axes:
     s = result.summary
     ax = new_axes(ax, (5.5, 3.4))
     x = np.arange(len(s))
-    ax.bar(x - 0.2, s["customers"], width=0.4, color="C0", label="sample")
-    ax.bar(x + 0.2, s["case_scaled"], width=0.4, color="C7",
-           label=f"case x {result.scale:g}")
+    grouped_bars(ax, x, [(s["customers"], dict(color="C0", label="sample")),
+                        (s["case_scaled"], dict(color="C7", label=f"case x {result.scale:g}"))])
     ax.set_xticks(x, s.index.astype(str))
     ax.set_xlabel("tier")
     ax.set_ylabel("customers")
@@ -41,10 +40,10 @@ def plot_echannel_kpis(result: EChannelKPIs, *, ax: Axes | None = None) -> Axes:
     s = result.summary.loc[["activity_rate", "online_wealth_share"]]
     ax = new_axes(ax, (5.5, 3.4))
     x = np.arange(len(s))
-    ax.bar(x - 0.2, s["year_before"].astype(float) * 100, width=0.4, color="C7",
-           label="a year before")
-    ax.bar(x + 0.2, s["now"].astype(float) * 100, width=0.4, color="C0",
-           label=f"{result.cutoff.date()}")
+    grouped_bars(ax, x, [(s["year_before"].astype(float) * 100,
+                          dict(color="C7", label="a year before")),
+                        (s["now"].astype(float) * 100,
+                         dict(color="C0", label=f"{result.cutoff.date()}"))])
     ax.set_xticks(x, ["activity rate (动户率)", "online share of wealth sales"])
     ax.set_ylabel("%")
     ax.set_title("E-channel KPIs, year on year")

@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from omnimkt.campaign import Penetration, StaffLoad, TargetTracking, TrafficChange
-from omnimkt.plotting._base import new_axes
+from omnimkt.plotting._base import grouped_bars, new_axes
 
 __all__ = ["plot_attainment", "plot_daily_tracking", "plot_penetration", "plot_staff_load",
            "plot_traffic_change"]
@@ -59,10 +59,8 @@ def plot_penetration(result: Penetration, *, ax: Axes | None = None) -> Axes:
     s = result.summary * 100
     ax = new_axes(ax, (6.5, 3.6))
     x = np.arange(len(s))
-    width = 0.8 / len(s.columns)
-    for i, col in enumerate(s.columns):
-        ax.bar(x + (i - (len(s.columns) - 1) / 2) * width, s[col], width=width,
-               label=f"{col} customers" if col != "all" else "all customers")
+    grouped_bars(ax, x, [(s[col], dict(label=f"{col} customers" if col != "all"
+                                        else "all customers")) for col in s.columns])
     ax.set_xticks(x, s.index.astype(str))
     ax.set_xlabel("service type")
     ax.set_ylabel("customers with the service (%)")
@@ -76,8 +74,8 @@ def plot_traffic_change(result: TrafficChange, *, ax: Axes | None = None) -> Axe
     s = result.summary.drop(index="all stores", errors="ignore")
     ax = new_axes(ax, (6.5, 3.6))
     x = np.arange(len(s))
-    ax.bar(x - 0.2, s["visits_year_before"], width=0.4, color="C7", label="a year earlier")
-    ax.bar(x + 0.2, s["visits"], width=0.4, color="C0", label="campaign window")
+    grouped_bars(ax, x, [(s["visits_year_before"], dict(color="C7", label="a year earlier")),
+                        (s["visits"], dict(color="C0", label="campaign window"))])
     ax.set_xticks(x, s.index.astype(str))
     ax.set_xlabel("store")
     ax.set_ylabel("visits in the window")

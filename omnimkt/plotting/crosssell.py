@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from omnimkt.plotting._base import new_axes
+from omnimkt.plotting._base import grouped_bars, new_axes
 
 __all__ = ["plot_area_ranking", "plot_offer_gains", "plot_ranking_check", "plot_rules"]
 
@@ -64,8 +64,8 @@ def plot_ranking_check(check: Any, *, ax: Axes | None = None) -> Axes:
     ax = new_axes(ax, (5.0, 3.2))
     s = check.summary
     x = np.arange(len(s))
-    ax.bar(x - 0.2, s["model"], width=0.4, color="C0", label="ranking")
-    ax.bar(x + 0.2, s["random"], width=0.4, color="C7", label="random order")
+    grouped_bars(ax, x, [(s["model"], dict(color="C0", label="ranking")),
+                        (s["random"], dict(color="C7", label="random order"))])
     ax.set_xticks(x, [f"{m}\n(k={check.k})" if m == "top-k hits" else m for m in s.index])
     ax.axhline(0, color="black", lw=0.6)
     ax.set_ylabel("value (correlation or share, 0-1)")

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 
-from omnimkt.plotting._base import new_axes
+from omnimkt.plotting._base import grouped_bars, new_axes
 
 __all__ = ["plot_involvement_profile", "plot_reliability"]
 
@@ -46,9 +46,9 @@ def plot_reliability(profile: Any, *, ax: Axes | None = None) -> Axes:
     ax = new_axes(ax, (5.5, 3.2))
     r = profile.reliability
     x = np.arange(len(r))
-    ax.bar(x - 0.2, r["alpha"], width=0.4, color="C0", label="all answer sheets")
-    ax.bar(x + 0.2, r["alpha_min_product"], width=0.4, color="C1",
-           label="lowest within one product")
+    grouped_bars(ax, x, [(r["alpha"], dict(color="C0", label="all answer sheets")),
+                        (r["alpha_min_product"],
+                         dict(color="C1", label="lowest within one product"))])
     ax.axhline(0.7, color="grey", ls="--", lw=0.8, label="0.7 (usual minimum)")
     ax.set_xticks(x, [_LABELS.get(f, f) for f in r.index], fontsize=8)
     ax.set_ylim(0, 1)

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from omnimkt.leads.decay import LeadDecayModel
 from omnimkt.leads.economics import FairROI, SourceEconomics
 from omnimkt.leads.voucher import VoucherEconomics
-from omnimkt.plotting._base import new_axes
+from omnimkt.plotting._base import grouped_bars, new_axes
 
 __all__ = ["plot_fair_roi", "plot_lead_decay", "plot_source_economics", "plot_voucher"]
 
@@ -53,9 +53,9 @@ def plot_fair_roi(result: FairROI, *, ax: Axes | None = None) -> Axes:
     ax = new_axes(ax, (7, 4))
     s = result.summary
     x = np.arange(len(s))
-    ax.bar(x - 0.2, s["net_own"] / 1e3, 0.4, color="#d62728", label="own orders only")
-    ax.bar(x + 0.2, s["net_with_followups"] / 1e3, 0.4, color="#2ca02c",
-           label="with the leads' later orders")
+    grouped_bars(ax, x, [(s["net_own"] / 1e3, dict(color="#d62728", label="own orders only")),
+                        (s["net_with_followups"] / 1e3,
+                         dict(color="#2ca02c", label="with the leads' later orders"))])
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, [str(i) for i in s.index], rotation=90 if len(s) > 12 else 45,
                   ha="center" if len(s) > 12 else "right", fontsize=7 if len(s) > 12 else None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
-from omnimkt.plotting._base import new_axes
+from omnimkt.plotting._base import grouped_bars, new_axes
 from omnimkt.web.result import PricingComparison, PricingRisk, VisitRates
 from omnimkt.web.visits import VisitModel
 
@@ -81,12 +81,9 @@ def plot_pricing(result: PricingComparison, *, ax: Axes | None = None) -> Axes:
     table = table.reindex(index=list(dict.fromkeys(s["campaign"])),
                           columns=list(dict.fromkeys(s["model"])))
     ax = new_axes(ax, (7, 4))
-    n = len(table.columns)
     x = np.arange(len(table))
-    width = 0.8 / n
-    for i, m in enumerate(table.columns):
-        ax.bar(x + (i - (n - 1) / 2) * width, table[m].to_numpy(float), width, label=m,
-               color=_MODEL_COLORS.get(m))
+    grouped_bars(ax, x, [(table[m].to_numpy(float), dict(label=m, color=_MODEL_COLORS.get(m)))
+                         for m in table.columns])
     ax.set_xticks(x, table.index.tolist())
     ax.set_ylabel("media cost per order (yuan)")
     ax.set_title("The same campaign bought under each pricing model")
@@ -108,10 +105,10 @@ def plot_pricing_risk(result: PricingRisk, *, ax: Axes | None = None) -> Axes:
     s = result.summary
     ax = new_axes(ax, (6, 4))
     x = np.arange(len(s))
-    ax.bar(x - 0.2, s["buyer_cost_per_order_cv"] * 100, 0.4, label="buyer: cost per order",
-           color="#d62728")
-    ax.bar(x + 0.2, s["publisher_revenue_cv"] * 100, 0.4, label="publisher: revenue",
-           color="#7f7f7f")
+    grouped_bars(ax, x, [(s["buyer_cost_per_order_cv"] * 100,
+                          dict(label="buyer: cost per order", color="#d62728")),
+                        (s["publisher_revenue_cv"] * 100,
+                         dict(label="publisher: revenue", color="#7f7f7f"))])
     ax.set_xticks(x, s.index.tolist())
     ax.set_ylabel("coefficient of variation (%)")
     ax.set_title(f"Who carries the risk (rates uncertain, cv {result.rate_cv:g})")
