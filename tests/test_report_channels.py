@@ -6,17 +6,16 @@ folder; every number is recomputed here with pandas from the tables, by hand.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import warnings
 
 import matplotlib
 import pandas as pd
 import pytest
+from conftest import visible_text
 
 from omnimkt.data import Dataset, load_dataset, write_dataset
-from omnimkt.datasets import generate, load_sample
+from omnimkt.datasets import generate
 from omnimkt.plotting._base import use_cjk_font
 from omnimkt.report_sections import SECTIONS, Tr, analyse_section, build_report_content
 from omnimkt.report_sections import leads as leads_section
@@ -33,18 +32,6 @@ HEADINGS = {"en": {"social": "Social accounts: effect, not clicks or fans",
             "zh": {"social": "社交账号投放：看效果，不看点击和粉丝",
                    "web": "网站访问：哪些访问带来订单",
                    "leads": "线索来源：成本与收益"}}
-
-
-def _visible(page: str) -> str:
-    page = re.sub(r'src="data:[^"]+"', "", page)
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
-
-
-@pytest.fixture(scope="module")
-def sample():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_sample()
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +53,7 @@ def pages(sample, cfg):
             warnings.simplefilter("always")
             secs = {n: m.build(an[n], tr, cfg) for n, m in MODULES.items()}
         missing += [str(w.message) for w in seen if "missing from" in str(w.message)]
-        out[lang] = {n: (s, _visible(s.to_html(tr))) for n, s in secs.items()}
+        out[lang] = {n: (s, visible_text(s.to_html(tr))) for n, s in secs.items()}
     out["missing_glyphs"] = missing
     return out
 
@@ -157,7 +144,7 @@ def test_channel_sections_skipped_on_a_transactions_only_folder(tmp_path):
     for lang, rep in reports.items():
         keys = [s.key for s in rep.sections]
         assert keys[-3:] == ["social", "web", "leads"]
-        text = _visible(rep.html())
+        text = visible_text(rep.html())
         for note in notes[lang]:
             assert note in text
         for sec in rep.sections[-3:]:

@@ -7,17 +7,17 @@ pandas, never against the section's own strings.
 from __future__ import annotations
 
 import html
-import re
 import warnings
 
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import visible_text
 
 from omnimkt import ModelError
 from omnimkt.data import Dataset
-from omnimkt.datasets import load_cdnow, load_sample
+from omnimkt.datasets import load_cdnow
 from omnimkt.report_sections import Tr, analyse_all, build_report_content, resolve_config
 from omnimkt.report_sections import attribution as attribution_section
 from omnimkt.report_sections import overview as overview_section
@@ -31,18 +31,6 @@ AMP = "A&B Stores <Q3> review"
 CODES = ("store_visit", "app_push", "time_decay", "social_kol", "messaging_article", "search_ads",
          "parenting_class", "store_pos", "mini_shop", "last_touch", "follow_up_call",
          "repurchase_prompt", "service_content", "price_offer", "win_back", "formula_premium")
-
-
-def _visible(page: str) -> str:
-    page = re.sub(r'src="data:[^"]+"', "", page)
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
-
-
-@pytest.fixture(scope="module")
-def sample():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_sample()
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +50,7 @@ def _money(x: float) -> str:
 
 
 def test_chinese_report_has_chinese_headings(reports):
-    text = _visible(reports["zh"].html())
+    text = visible_text(reports["zh"].html())
     for heading in ("执行摘要", "五项主要发现", "建议行动", "目录", "客户终身价值", "流失预警",
                     "渠道归因", "积分阶梯", "术语表", "本报告采用的假设", "问题", "结论"):
         assert heading in text
@@ -71,7 +59,7 @@ def test_chinese_report_has_chinese_headings(reports):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_nan_no_ellipsis_no_raw_codes(reports, lang):
-    text = _visible(reports[lang].html())
+    text = visible_text(reports[lang].html())
     assert "NaN" not in text and "nan" not in text.split()
     assert "…" not in text and "..." not in text
     for code in CODES:
@@ -115,7 +103,7 @@ def test_summary_has_five_findings_and_actions_whose_numbers_match(sample, repor
     rep = reports["en"]
     assert len(rep.findings()) == 5
     assert 3 <= len(rep.actions()) <= 5
-    summary = _visible(rep._summary())
+    summary = visible_text(rep._summary())
     tx = sample.transactions
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -130,7 +118,7 @@ def test_summary_has_five_findings_and_actions_whose_numbers_match(sample, repor
     plan = winback_thresholds(cmp.scores[cmp.summary.index[-1]], y_true=cmp.labels,
                               cost_per_contact=20.0, saved_value=value, success_rate=0.10)
     net = _money(plan.best["net_value"])
-    churn_html = _visible(rep.sections[2].to_html(rep.tr))
+    churn_html = visible_text(rep.sections[2].to_html(rep.tr))
     assert net in summary and net in churn_html
     # the CLV win-back list: n x (success x value - cost)
     from omnimkt.clv import win_back_list
@@ -145,7 +133,7 @@ def test_escaping_of_title_client_labels_and_data_values(sample, reports, analys
         page = rep.html()
         assert "<script>" not in page
         assert html.escape(EVIL) in page and html.escape(AMP) in page
-        assert EVIL in _visible(page) and AMP in _visible(page)
+        assert EVIL in visible_text(page) and AMP in visible_text(page)
     cfg = analysis["_cfg"]
     tp = sample.touchpoints.copy()
     tp["channel"] = tp["channel"].astype(str).replace({"store_visit": EVIL, "sms": AMP})
@@ -153,7 +141,7 @@ def test_escaping_of_title_client_labels_and_data_values(sample, reports, analys
     sec = attribution_section.build(attribution_section.analyse(data, cfg), Tr("en"), cfg)
     page = sec.to_html(Tr("en"))
     assert "<script>" not in page and "<Q3>" not in page
-    assert EVIL in _visible(page) and AMP in _visible(page)
+    assert EVIL in visible_text(page) and AMP in visible_text(page)
 
 
 def test_resolve_config_checks_every_value():
@@ -233,7 +221,7 @@ def test_budget_moves_only_between_channels_with_enough_spend_and_conversions(re
     assert move["range"] == pytest.approx((1000 * 0.30 * (9 - 4), 1000 * 0.30 * (15 - 2)))
     overlap = b.assign(roas_low=[4000.0, 2.0, 3.5])
     assert attribution_section.budget_move(overlap, cfg) is None
-    text = _visible(budget.to_html(reports["en"].tr))
+    text = visible_text(budget.to_html(reports["en"].tr))
     assert "app push" in text and "fall short" in text
     moves = [a for a in budget.actions if a.key == "attribution.move"]
     assert all("app push" not in a.text for a in moves)
@@ -248,7 +236,7 @@ def test_workbook_sheets_hold_the_full_lists(tmp_path, reports):
     assert len(sheets["客户终身价值"]) == 5000
     actions = rep.sections[4].exports["actions"]
     assert len(sheets["行动清单"]) == len(actions)
-    assert f"共{len(actions)}行" in _visible(rep.sections[4].to_html(rep.tr))
+    assert f"共{len(actions)}行" in visible_text(rep.sections[4].to_html(rep.tr))
     clv_total = sheets["客户终身价值"]["客户终身价值"].sum()
     assert _money(clv_total) in rep.sections[1].answer
     assert np.isfinite(clv_total)
@@ -309,5 +297,5 @@ def test_cohorts_run_and_paths_skip_on_transactions_only():
     # back in April (month 2) -> month 1 0%; month 1 over both cohorts: 1 of 3.
     coh = cohorts_section.build(an["cohorts"], Tr("en"), cfg)
     assert coh.answer.startswith("33% of new customers buy again in the month after")
-    page = _visible(paths_section.build(an["paths"], Tr("zh"), cfg).to_html(Tr("zh")))
+    page = visible_text(paths_section.build(an["paths"], Tr("zh"), cfg).to_html(Tr("zh")))
     assert "本部分无法基于现有数据计算：未提供营销触点数据" in page
